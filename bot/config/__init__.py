@@ -1,0 +1,39 @@
+"""Configuration: a TOML file for behaviour, the environment for secrets."""
+
+from bot.config.loader import (
+    DATABASE_URL_ENV,
+    SECRET_ENV,
+    find_config,
+    load_settings,
+    parse_settings,
+)
+from bot.config.reader import ConfigError
+from bot.config.settings import (
+    DeliverySettings,
+    DigestSchedule,
+    SchedulerSettings,
+    Secrets,
+    Settings,
+    SlackMode,
+    SlackSettings,
+    TeamsSettings,
+    WorkspaceDefaults,
+)
+
+__all__ = [
+    "DATABASE_URL_ENV",
+    "SECRET_ENV",
+    "ConfigError",
+    "DeliverySettings",
+    "DigestSchedule",
+    "SchedulerSettings",
+    "Secrets",
+    "Settings",
+    "SlackMode",
+    "SlackSettings",
+    "TeamsSettings",
+    "WorkspaceDefaults",
+    "find_config",
+    "load_settings",
+    "parse_settings",
+]

@@ -1,0 +1,445 @@
+"""Find, read and validate the configuration file; take secrets from the environment only."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import holidays
+
+from bot.config.reader import WEEKDAYS, ConfigError, Table, suggest
+from bot.config.settings import (
+    DeliverySettings,
+    DigestSchedule,
+    SchedulerSettings,
+    Secrets,
+    Settings,
+    SlackMode,
+    SlackSettings,
+    TeamsSettings,
+    WorkspaceDefaults,
+)
+from nudges.model import Cadence, NudgeReason
+from nudges.policy import Feb29Policy, Policy, Ritual, ShiftPolicy
+
+DEFAULT_FILE = "config.toml"
+DATABASE_URL_ENV = "NUDGEBOT_DATABASE_URL"
+DEFAULT_DATABASE_URL = "sqlite:///nudgebot.db"
+
+# Where each secret must come from. A key of this name in the file is refused.
+SECRET_ENV: Mapping[str, str] = MappingProxyType(
+    {
+        "bot_token": "SLACK_BOT_TOKEN",
+        "app_token": "SLACK_APP_TOKEN",
+        "signing_secret": "SLACK_SIGNING_SECRET",
+        "client_id": "SLACK_CLIENT_ID",
+        "client_secret": "SLACK_CLIENT_SECRET",
+        "app_id": "TEAMS_APP_ID",
+        "app_password": "TEAMS_APP_PASSWORD",
+        "tenant_id": "TEAMS_TENANT_ID",
+    }
+)
+_TEAMS_SECRET_ENV = {"client_id": "TEAMS_APP_ID", "client_secret": "TEAMS_APP_PASSWORD"}
+_SECRET_WORDS = ("token", "secret", "password")
+_TOKEN_VALUE = re.compile(r"^(xox[abposr]|xapp)-", re.IGNORECASE)
+
+
+def find_config(explicit: str | None, *, cwd: Path) -> Path | None:
+    """``--config PATH``, else ``./config.toml``, else none (built-in defaults)."""
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(
+                f"--config {explicit}: no such file. Copy config.example.toml to start one."
+            )
+        return path
+    default = cwd / DEFAULT_FILE
+    return default if default.is_file() else None
+
+
+def load_settings(
+    explicit: str | None = None, *, env: Mapping[str, str], cwd: Path | None = None
+) -> Settings:
+    path = find_config(explicit, cwd=cwd or Path.cwd())
+    if path is None:
+        data: dict[str, Any] = {}
+        source = "built-in defaults"
+    else:
+        source = str(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{source}: not valid TOML: {exc}.") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"{source}: not UTF-8 text.") from None
+    return parse_settings(data, env=env, source=source)
+
+
+def parse_settings(data: dict[str, Any], *, env: Mapping[str, str], source: str) -> Settings:
+    _refuse_secrets(data, source=source, path="")
+    root = Table(data, path="", source=source)
+    database = root.table("database")
+    url = database.string("url", DEFAULT_DATABASE_URL)
+    database.finish()
+    url = env.get(DATABASE_URL_ENV) or url
+    if "://" not in url:
+        raise database.error("url", url, "a database URL such as 'sqlite:///nudgebot.db'")
+    settings = Settings(
+        database_url=url,
+        workspace=_workspace(root.table("workspace")),
+        policy=_policy(root),
+        digest=_digest(root.table("digest")),
+        scheduler=_scheduler(root.table("scheduler")),
+        delivery=_delivery(root.table("delivery")),
+        slack=_slack(root.table("slack"), env),
+        teams=_teams(root.table("teams")),
+        secrets=_secrets(env),
+        source=source,
+    )
+    root.finish()
+    return settings
+
+
+def _refuse_secrets(data: Mapping[str, Any], *, source: str, path: str) -> None:
+    for key, value in data.items():
+        where = f"[{path}] {key}" if path else key
+        if isinstance(value, dict):
+            _refuse_secrets(value, source=source, path=f"{path}.{key}" if path else key)
+            continue
+        env_name = SECRET_ENV.get(key)
+        if path == "teams":
+            env_name = _TEAMS_SECRET_ENV.get(key, env_name)
+        looks_secret = any(word in key.lower() for word in _SECRET_WORDS)
+        if env_name or looks_secret or (isinstance(value, str) and _TOKEN_VALUE.match(value)):
+            hint = (
+                f"set the environment variable {env_name}"
+                if env_name
+                else ("set it in the environment (see README, 'Configuration')")
+            )
+            raise ConfigError(
+                f"{source}: {where} holds a secret. Secrets never go in the config file: "
+                f"remove it and {hint} instead."
+            )
+
+
+def _workspace(table: Table) -> WorkspaceDefaults:
+    default = WorkspaceDefaults()
+    country = table.string("holiday_country", "") or None
+    if country is not None and country not in holidays.list_supported_countries():
+        raise table.error(
+            "holiday_country",
+            country,
+            "an ISO 3166 country code with public holidays, such as 'US', 'DE' or 'GB', or ''"
+            + suggest(country, holidays.list_supported_countries()),
+        )
+    workspace = WorkspaceDefaults(
+        timezone=table.timezone("timezone", default.timezone),
+        holiday_country=country,
+        working_days=table.weekdays("working_days", default.working_days),
+        delivery_hour=table.integer("delivery_hour", default.delivery_hour, low=0, high=23),
+        admins=table.strings("admins", default.admins),
+    )
+    table.finish()
+    return workspace
+
+
+def _cadence(table: Table, key: str) -> Cadence:
+    inner = table.table(key)
+    ideal = inner.integer("ideal_days", 30, low=1, high=3650)
+    maximum = inner.integer("max_days", max(ideal, 60), low=1, high=3650)
+    inner.finish()
+    if maximum < ideal:
+        raise inner.error("max_days", maximum, f"at least ideal_days ({ideal})")
+    return Cadence(ideal_days=ideal, max_days=maximum)
+
+
+def _policy(root: Table) -> Policy:
+    default = Policy()
+    tiers_table = root.table("tiers")
+    tiers = tiers_table.strings("names", default.tiers)
+    tiers_table.finish()
+    if not tiers or len(set(tiers)) != len(tiers):
+        raise tiers_table.error("names", list(tiers), "a non-empty list of distinct tier names")
+
+    cadence = root.table("cadence")
+    by_tier_table = cadence.table("tier")
+    by_tier = {name: _cadence(by_tier_table, name) for name in by_tier_table.names()}
+    by_tier_table.finish()
+    for name in by_tier:
+        if name not in tiers:
+            raise ConfigError(
+                f"{by_tier_table.path} {name}: unknown tier {name!r}; tiers are "
+                f"{', '.join(tiers)} (see [tiers] names).{suggest(name, tiers)}"
+            )
+    merged = {t: by_tier.get(t) or default.cadence.get(t) for t in tiers}
+    missing = [t for t, c in merged.items() if c is None]
+    if missing:
+        raise ConfigError(
+            f"{by_tier_table.path}: tier {missing[0]!r} has no cadence; add "
+            f"{missing[0]} = {{ ideal_days = 30, max_days = 60 }}."
+        )
+    by_kind_table = cadence.table("kind")
+    kinds = ("customer", "partner", "supplier", "referrer", "internal")
+    by_kind = {}
+    for name in by_kind_table.names():
+        if name not in kinds:
+            raise ConfigError(
+                f"{by_kind_table.path} {name}: unknown relationship kind; expected one of "
+                f"{', '.join(kinds)}.{suggest(name, kinds)}"
+            )
+        by_kind[name] = _cadence(by_kind_table, name)
+    by_kind_table.finish()
+    cadence.finish()
+
+    calendar = root.table("calendar")
+    feb29 = calendar.choice("feb29", default.feb29.value, tuple(p.value for p in Feb29Policy))
+    shift = calendar.choice("shift", default.shift.value, tuple(p.value for p in ShiftPolicy))
+    birthday_lead = calendar.integer(
+        "birthday_lead_days", default.birthday_lead_days, low=0, high=60
+    )
+    anniversary_lead = calendar.integer(
+        "anniversary_lead_days", default.anniversary_lead_days, low=0, high=60
+    )
+    custom_lead = calendar.integer(
+        "custom_date_lead_days", default.custom_date_lead_days, low=0, high=365
+    )
+    checkpoints = calendar.get(
+        "renewal_checkpoints",
+        default.renewal_checkpoints,
+        _checkpoints,
+        "a list of distinct whole numbers of days before renewal, e.g. [90, 30, 7]",
+    )
+    calendar.finish()
+
+    nudges = root.table("nudges")
+    daily_cap = nudges.integer("daily_cap", default.daily_cap, low=1, high=50)
+    min_gap = nudges.integer("min_gap_days", default.min_gap_days, low=0, high=90)
+    heart_ignores_gap = nudges.boolean(
+        "heart_dates_ignore_min_gap", default.heart_dates_ignore_min_gap
+    )
+    owner_quiet = nudges.integer("owner_quiet_days", default.owner_quiet_days, low=1, high=3650)
+    escalation = nudges.integer(
+        "escalation_after_days", default.escalation_after_days, low=0, high=3650
+    )
+    variety = nudges.integer("ritual_variety_days", default.ritual_variety_days, low=0, high=3650)
+    parity = nudges.integer(
+        "parity_best_customers", default.parity_best_customers, low=1, high=100000
+    )
+    nudges.finish()
+
+    life = root.table("life_events")
+    sensitive = frozenset(life.strings("sensitive", tuple(sorted(default.sensitive_events))))
+    happy = frozenset(life.strings("happy", tuple(sorted(default.happy_events))))
+    suppression = life.integer(
+        "suppression_days", default.sensitive_suppression_days, low=0, high=365
+    )
+    window = life.integer("window_days", default.life_event_window_days, low=0, high=365)
+    life.finish()
+    both = sensitive & happy
+    if both:
+        raise life.error("happy", sorted(happy), f"no kind that is also sensitive ({sorted(both)})")
+
+    health = root.table("health")
+    risk = health.get(
+        "tenure_risk_months",
+        default.tenure_risk_months,
+        _month_window,
+        "two whole numbers of months [from, to], from < to, e.g. [6, 36]",
+    )
+    share = health.number("concentration_share", default.concentration_share, low=0.01, high=1.0)
+    health.finish()
+
+    upcoming = root.table("digest").integer(
+        "upcoming_days", default.digest_upcoming_days, low=1, high=90
+    )
+    playbook = _playbook(root, tiers=tiers, default=default.playbook)
+    return Policy(
+        tiers=tiers,
+        cadence=MappingProxyType({t: c for t, c in merged.items() if c is not None}),
+        kind_cadence=MappingProxyType(by_kind),
+        feb29=Feb29Policy(feb29),
+        shift=ShiftPolicy(shift),
+        birthday_lead_days=birthday_lead,
+        anniversary_lead_days=anniversary_lead,
+        custom_date_lead_days=custom_lead,
+        renewal_checkpoints=checkpoints,
+        sensitive_events=sensitive,
+        happy_events=happy,
+        sensitive_suppression_days=suppression,
+        life_event_window_days=window,
+        tenure_risk_months=risk,
+        concentration_share=share,
+        digest_upcoming_days=upcoming,
+        playbook=playbook,
+        daily_cap=daily_cap,
+        min_gap_days=min_gap,
+        heart_dates_ignore_min_gap=heart_ignores_gap,
+        owner_quiet_days=owner_quiet,
+        escalation_after_days=escalation,
+        ritual_variety_days=variety,
+        parity_best_customers=parity,
+    )
+
+
+def _checkpoints(value: Any) -> tuple[int, ...]:
+    if not isinstance(value, list) or not value:
+        raise ValueError
+    days = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, int) or not 0 <= item <= 730:
+            raise ValueError
+        days.append(item)
+    if len(set(days)) != len(days):
+        raise ValueError
+    return tuple(sorted(days, reverse=True))
+
+
+def _month_window(value: Any) -> tuple[int, int]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise ValueError
+    low, high = value
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in value) or not (
+        0 <= low < high
+    ):
+        raise ValueError
+    return (low, high)
+
+
+def _playbook(
+    root: Table, *, tiers: tuple[str, ...], default: tuple[Ritual, ...]
+) -> tuple[Ritual, ...]:
+    raw = root.raw("playbook")
+    if raw is None:
+        return default
+    if not isinstance(raw, list) or not raw:
+        raise root.error("playbook", raw, "one or more [[playbook]] entries")
+    reasons = tuple(r.value for r in NudgeReason)
+    rituals: list[Ritual] = []
+    for index, entry in enumerate(raw):
+        if not isinstance(entry, dict):
+            raise root.error("playbook", entry, "a [[playbook]] table")
+        table = Table(entry, path=f"[[playbook]] #{index + 1}", source=root.source)
+        name = table.string("name", "")
+        if not re.fullmatch(r"[a-z][a-z0-9_-]*", name):
+            raise table.error("name", name, "a short lowercase ritual name such as 'coffee'")
+        label = table.string("label", name.replace("_", " ").capitalize())
+        entry_tiers = table.strings("tiers", ())
+        for tier in entry_tiers:
+            if tier not in tiers:
+                raise table.error(
+                    "tiers", list(entry_tiers), f"tier names among {', '.join(tiers)}"
+                )
+        entry_reasons = table.strings("reasons", ())
+        for reason in entry_reasons:
+            if reason not in reasons:
+                raise table.error(
+                    "reasons", list(entry_reasons), f"reasons among {', '.join(reasons)}"
+                )
+        table.finish()
+        rituals.append(
+            Ritual(
+                name=name,
+                label=label,
+                tiers=frozenset(entry_tiers),
+                reasons=frozenset(NudgeReason(r) for r in entry_reasons),
+            )
+        )
+    names = [r.name for r in rituals]
+    if len(set(names)) != len(names):
+        raise root.error("playbook", names, "distinct ritual names")
+    return tuple(rituals)
+
+
+def _digest(table: Table) -> DigestSchedule:
+    default = DigestSchedule()
+    weekday = table.choice("weekday", WEEKDAYS[default.weekday], WEEKDAYS)
+    digest = DigestSchedule(
+        weekday=WEEKDAYS.index(weekday),
+        hour=table.integer("hour", default.hour, low=0, high=23),
+        period_days=table.integer("period_days", default.period_days, low=1, high=92),
+    )
+    table.finish(known=("upcoming_days",))
+    return digest
+
+
+def _scheduler(table: Table) -> SchedulerSettings:
+    default = SchedulerSettings()
+    scheduler = SchedulerSettings(
+        sweep_minutes=table.integer("sweep_minutes", default.sweep_minutes, low=1, high=1440),
+        deliver_seconds=table.integer("deliver_seconds", default.deliver_seconds, low=1, high=3600),
+        housekeeping_minutes=table.integer(
+            "housekeeping_minutes", default.housekeeping_minutes, low=1, high=1440
+        ),
+    )
+    table.finish()
+    return scheduler
+
+
+def _delivery(table: Table) -> DeliverySettings:
+    default = DeliverySettings()
+    delivery = DeliverySettings(
+        max_attempts=table.integer("max_attempts", default.max_attempts, low=1, high=100),
+        lease_seconds=table.integer("lease_seconds", default.lease_seconds, low=5, high=3600),
+        backoff_base_seconds=table.number(
+            "backoff_base_seconds", default.backoff_base_seconds, low=0.0, high=3600.0
+        ),
+        backoff_max_seconds=table.number(
+            "backoff_max_seconds", default.backoff_max_seconds, low=0.0, high=86400.0
+        ),
+        batch_size=table.integer("batch_size", default.batch_size, low=1, high=1000),
+        expire_after_days=table.integer(
+            "expire_after_days", default.expire_after_days, low=1, high=365
+        ),
+    )
+    table.finish()
+    return delivery
+
+
+def _slack(table: Table, env: Mapping[str, str]) -> SlackSettings:
+    default = SlackSettings()
+    api_url = env.get("SLACK_API_URL") or table.string("api_url", default.api_url)
+    if not re.match(r"^https?://", api_url):
+        raise table.error("api_url", api_url, "an http(s) URL such as 'https://slack.com/api/'")
+    slack = SlackSettings(
+        mode=SlackMode(table.choice("mode", default.mode.value, tuple(m.value for m in SlackMode))),
+        api_url=api_url if api_url.endswith("/") else api_url + "/",
+        host=table.string("host", default.host),
+        port=table.integer("port", default.port, low=1, high=65535),
+        token_rotation=table.boolean("token_rotation", default.token_rotation),
+    )
+    table.finish(known=("api_url",))
+    return slack
+
+
+def _teams(table: Table) -> TeamsSettings:
+    default = TeamsSettings()
+    path = table.string("path", default.path)
+    if not path.startswith("/"):
+        raise table.error("path", path, "a URL path starting with '/', e.g. '/api/messages'")
+    teams = TeamsSettings(
+        enabled=table.boolean("enabled", default.enabled),
+        path=path,
+        allow_anonymous=table.boolean("allow_anonymous", default.allow_anonymous),
+    )
+    table.finish()
+    return teams
+
+
+def _secrets(env: Mapping[str, str]) -> Secrets:
+    def get(name: str) -> str | None:
+        return env.get(name) or None
+
+    return Secrets(
+        slack_bot_token=get("SLACK_BOT_TOKEN"),
+        slack_app_token=get("SLACK_APP_TOKEN"),
+        slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+        slack_client_id=get("SLACK_CLIENT_ID"),
+        slack_client_secret=get("SLACK_CLIENT_SECRET"),
+        teams_app_id=get("TEAMS_APP_ID"),
+        teams_app_password=get("TEAMS_APP_PASSWORD"),
+        teams_tenant_id=get("TEAMS_TENANT_ID"),
+    )

@@ -1,0 +1,100 @@
+"""The loaded configuration: plain frozen values, built once in the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from nudges.policy import Policy
+
+
+class SlackMode(StrEnum):
+    SOCKET = "socket"
+    HTTP = "http"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceDefaults:
+    """What a newly registered person gets until they (or Slack/Teams) say otherwise."""
+
+    timezone: str = "UTC"
+    holiday_country: str | None = None
+    working_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})
+    delivery_hour: int = 9
+    admins: tuple[str, ...] = ()  # platform user ids (or console names) with admin rights
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSchedule:
+    weekday: int = 0  # Monday
+    hour: int = 8  # in each manager's own time zone
+    period_days: int = 7
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulerSettings:
+    sweep_minutes: int = 5
+    deliver_seconds: int = 30
+    housekeeping_minutes: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class DeliverySettings:
+    max_attempts: int = 8
+    lease_seconds: int = 120
+    backoff_base_seconds: float = 30.0
+    backoff_max_seconds: float = 3600.0
+    batch_size: int = 50
+    expire_after_days: int = 30  # an undelivered, unanswered nudge older than this expires
+
+
+@dataclass(frozen=True, slots=True)
+class SlackSettings:
+    mode: SlackMode = SlackMode.SOCKET
+    api_url: str = "https://slack.com/api/"
+    host: str = "0.0.0.0"
+    port: int = 3000
+    token_rotation: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TeamsSettings:
+    enabled: bool = False
+    path: str = "/api/messages"
+    allow_anonymous: bool = False  # local development only: accept requests without a JWT
+
+
+@dataclass(frozen=True, slots=True)
+class Secrets:
+    """Credentials, read only from the environment. ``repr`` never shows a value."""
+
+    slack_bot_token: str | None = field(default=None, repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_client_id: str | None = field(default=None, repr=False)
+    slack_client_secret: str | None = field(default=None, repr=False)
+    teams_app_id: str | None = field(default=None, repr=False)
+    teams_app_password: str | None = field(default=None, repr=False)
+    teams_tenant_id: str | None = field(default=None, repr=False)
+
+    @property
+    def slack_configured(self) -> bool:
+        return bool(self.slack_bot_token or (self.slack_client_id and self.slack_client_secret))
+
+    @property
+    def teams_configured(self) -> bool:
+        return bool(self.teams_app_id and self.teams_app_password)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = "sqlite:///nudgebot.db"  # the loader's DEFAULT_DATABASE_URL
+    workspace: WorkspaceDefaults = WorkspaceDefaults()
+    policy: Policy = field(default_factory=Policy)
+    digest: DigestSchedule = DigestSchedule()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    delivery: DeliverySettings = DeliverySettings()
+    slack: SlackSettings = SlackSettings()
+    teams: TeamsSettings = TeamsSettings()
+    secrets: Secrets = Secrets()
+    source: str = "built-in defaults"  # where the settings came from, for messages

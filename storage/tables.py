@@ -1,0 +1,314 @@
+"""SQLModel tables for the whole domain. These classes never leave ``storage/``.
+
+Indexes are chosen for the questions the bot asks most:
+- the sweep: "which customers can be due now" is a range scan of ``customer.next_due_at``
+  (kept current on every change that moves it);
+- the outbox: "which deliveries may be sent now" is a range scan of
+  ``delivery (state, next_attempt_at)``;
+- a person's book: ``customer (owner_id, ...)``; a name: ``customer (workspace_id, name_key)``.
+Dedupe keys are unique, so a sweep run twice (or by two replicas) writes a nudge once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import BigId, UTCDateTime
+
+metadata = SQLModel.metadata
+metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Column[int]:
+    return Column(BigId, ForeignKey(target, ondelete=ondelete), nullable=nullable)
+
+
+def _instant(*, nullable: bool = True, index: bool = False) -> Column[datetime]:
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class WorkspaceRow(SQLModel, table=True):
+    __tablename__ = "workspace"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    platform: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    timezone: str = Field(max_length=64)
+    holiday_country: str | None = Field(default=None, max_length=8)
+    created_at: datetime = Field(sa_column=_instant(nullable=False))
+
+
+class PersonRow(SQLModel, table=True):
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("workspace_id", "platform_user_id"),)
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    platform_user_id: str = Field(max_length=128)
+    display_name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200, index=True)  # casefolded display name, for @name
+    email: str | None = Field(default=None, max_length=320)
+    timezone: str = Field(max_length=64)
+    working_days: int = 0b0011111  # bit d set: weekday d (Monday == 0) is a working day
+    delivery_hour: int = 9
+    holiday_country: str | None = Field(default=None, max_length=8)
+    manager_id: int | None = Field(
+        default=None, sa_column=_fk("person.id", nullable=True, ondelete="SET NULL")
+    )
+    ooo_until: date | None = None
+    cover_id: int | None = Field(
+        default=None, sa_column=_fk("person.id", nullable=True, ondelete="SET NULL")
+    )
+    daily_cap: int | None = None
+    is_admin: bool = False
+    unreachable: bool = False
+    created_at: datetime = Field(sa_column=_instant(nullable=False))
+
+
+class CustomerRow(SQLModel, table=True):
+    __tablename__ = "customer"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "name_key"),
+        Index("ix_customer_next_due_at", "next_due_at"),
+        Index("ix_customer_owner_id_name_key", "owner_id", "name_key"),
+        Index("ix_customer_workspace_id_annual_value", "workspace_id", "annual_value"),
+    )
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200)  # casefolded, whitespace-normalised name
+    owner_id: int = Field(sa_column=_fk("person.id", ondelete="RESTRICT"))
+    tier: str = Field(max_length=32)
+    kind: str = Field(default="customer", max_length=16)
+    cadence_ideal_days: int | None = None
+    cadence_max_days: int | None = None
+    since: date | None = None
+    renewal_on: date | None = None
+    annual_value: int = 0
+    timezone: str | None = Field(default=None, max_length=64)
+    country: str | None = Field(default=None, max_length=8)
+    dnc_until: date | None = None
+    dnc_reason: str | None = Field(default=None, sa_type=Text)
+    min_gap_days: int | None = None
+    archived: bool = False
+    last_touch_at: datetime | None = Field(default=None, sa_column=_instant())
+    owner_last_touch_at: datetime | None = Field(default=None, sa_column=_instant())
+    # Earliest instant a nudge about this customer can be due; NULL when archived (never due).
+    next_due_at: datetime | None = Field(default=None, sa_column=_instant())
+    created_at: datetime = Field(sa_column=_instant(nullable=False))
+
+
+class CustomerTagRow(SQLModel, table=True):
+    __tablename__ = "customer_tag"
+    __table_args__ = (Index("ix_customer_tag_tag", "tag"),)
+
+    customer_id: int = Field(
+        sa_column=Column(BigId, ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True)
+    )
+    tag: str = Field(sa_column=Column(String(64), primary_key=True))
+
+
+class ContactRow(SQLModel, table=True):
+    __tablename__ = "contact"
+    __table_args__ = (Index("ix_contact_customer_id", "customer_id"),)
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    customer_id: int = Field(sa_column=_fk("customer.id"))
+    name: str = Field(max_length=200)
+    role: str | None = Field(default=None, max_length=200)
+    birthday_month: int | None = None
+    birthday_day: int | None = None
+    birth_year: int | None = None
+    created_at: datetime = Field(sa_column=_instant(nullable=False))
+
+
+class TouchpointRow(SQLModel, table=True):
+    __tablename__ = "touchpoint"
+    __table_args__ = (
+        Index("ix_touchpoint_customer_id_at", "customer_id", "at"),
+        Index("ix_touchpoint_person_id_at", "person_id", "at"),
+    )
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    customer_id: int = Field(sa_column=_fk("customer.id"))
+    person_id: int = Field(sa_column=_fk("person.id", ondelete="RESTRICT"))
+    contact_id: int | None = Field(
+        default=None, sa_column=_fk("contact.id", nullable=True, ondelete="SET NULL")
+    )
+    ritual: str = Field(max_length=32)
+    note: str | None = Field(default=None, sa_type=Text)
+    at: datetime = Field(sa_column=_instant(nullable=False))
+
+
+class ImportantDateRow(SQLModel, table=True):
+    __tablename__ = "important_date"
+    __table_args__ = (Index("ix_important_date_customer_id", "customer_id"),)
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    customer_id: int = Field(sa_column=_fk("customer.id"))
+    contact_id: int | None = Field(
+        default=None, sa_column=_fk("contact.id", nullable=True, ondelete="CASCADE")
+    )
+    label: str = Field(max_length=200)
+    on: date
+    yearly: bool = True
+    lead_days: int | None = None
+
+
+class LifeEventRow(SQLModel, table=True):
+    __tablename__ = "life_event"
+    __table_args__ = (Index("ix_life_event_customer_id_on", "customer_id", "on"),)
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    customer_id: int = Field(sa_column=_fk("customer.id"))
+    contact_id: int | None = Field(
+        default=None, sa_column=_fk("contact.id", nullable=True, ondelete="CASCADE")
+    )
+    kind: str = Field(max_length=32)
+    on: date
+    note: str | None = Field(default=None, sa_type=Text)
+
+
+class OfferRow(SQLModel, table=True):
+    __tablename__ = "offer"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "title_key"),
+        Index("ix_offer_workspace_id_public_on", "workspace_id", "public_on"),
+    )
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    title: str = Field(max_length=200)
+    title_key: str = Field(max_length=200)
+    kind: str = Field(max_length=16)
+    existing_first_on: date
+    public_on: date
+    quantity: int | None = None
+    tiers: str = Field(default="", max_length=500)  # comma-separated; empty: every tier
+    kinds: str = Field(default="", max_length=200)
+    tags: str = Field(default="", max_length=1000)
+    description: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(sa_column=_instant(nullable=False))
+
+
+class PitchRow(SQLModel, table=True):
+    __tablename__ = "pitch"
+    __table_args__ = (Index("ix_pitch_customer_id", "customer_id"),)
+
+    offer_id: int = Field(
+        sa_column=Column(BigId, ForeignKey("offer.id", ondelete="CASCADE"), primary_key=True)
+    )
+    customer_id: int = Field(
+        sa_column=Column(BigId, ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True)
+    )
+    state: str = Field(max_length=16)
+    at: datetime = Field(sa_column=_instant(nullable=False))
+    person_id: int | None = Field(
+        default=None, sa_column=_fk("person.id", nullable=True, ondelete="SET NULL")
+    )
+
+
+class NudgeRow(SQLModel, table=True):
+    __tablename__ = "nudge"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key"),
+        Index("ix_nudge_recipient_id_state", "recipient_id", "state"),
+        Index("ix_nudge_customer_id_state", "customer_id", "state"),
+    )
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    dedupe_key: str = Field(max_length=200)
+    customer_id: int = Field(sa_column=_fk("customer.id"))
+    recipient_id: int = Field(sa_column=_fk("person.id"))
+    reason: str = Field(max_length=16)
+    level: str | None = Field(default=None, max_length=8)
+    due_on: date
+    priority: float
+    ritual: str | None = Field(default=None, max_length=32)
+    detail: str = Field(sa_type=Text)
+    facts: str = Field(default="[]", sa_type=Text)  # JSON list of [label, value] pairs
+    state: str = Field(max_length=16)
+    snoozed_until: date | None = None
+    state_reason: str | None = Field(default=None, sa_type=Text)
+    offer_id: int | None = Field(
+        default=None, sa_column=_fk("offer.id", nullable=True, ondelete="CASCADE")
+    )
+    contact_id: int | None = Field(
+        default=None, sa_column=_fk("contact.id", nullable=True, ondelete="SET NULL")
+    )
+    created_at: datetime = Field(sa_column=_instant(nullable=False))
+    updated_at: datetime = Field(sa_column=_instant(nullable=False))
+
+
+class DeliveryRow(SQLModel, table=True):
+    __tablename__ = "delivery"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key"),
+        Index("ix_delivery_state_next_attempt_at", "state", "next_attempt_at"),
+        Index("ix_delivery_recipient_id_slot_at", "recipient_id", "slot_at"),
+    )
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    dedupe_key: str = Field(max_length=200)  # e.g. nudges:<person>:<slot>; digest:<person>:<day>
+    recipient_id: int = Field(sa_column=_fk("person.id"))
+    platform: str = Field(max_length=16)
+    kind: str = Field(max_length=16)
+    slot_at: datetime = Field(sa_column=_instant(nullable=False))
+    payload: str = Field(default="{}", sa_type=Text)  # JSON: the rendered-to-be reply
+    state: str = Field(max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_column=_instant(nullable=False))
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = Field(default=None, sa_column=_instant())
+    message_ref: str | None = Field(default=None, max_length=200)
+    last_error: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(sa_column=_instant(nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=_instant())
+
+
+class DeliveryItemRow(SQLModel, table=True):
+    """Which nudges one delivery carries, in the order shown."""
+
+    __tablename__ = "delivery_item"
+    __table_args__ = (Index("ix_delivery_item_nudge_id", "nudge_id"),)
+
+    delivery_id: int = Field(
+        sa_column=Column(BigId, ForeignKey("delivery.id", ondelete="CASCADE"), primary_key=True)
+    )
+    nudge_id: int = Field(
+        sa_column=Column(BigId, ForeignKey("nudge.id", ondelete="CASCADE"), primary_key=True)
+    )
+    position: int
+
+
+class AuditLogRow(SQLModel, table=True):
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_workspace_id_at", "workspace_id", "at"),
+        Index("ix_audit_log_subject", "subject_type", "subject_id"),
+    )
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    workspace_id: int | None = Field(
+        default=None, sa_column=_fk("workspace.id", nullable=True, ondelete="SET NULL")
+    )
+    actor_id: int | None = Field(
+        default=None, sa_column=_fk("person.id", nullable=True, ondelete="SET NULL")
+    )
+    action: str = Field(max_length=64)  # e.g. customer.add, touch.log, nudge.snooze
+    subject_type: str = Field(max_length=32)
+    subject_id: int | None = Field(default=None, sa_type=BigId)
+    detail: str = Field(default="{}", sa_type=Text)  # JSON: what changed (ids, not personal data)
+    at: datetime = Field(sa_column=_instant(nullable=False))
