@@ -230,3 +230,45 @@ class Nudge:
     offer_id: int | None = None
     contact_id: int | None = None
     facts: tuple[tuple[str, str], ...] = field(default=())  # extra structured facts to render
+    deliver_on: date | None = None  # dated nudges: the recipient-local day to deliver it on
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeStatus:
+    """What storage already holds under a dedupe key: enough for the engine to respect it."""
+
+    state: NudgeState
+    snoozed_until: date | None = None  # snoozed up to and including this day
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One outbox message to one recipient on one platform: a batch of nudges or a digest."""
+
+    id: int
+    dedupe_key: str
+    recipient_id: int
+    platform: Platform
+    kind: DeliveryKind
+    slot_at: datetime
+    state: DeliveryState
+    attempts: int
+    next_attempt_at: datetime
+    payload: str = "{}"
+    message_ref: str | None = None
+    last_error: str | None = None
+    sent_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """Who changed what, when. ``detail`` holds ids and field names, not personal data."""
+
+    action: str
+    subject_type: str
+    at: datetime
+    subject_id: int | None = None
+    actor_id: int | None = None
+    workspace_id: int | None = None
+    detail: str = "{}"
+    id: int | None = None

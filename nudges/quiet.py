@@ -1,0 +1,115 @@
+"""Quiet relationships: the cadence clock, its amber and red levels, and escalation.
+
+The clock starts at the last touch by anyone (or at customer-since when nobody has touched the
+account yet; with neither, the account is due now). Amber from ``ideal_days``, red from
+``max_days``, and an escalation to the owner's manager once red for longer than
+``policy.escalation_after_days``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from nudges.calendar import start_of_day
+from nudges.model import Cadence, Customer
+from nudges.policy import Policy
+
+_FALLBACK = Cadence(ideal_days=30, max_days=60)
+
+
+class Level(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+@dataclass(frozen=True, slots=True)
+class QuietStatus:
+    """Where a relationship stands against its cadence at one instant."""
+
+    cadence: Cadence
+    clock_start: datetime | None  # None: never touched and no customer-since: due now
+    days_quiet: int
+    level: Level
+    escalated: bool
+    amber_at: datetime | None
+    red_at: datetime | None
+    escalation_at: datetime | None
+
+    @property
+    def days_over_ideal(self) -> int:
+        return max(0, self.days_quiet - self.cadence.ideal_days)
+
+
+def cadence_for(customer: Customer, policy: Policy) -> Cadence:
+    """The customer's own cadence, else its relationship kind's, else its tier's."""
+    if customer.cadence is not None:
+        chosen = customer.cadence
+    elif str(customer.kind) in policy.kind_cadence:
+        chosen = policy.kind_cadence[str(customer.kind)]
+    else:
+        chosen = policy.cadence.get(customer.tier, _FALLBACK)
+    ideal = max(1, chosen.ideal_days)
+    return Cadence(ideal_days=ideal, max_days=max(ideal, chosen.max_days))
+
+
+def clock_start(customer: Customer, *, tz_name: str | None) -> datetime | None:
+    """When the quiet clock started: the last touch by anyone, else customer-since."""
+    if customer.last_touch_at is not None:
+        return customer.last_touch_at
+    if customer.since is not None:
+        return start_of_day(customer.since, tz_name)
+    return None
+
+
+def _after(start: datetime, days: int) -> datetime | None:
+    try:
+        return start + timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def quiet_status(
+    customer: Customer, *, now: datetime, policy: Policy, tz_name: str | None
+) -> QuietStatus:
+    """The relationship's level at ``now`` and the instants it turns amber, red and escalates."""
+    cadence = cadence_for(customer, policy)
+    start = clock_start(customer, tz_name=tz_name)
+    if start is None:
+        return QuietStatus(cadence, None, 0, Level.AMBER, False, None, None, None)
+    amber_at = _after(start, cadence.ideal_days)
+    red_at = _after(start, cadence.max_days)
+    escalation_at = _after(start, cadence.max_days + max(0, policy.escalation_after_days))
+    days = max(0, (now - start).days)
+    if red_at is not None and now >= red_at:
+        level = Level.RED
+    elif amber_at is not None and now >= amber_at:
+        level = Level.AMBER
+    else:
+        level = Level.GREEN
+    escalated = escalation_at is not None and now >= escalation_at
+    return QuietStatus(cadence, start, days, level, escalated, amber_at, red_at, escalation_at)
+
+
+def owner_quiet_since(customer: Customer, *, tz_name: str | None) -> datetime | None:
+    """When the owner's own clock started (their last touch, else customer-since)."""
+    if customer.owner_last_touch_at is not None:
+        return customer.owner_last_touch_at
+    if customer.since is not None:
+        return start_of_day(customer.since, tz_name)
+    return None
+
+
+def owner_quiet_at(customer: Customer, *, policy: Policy, tz_name: str | None) -> datetime | None:
+    """When "colleagues touched it, the owner has not" starts to apply; None if it cannot.
+
+    It needs a touch by someone other than the owner after the owner's own last touch.
+    """
+    last = customer.last_touch_at
+    own = customer.owner_last_touch_at
+    if last is None or (own is not None and own >= last):
+        return None
+    start = owner_quiet_since(customer, tz_name=tz_name)
+    return _after(start if start is not None else last, max(0, policy.owner_quiet_days))

@@ -1,0 +1,57 @@
+"""Ritual suggestion: one concrete ritual from the playbook for each nudge.
+
+A ritual fits when its tiers and reasons are empty or contain the customer's tier and the
+nudge's reason. Rituals used with the customer within ``policy.ritual_variety_days`` are passed
+over; among the rest the choice is a stable hash of the dedupe key (same inputs, same ritual,
+yet different customers get different rituals). When every fitting ritual was used recently,
+the least recently used one is suggested.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from nudges.model import NudgeReason, Touch
+from nudges.policy import Policy, Ritual
+
+
+def fitting(*, tier: str, reason: NudgeReason, policy: Policy) -> list[Ritual]:
+    return [
+        r
+        for r in policy.playbook
+        if (not r.tiers or tier in r.tiers) and (not r.reasons or reason in r.reasons)
+    ]
+
+
+def last_used(touches: Iterable[Touch]) -> dict[str, datetime]:
+    """The latest use of each ritual among ``touches``."""
+    latest: dict[str, datetime] = {}
+    for touch in touches:
+        seen = latest.get(touch.ritual)
+        if seen is None or touch.at > seen:
+            latest[touch.ritual] = touch.at
+    return latest
+
+
+def suggest_ritual(
+    *,
+    tier: str,
+    reason: NudgeReason,
+    used: dict[str, datetime],
+    now: datetime,
+    policy: Policy,
+    seed: str,
+) -> str | None:
+    """The name of the ritual to suggest, or None when the playbook has none that fits."""
+    candidates = fitting(tier=tier, reason=reason, policy=policy)
+    if not candidates:
+        return None
+    horizon = now - timedelta(days=max(0, policy.ritual_variety_days))
+    fresh = [r for r in candidates if r.name not in used or used[r.name] < horizon]
+    if fresh:
+        return fresh[zlib.crc32(seed.encode()) % len(fresh)].name
+    # All used recently: the least recently used (playbook order breaks ties).
+    order = {r.name: i for i, r in enumerate(candidates)}
+    return min(candidates, key=lambda r: (used[r.name], order[r.name])).name
