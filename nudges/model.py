@@ -272,3 +272,20 @@ class AuditEntry:
     workspace_id: int | None = None
     detail: str = "{}"
     id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerSummary:
+    """Per-customer aggregates for health scores and digests, cheap to compute in SQL."""
+
+    customer: Customer
+    touches_this_period: int = 0  # the digest period (``Policy.digest_period_days``)
+    touches_previous_period: int = 0
+    touches_last_90_days: int = 0
+    touches_previous_90_days: int = 0  # the 90 days before those
+    distinct_contacts_touched: int = 0  # ever
+    pitches_accepted: int = 0
+    pitches_declined: int = 0
+    live_offers_eligible: int = 0  # live offers (existing-first window) this customer fits
+    live_offers_pitched: int = 0  # ... and has been pitched (any pitch state but pending)
+    upcoming_dates: int = 0  # dates within ``Policy.digest_upcoming_days``

@@ -1,0 +1,75 @@
+"""Delivery planning for one recipient: when their next message goes out and what it carries.
+
+Only open nudges (and snoozed ones whose snooze has passed) whose own slot is due by the
+recipient's next slot are considered; the most important ``cap`` of them go, the rest wait for
+another day (they stay open: never lost). Routing while someone is out of office is
+:func:`nudges.suppress.route_recipient`; :func:`route_nudges` applies it to a batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from nudges.calendar import local_date
+from nudges.model import Nudge, NudgeState, Person
+from nudges.policy import Policy
+from nudges.ranking import cap_for, capped
+from nudges.suppress import route_recipient
+from nudges.timing import next_slot, slot_for_nudge
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryPlan:
+    recipient_id: int
+    slot: datetime  # when the message goes out
+    nudges: tuple[Nudge, ...]  # ranked, at most the recipient's daily cap
+    waiting: int  # due but over the cap: they wait for the next slot
+    later: int  # not yet due by this slot (dated nudges delivered on their day)
+
+
+def _deliverable(nudge: Nudge, day: date) -> bool:
+    if nudge.state is NudgeState.OPEN:
+        return True
+    return (
+        nudge.state is NudgeState.SNOOZED
+        and nudge.snoozed_until is not None
+        and nudge.snoozed_until < day
+    )
+
+
+def plan_delivery(
+    recipient: Person,
+    nudges: Iterable[Nudge],
+    *,
+    now: datetime,
+    policy: Policy,
+    holidays: frozenset[date],
+) -> DeliveryPlan:
+    """The recipient's next slot at or after ``now`` and the ranked, capped nudges for it."""
+    slot = next_slot(recipient, after=now, holidays=holidays)
+    day = local_date(slot, recipient.timezone)
+    due: list[Nudge] = []
+    later = 0
+    for n in nudges:
+        if not _deliverable(n, day):
+            continue
+        if slot_for_nudge(recipient, n, now=now, holidays=holidays, policy=policy) <= slot:
+            due.append(n)
+        else:
+            later += 1
+    kept, waiting = capped(due, limit=cap_for(recipient, policy))
+    return DeliveryPlan(recipient.id, slot, tuple(kept), waiting, later)
+
+
+def route_nudges(
+    nudges: Iterable[Nudge], *, now: datetime, people: Mapping[int, Person]
+) -> dict[int, list[Nudge]]:
+    """Group nudges by who receives them at ``now`` (a cover while the recipient is away)."""
+    routed: dict[int, list[Nudge]] = {}
+    for n in nudges:
+        person = people.get(n.recipient_id)
+        target = route_recipient(person, now=now, people=people) if person else n.recipient_id
+        routed.setdefault(target, []).append(n)
+    return routed

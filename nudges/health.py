@@ -1,0 +1,110 @@
+"""Relationship health, 0-100, with the factors that explain it.
+
+- recency (40): within the ideal cadence 40; between ideal and max falling from 40 to 10;
+  past max falling from 10 to 0 at twice the max; never touched and no customer-since 0.
+- trend (20): touches in the last 90 days against the 90 before: ``20 * min(1, last/previous)``;
+  with no previous touches, 20 if there were any lately, else 0.
+- breadth (15): 5 per distinct contact ever touched, up to 3.
+- pitch response (15): ``15 * accepted / (accepted + declined)``; 8 when nothing was pitched.
+- tenure (10): 0 inside ``policy.tenure_risk_months`` (relationships most often end between
+  6 months and 3 years in), 10 outside it, 5 when customer-since is unknown.
+
+Points are rounded to whole numbers; the score is their sum, clamped to 0-100.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
+
+from nudges.calendar import local_date, months_between
+from nudges.model import CustomerSummary
+from nudges.policy import Policy
+from nudges.quiet import quiet_status
+
+
+class Factor(NamedTuple):
+    name: str
+    points: int
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    customer_id: int
+    score: int
+    factors: tuple[Factor, ...]
+
+
+def _recency(summary: CustomerSummary, *, now: datetime, policy: Policy) -> Factor:
+    qs = quiet_status(summary.customer, now=now, policy=policy, tz_name=None)
+    cad, days = qs.cadence, qs.days_quiet
+    if qs.clock_start is None:
+        return Factor("recency", 0, "Never touched")
+    if days <= cad.ideal_days:
+        pts = 40.0
+    elif days <= cad.max_days:
+        pts = 40 - 30 * (days - cad.ideal_days) / max(1, cad.max_days - cad.ideal_days)
+    else:
+        pts = 10 * max(0.0, 1 - (days - cad.max_days) / max(1, cad.max_days))
+    return Factor("recency", round(pts),
+                  f"Last touch {days} days ago (ideal {cad.ideal_days}, max {cad.max_days})")
+
+
+def _trend(s: CustomerSummary) -> Factor:
+    last, prev = max(0, s.touches_last_90_days), max(0, s.touches_previous_90_days)
+    pts = (20 if last else 0) if prev == 0 else round(20 * min(1.0, last / prev))
+    return Factor("trend", pts, f"{last} touches in the last 90 days, {prev} in the 90 before")
+
+
+def _breadth(s: CustomerSummary) -> Factor:
+    n = max(0, s.distinct_contacts_touched)
+    return Factor("breadth", 5 * min(3, n), f"{n} distinct contact{'s' if n != 1 else ''}")
+
+
+def _pitches(s: CustomerSummary) -> Factor:
+    a, d = max(0, s.pitches_accepted), max(0, s.pitches_declined)
+    if a + d == 0:
+        return Factor("pitch_response", 8, "No pitch answered yet")
+    return Factor("pitch_response", round(15 * a / (a + d)), f"{a} accepted, {d} declined")
+
+
+def _tenure(s: CustomerSummary, *, now: datetime, policy: Policy) -> Factor:
+    since = s.customer.since
+    if since is None:
+        return Factor("tenure", 5, "Customer-since unknown")
+    months = months_between(since, local_date(now, None))
+    lo, hi = policy.tenure_risk_months
+    if lo <= months < hi:
+        return Factor("tenure", 0, f"{months} months in: inside the {lo}-{hi} month risk window")
+    return Factor("tenure", 10, f"{months} months in: outside the {lo}-{hi} month risk window")
+
+
+def health(summary: CustomerSummary, *, now: datetime, policy: Policy) -> Health:
+    """The customer's health score and its factors."""
+    factors = (
+        _recency(summary, now=now, policy=policy),
+        _trend(summary),
+        _breadth(summary),
+        _pitches(summary),
+        _tenure(summary, now=now, policy=policy),
+    )
+    score = max(0, min(100, sum(f.points for f in factors)))
+    return Health(summary.customer.id, score, factors)
+
+
+BUCKETS: tuple[tuple[str, int, int], ...] = (
+    ("0-19", 0, 19),
+    ("20-39", 20, 39),
+    ("40-59", 40, 59),
+    ("60-79", 60, 79),
+    ("80-100", 80, 100),
+)
+
+
+def bucket(score: int) -> str:
+    for label, lo, hi in BUCKETS:
+        if lo <= score <= hi:
+            return label
+    return BUCKETS[0][0] if score < 0 else BUCKETS[-1][0]
