@@ -1,0 +1,122 @@
+"""Days as users type them: ``2027-01-31``, ``today``, ``3d``, ``2w``, ``1m``, ``1y``, ``friday``.
+
+Pure: "relative to when" is the ``today`` argument (the user's local date), never the clock.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from bot.commands.commands import ParseError
+from bot.commands.problems import Invalid
+
+RELATIVE_USAGE = "<3d|2w|1m|1y|YYYY-MM-DD|tomorrow|friday>"
+
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", re.ASCII)
+_RELATIVE = re.compile(
+    r"([0-9]{1,4})\s*(d|day|days|w|wk|week|weeks|m|mo|month|months|y|year|years)", re.ASCII
+)
+_UNIT = {"d": "d", "w": "w", "m": "m", "y": "y", "mo": "m", "wk": "w"}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_NAMES = {name: i for i, name in enumerate(WEEKDAYS)} | {
+    full: i
+    for i, full in enumerate(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    )
+}
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus whole months, clamped to the month's end (Jan 31 + 1 month: Feb 28/29)."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        raise OverflowError("date out of range")
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def parse_iso_date(token: str) -> date:
+    """A calendar date written YYYY-MM-DD (validated: 2027-02-30 is not a date)."""
+    match = _ISO.fullmatch(token.strip())
+    if match is None:
+        raise Invalid(f"Not a date: {token!r} (expected YYYY-MM-DD).")
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise Invalid(f"Not a date: {token!r} (expected YYYY-MM-DD).") from None
+
+
+def parse_day(token: str, *, today: date) -> date:
+    """An absolute day: YYYY-MM-DD, ``today``, ``yesterday`` or ``tomorrow``."""
+    word = token.strip().lower()
+    if word == "today":
+        return today
+    if word == "yesterday":
+        return today - timedelta(days=1)
+    if word == "tomorrow":
+        return today + timedelta(days=1)
+    return parse_iso_date(token)
+
+
+def relative_until(token: str, *, today: date) -> date:
+    """A day ahead, absolute or relative; raises :class:`Invalid`."""
+    word = token.strip().lower()
+    if word in _WEEKDAY_NAMES:
+        ahead = (_WEEKDAY_NAMES[word] - today.weekday() - 1) % 7 + 1  # the next one, never today
+        return today + timedelta(days=ahead)
+    match = _RELATIVE.fullmatch(word)
+    if match is None:
+        if _ISO.fullmatch(word) is None and word not in ("today", "tomorrow", "yesterday"):
+            raise Invalid(
+                f"Not a day or duration: {token!r} "
+                "(expected e.g. 3d, 2w, 1m, 1y, YYYY-MM-DD or a weekday)."
+            )
+        return parse_day(word, today=today)
+    count, unit = int(match.group(1)), _UNIT.get(match.group(2), match.group(2)[0])
+    if count < 1:
+        raise Invalid(f"Duration {token!r} must be at least 1.")
+    try:
+        if unit == "d":
+            return today + timedelta(days=count)
+        if unit == "w":
+            return today + timedelta(weeks=count)
+        return add_months(today, count * (12 if unit == "y" else 1))
+    except OverflowError:
+        raise Invalid(f"Duration {token!r} reaches beyond the calendar.") from None
+
+
+def parse_relative_until(token: str, *, today: date) -> date | ParseError:
+    """``3d|1w|1m|1y|YYYY-MM-DD|tomorrow|<weekday>`` as the day it ends on, or what was wrong."""
+    try:
+        return relative_until(token, today=today)
+    except Invalid as problem:
+        return ParseError(problem.message, usage=RELATIVE_USAGE)
+
+
+def parse_lead_days(token: str) -> int:
+    """Days ahead of a date to be reminded: ``7``, ``7d`` or ``2w``."""
+    match = re.fullmatch(r"([0-9]{1,3})\s*(d|w)?", token.strip().lower(), re.ASCII)
+    if match is None:
+        raise Invalid(f"Not a lead time: {token!r} (expected days, e.g. 7, 7d or 2w).")
+    days = int(match.group(1)) * (7 if match.group(2) == "w" else 1)
+    if days > 366:
+        raise Invalid(f"Lead time {token!r} is more than a year.")
+    return days
+
+
+def parse_weekdays(token: str) -> frozenset[int]:
+    """Working days: ``mon-fri``, ``mon,tue,thu``, ``sun-thu`` (ranges wrap); Monday == 0."""
+    days: set[int] = set()
+    for part in token.lower().replace(" ", "").split(","):
+        ends = part.split("-")
+        if len(ends) > 2 or not all(end in _WEEKDAY_NAMES for end in ends):
+            raise Invalid(
+                f"Not a list of weekdays: {token!r} (expected e.g. mon-fri or mon,wed,fri)."
+            )
+        first, last = _WEEKDAY_NAMES[ends[0]], _WEEKDAY_NAMES[ends[-1]]
+        days.update((first + i) % 7 for i in range((last - first) % 7 + 1))
+    return frozenset(days)
