@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from nudges.engine import CustomerView
@@ -48,8 +48,8 @@ def customer(**over: Any) -> Customer:
         "tier": "core",
         "since": date(2020, 1, 15),
         "annual_value": 50_000,
-        "last_touch_at": NOW,
-        "owner_last_touch_at": NOW,
+        "last_touch_at": NOW - timedelta(days=5),
+        "owner_last_touch_at": NOW - timedelta(days=5),
     }
     values.update(over)
     return Customer(**values)

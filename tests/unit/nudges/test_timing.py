@@ -54,20 +54,17 @@ def test_a_delivery_hour_repeated_at_fall_back_uses_the_first_instant():
 
 def test_the_slot_now_or_later_today_is_taken_when_it_has_not_passed():
     someone = person(timezone="UTC")
-    assert next_slot(someone, after=at(2026, 6, 10, 8), holidays=NO_HOLIDAYS) == at(
-        2026, 6, 10, 9
-    )
-    assert next_slot(someone, after=at(2026, 6, 10, 9), holidays=NO_HOLIDAYS) == at(
-        2026, 6, 10, 9
-    )
+    assert next_slot(someone, after=at(2026, 6, 10, 8), holidays=NO_HOLIDAYS) == at(2026, 6, 10, 9)
+    assert next_slot(someone, after=at(2026, 6, 10, 9), holidays=NO_HOLIDAYS) == at(2026, 6, 10, 9)
     assert next_slot(someone, after=at(2026, 6, 10, 9, 1), holidays=NO_HOLIDAYS) == at(
         2026, 6, 11, 9
     )
 
 
 def test_year_end_holidays_are_skipped():
-    holidays = frozenset({date(2026, 12, 24), date(2026, 12, 25), date(2026, 12, 31),
-                          date(2027, 1, 1)})
+    holidays = frozenset(
+        {date(2026, 12, 24), date(2026, 12, 25), date(2026, 12, 31), date(2027, 1, 1)}
+    )
     someone = person(timezone="Europe/Berlin")
     slot = next_slot(someone, after=at(2026, 12, 23, 12), holidays=holidays)
     assert local(slot, "Europe/Berlin").date() == date(2026, 12, 28)
@@ -94,10 +91,12 @@ def test_a_salesperson_in_auckland_gets_their_morning_not_the_customers():
 
 def test_a_sunday_birthday_is_nudged_on_the_friday_before():
     seller = person(timezone="Europe/Berlin")
-    birthday = nudge(reason=NudgeReason.BIRTHDAY, due_on=date(2026, 6, 14),
-                     deliver_on=date(2026, 6, 14))
-    slot = slot_for_nudge(seller, birthday, now=at(2026, 6, 10), holidays=NO_HOLIDAYS,
-                          policy=Policy())
+    birthday = nudge(
+        reason=NudgeReason.BIRTHDAY, due_on=date(2026, 6, 14), deliver_on=date(2026, 6, 14)
+    )
+    slot = slot_for_nudge(
+        seller, birthday, now=at(2026, 6, 10), holidays=NO_HOLIDAYS, policy=Policy()
+    )
     assert local(slot, "Europe/Berlin") == datetime(
         2026, 6, 12, 9, tzinfo=ZoneInfo("Europe/Berlin")
     )
@@ -106,16 +105,22 @@ def test_a_sunday_birthday_is_nudged_on_the_friday_before():
 def test_the_after_policy_moves_a_weekend_date_to_monday():
     seller = person()
     dated = nudge(deliver_on=date(2026, 6, 14))
-    slot = slot_for_nudge(seller, dated, now=at(2026, 6, 10), holidays=NO_HOLIDAYS,
-                          policy=Policy(shift=ShiftPolicy.AFTER))
+    slot = slot_for_nudge(
+        seller,
+        dated,
+        now=at(2026, 6, 10),
+        holidays=NO_HOLIDAYS,
+        policy=Policy(shift=ShiftPolicy.AFTER),
+    )
     assert slot == at(2026, 6, 15, 9)
 
 
 def test_a_shifted_slot_already_passed_becomes_the_next_slot():
     seller = person()
     dated = nudge(deliver_on=date(2026, 6, 14))
-    slot = slot_for_nudge(seller, dated, now=at(2026, 6, 13, 10), holidays=NO_HOLIDAYS,
-                          policy=Policy())
+    slot = slot_for_nudge(
+        seller, dated, now=at(2026, 6, 13, 10), holidays=NO_HOLIDAYS, policy=Policy()
+    )
     assert slot == at(2026, 6, 15, 9)
 
 
@@ -123,14 +128,14 @@ def test_a_dated_nudge_on_a_holiday_moves_before_it():
     seller = person()
     holidays = frozenset({date(2026, 12, 25)})
     dated = nudge(deliver_on=date(2026, 12, 25))
-    slot = slot_for_nudge(seller, dated, now=at(2026, 12, 1), holidays=holidays,
-                          policy=Policy())
+    slot = slot_for_nudge(seller, dated, now=at(2026, 12, 1), holidays=holidays, policy=Policy())
     assert slot == at(2026, 12, 24, 9)
 
 
 def test_an_undated_nudge_goes_to_the_next_slot():
-    slot = slot_for_nudge(person(), nudge(), now=at(2026, 6, 10, 12), holidays=NO_HOLIDAYS,
-                          policy=Policy())
+    slot = slot_for_nudge(
+        person(), nudge(), now=at(2026, 6, 10, 12), holidays=NO_HOLIDAYS, policy=Policy()
+    )
     assert slot == at(2026, 6, 11, 9)
 
 
