@@ -1,0 +1,20 @@
+"""Storage: tables, engines, migrations, repositories and the unit of work.
+
+Imports ``nudges`` (to hand out domain values) and never ``bot``. Table classes stay inside.
+"""
+
+from storage.engine import is_sqlite, make_engine, make_session_factory, normalize_url
+from storage.migrate import SchemaOutOfDate, ensure_schema, migrate, schema_status
+from storage.uow import SqlUnitOfWork
+
+__all__ = [
+    "SchemaOutOfDate",
+    "SqlUnitOfWork",
+    "ensure_schema",
+    "is_sqlite",
+    "make_engine",
+    "make_session_factory",
+    "migrate",
+    "normalize_url",
+    "schema_status",
+]

@@ -235,6 +235,7 @@ class NudgeRow(SQLModel, table=True):
     reason: str = Field(max_length=16)
     level: str | None = Field(default=None, max_length=8)
     due_on: date
+    deliver_on: date | None = None  # dated nudges: the recipient-local day to deliver on
     priority: float
     ritual: str | None = Field(default=None, max_length=32)
     detail: str = Field(sa_type=Text)
@@ -312,3 +313,20 @@ class AuditLogRow(SQLModel, table=True):
     subject_id: int | None = Field(default=None, sa_type=BigId)
     detail: str = Field(default="{}", sa_type=Text)  # JSON: what changed (ids, not personal data)
     at: datetime = Field(sa_column=_instant(nullable=False))
+
+
+# Core views of the same tables, for set-based queries: typed columns, no ORM overhead.
+workspace_t = metadata.tables["workspace"]
+person_t = metadata.tables["person"]
+customer_t = metadata.tables["customer"]
+customer_tag_t = metadata.tables["customer_tag"]
+contact_t = metadata.tables["contact"]
+touchpoint_t = metadata.tables["touchpoint"]
+important_date_t = metadata.tables["important_date"]
+life_event_t = metadata.tables["life_event"]
+offer_t = metadata.tables["offer"]
+pitch_t = metadata.tables["pitch"]
+nudge_t = metadata.tables["nudge"]
+delivery_t = metadata.tables["delivery"]
+delivery_item_t = metadata.tables["delivery_item"]
+audit_log_t = metadata.tables["audit_log"]

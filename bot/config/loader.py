@@ -113,7 +113,7 @@ def _refuse_secrets(data: Mapping[str, Any], *, source: str, path: str) -> None:
         env_name = SECRET_ENV.get(key)
         if path == "teams":
             env_name = _TEAMS_SECRET_ENV.get(key, env_name)
-        looks_secret = any(word in key.lower() for word in _SECRET_WORDS)
+        looks_secret = isinstance(value, str) and key.lower().endswith(_SECRET_WORDS)
         if env_name or looks_secret or (isinstance(value, str) and _TOKEN_VALUE.match(value)):
             hint = (
                 f"set the environment variable {env_name}"
@@ -173,7 +173,7 @@ def _policy(root: Table) -> Policy:
         if name not in tiers:
             raise ConfigError(
                 f"{by_tier_table.path} {name}: unknown tier {name!r}; tiers are "
-                f"{', '.join(tiers)} (see [tiers] names).{suggest(name, tiers)}"
+                f"{', '.join(tiers)} (see [tiers] names){suggest(name, tiers)}."
             )
     merged = {t: by_tier.get(t) or default.cadence.get(t) for t in tiers}
     missing = [t for t, c in merged.items() if c is None]
@@ -189,7 +189,7 @@ def _policy(root: Table) -> Policy:
         if name not in kinds:
             raise ConfigError(
                 f"{by_kind_table.path} {name}: unknown relationship kind; expected one of "
-                f"{', '.join(kinds)}.{suggest(name, kinds)}"
+                f"{', '.join(kinds)}{suggest(name, kinds)}."
             )
         by_kind[name] = _cadence(by_kind_table, name)
     by_kind_table.finish()

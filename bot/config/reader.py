@@ -24,7 +24,7 @@ def known_timezones() -> frozenset[str]:
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" Did you mean {close[0]!r}?" if close else ""
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class Table:
@@ -149,6 +149,6 @@ class Table:
             if key not in allowed:
                 where = f"{self.path} " if self.path else "top level "
                 raise ConfigError(
-                    f"{self.source}: unknown key {key!r} in {where.strip()}."
-                    f"{suggest(key, allowed)} Known keys here: {', '.join(sorted(allowed))}."
+                    f"{self.source}: unknown key {key!r} in {where.strip()}"
+                    f"{suggest(key, allowed)}. Known keys here: {', '.join(sorted(allowed))}."
                 )

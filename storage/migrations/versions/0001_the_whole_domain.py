@@ -216,6 +216,7 @@ def upgrade() -> None:
     sa.Column('reason', sa.String(length=16), nullable=False),
     sa.Column('level', sa.String(length=8), nullable=True),
     sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('deliver_on', sa.Date(), nullable=True),
     sa.Column('priority', sa.Float(), nullable=False),
     sa.Column('ritual', sa.String(length=32), nullable=True),
     sa.Column('detail', sa.Text(), nullable=False),

@@ -1,0 +1,154 @@
+"""Customers and their tags."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from nudges.model import Customer
+from storage.repositories import mapping
+from storage.tables import CustomerRow, customer_t, customer_tag_t
+
+
+@dataclass
+class CustomerRepository:
+    session: Session
+
+    def add(self, customer: Customer, *, now: datetime) -> Customer:
+        row = CustomerRow(**self._values(customer), created_at=now)
+        self.session.add(row)
+        self.session.flush()
+        assert row.id is not None
+        self._set_tags(row.id, customer.tags)
+        return mapping.customer(row, customer.tags)
+
+    def update(self, customer: Customer) -> Customer:
+        row = self.session.get(CustomerRow, customer.id)
+        if row is None:
+            raise LookupError(f"no customer with id {customer.id}")
+        for key, value in self._values(customer).items():
+            setattr(row, key, value)
+        self.session.flush()
+        self._set_tags(customer.id, customer.tags)
+        return mapping.customer(row, customer.tags)
+
+    @staticmethod
+    def _values(customer: Customer) -> dict[str, Any]:
+        return {
+            "workspace_id": customer.workspace_id,
+            "name": customer.name,
+            "name_key": mapping.name_key(customer.name),
+            "owner_id": customer.owner_id,
+            "tier": customer.tier,
+            "kind": customer.kind.value,
+            "cadence_ideal_days": customer.cadence.ideal_days if customer.cadence else None,
+            "cadence_max_days": customer.cadence.max_days if customer.cadence else None,
+            "since": customer.since,
+            "renewal_on": customer.renewal_on,
+            "annual_value": customer.annual_value,
+            "timezone": customer.timezone,
+            "country": customer.country,
+            "dnc_until": customer.dnc_until,
+            "dnc_reason": customer.dnc_reason,
+            "min_gap_days": customer.min_gap_days,
+            "archived": customer.archived,
+            "last_touch_at": customer.last_touch_at,
+            "owner_last_touch_at": customer.owner_last_touch_at,
+            "next_due_at": None if customer.archived else customer.next_due_at,
+        }
+
+    def _set_tags(self, customer_id: int, tags: frozenset[str]) -> None:
+        self.session.execute(
+            delete(customer_tag_t).where(customer_tag_t.c.customer_id == customer_id)
+        )
+        if tags:
+            self.session.execute(
+                insert(customer_tag_t),
+                [{"customer_id": customer_id, "tag": t} for t in sorted(tags)],
+            )
+
+    def _tags_of(self, ids: Iterable[int]) -> dict[int, frozenset[str]]:
+        found: dict[int, set[str]] = {}
+        id_list = list(ids)
+        for start in range(0, len(id_list), 500):
+            rows = self.session.execute(
+                select(customer_tag_t.c.customer_id, customer_tag_t.c.tag).where(
+                    customer_tag_t.c.customer_id.in_(id_list[start : start + 500])
+                )
+            )
+            for customer_id, tag in rows:
+                found.setdefault(customer_id, set()).add(tag)
+        return {k: frozenset(v) for k, v in found.items()}
+
+    def _many(self, rows: Sequence[CustomerRow]) -> list[Customer]:
+        tags = self._tags_of(r.id for r in rows if r.id is not None)
+        return [mapping.customer(r, tags.get(r.id or 0, frozenset())) for r in rows]
+
+    def get(self, customer_id: int) -> Customer | None:
+        row = self.session.get(CustomerRow, customer_id)
+        if row is None:
+            return None
+        return mapping.customer(row, self._tags_of([customer_id]).get(customer_id, frozenset()))
+
+    def get_many(self, ids: Sequence[int]) -> list[Customer]:
+        rows: list[CustomerRow] = []
+        for start in range(0, len(ids), 500):
+            rows.extend(
+                self.session.scalars(
+                    select(CustomerRow).where(customer_t.c.id.in_(ids[start : start + 500]))
+                )
+            )
+        rows.sort(key=lambda r: r.id or 0)
+        return self._many(rows)
+
+    def by_name(self, *, workspace_id: int, name: str) -> Customer | None:
+        row = self.session.scalars(
+            select(CustomerRow).where(
+                customer_t.c.workspace_id == workspace_id,
+                customer_t.c.name_key == mapping.name_key(name),
+            )
+        ).first()
+        return self._many([row])[0] if row else None
+
+    def owned_by(
+        self, owner_ids: Sequence[int], *, include_archived: bool = False
+    ) -> list[Customer]:
+        query = select(CustomerRow).where(customer_t.c.owner_id.in_(owner_ids))
+        if not include_archived:
+            query = query.where(customer_t.c.archived.is_(False))
+        return self._many(self.session.scalars(query.order_by(customer_t.c.name_key)).all())
+
+    def names(self, *, workspace_id: int, include_archived: bool = False) -> list[str]:
+        query = select(customer_t.c.name).where(customer_t.c.workspace_id == workspace_id)
+        if not include_archived:
+            query = query.where(customer_t.c.archived.is_(False))
+        return list(self.session.scalars(query.order_by(customer_t.c.name_key)))
+
+    def count(self, *, workspace_id: int | None = None) -> int:
+        query = select(func.count()).select_from(customer_t)
+        if workspace_id is not None:
+            query = query.where(customer_t.c.workspace_id == workspace_id)
+        return int(self.session.scalar(query) or 0)
+
+    def set_next_due(self, customer_id: int, next_due_at: datetime | None) -> None:
+        self.session.execute(
+            update(customer_t)
+            .where(customer_t.c.id == customer_id, customer_t.c.archived.is_(False))
+            .values(next_due_at=next_due_at)
+        )
+
+    def due_ids(self, *, now: datetime, limit: int) -> list[int]:
+        """Customers whose next-due instant has come: an index range scan, oldest first."""
+        return list(
+            self.session.scalars(
+                select(customer_t.c.id)
+                .where(customer_t.c.next_due_at <= now)
+                .order_by(customer_t.c.next_due_at, customer_t.c.id)
+                .limit(limit)
+            )
+        )

@@ -1,0 +1,114 @@
+"""Nudges, written idempotently by dedupe key."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from nudges.model import Nudge, NudgeState, NudgeStatus
+from storage.repositories import mapping
+from storage.tables import NudgeRow, nudge_t
+
+# A decision may refresh these on a nudge nobody has answered yet; answered ones keep their state.
+_REFRESHABLE = (NudgeState.OPEN.value, NudgeState.DELIVERED.value)
+
+
+@dataclass
+class NudgeRepository:
+    session: Session
+
+    def upsert(self, nudge: Nudge, *, now: datetime) -> Nudge:
+        """Insert a new nudge, or refresh the priority, level and wording of an unanswered one
+        with the same dedupe key. A snoozed, skipped, done or expired nudge is left alone."""
+        row = self.session.scalars(
+            select(NudgeRow).where(nudge_t.c.dedupe_key == nudge.dedupe_key)
+        ).first()
+        if row is None:
+            row = NudgeRow(
+                dedupe_key=nudge.dedupe_key,
+                customer_id=nudge.customer_id,
+                recipient_id=nudge.recipient_id,
+                reason=nudge.reason.value,
+                level=nudge.level,
+                due_on=nudge.due_on,
+                deliver_on=nudge.deliver_on,
+                priority=nudge.priority,
+                ritual=nudge.ritual,
+                detail=nudge.detail,
+                facts=json.dumps([list(f) for f in nudge.facts]),
+                state=nudge.state.value,
+                snoozed_until=nudge.snoozed_until,
+                offer_id=nudge.offer_id,
+                contact_id=nudge.contact_id,
+                created_at=now,
+                updated_at=now,
+            )
+            self.session.add(row)
+        elif row.state in _REFRESHABLE:
+            row.recipient_id = nudge.recipient_id
+            row.level = nudge.level
+            row.priority = nudge.priority
+            row.ritual = nudge.ritual
+            row.detail = nudge.detail
+            row.facts = json.dumps([list(f) for f in nudge.facts])
+            row.deliver_on = nudge.deliver_on
+            row.updated_at = now
+        self.session.flush()
+        return mapping.nudge(row)
+
+    def get(self, nudge_id: int) -> Nudge | None:
+        row = self.session.get(NudgeRow, nudge_id)
+        return mapping.nudge(row) if row else None
+
+    def by_key(self, dedupe_key: str) -> Nudge | None:
+        row = self.session.scalars(
+            select(NudgeRow).where(nudge_t.c.dedupe_key == dedupe_key)
+        ).first()
+        return mapping.nudge(row) if row else None
+
+    def statuses(self, customer_ids: Sequence[int]) -> dict[str, NudgeStatus]:
+        """What is already decided for these customers, by dedupe key."""
+        rows = self.session.execute(
+            select(nudge_t.c.dedupe_key, nudge_t.c.state, nudge_t.c.snoozed_until).where(
+                nudge_t.c.customer_id.in_(customer_ids)
+            )
+        )
+        return {
+            key: NudgeStatus(state=NudgeState(state), snoozed_until=until)
+            for key, state, until in rows
+        }
+
+    def for_recipient(
+        self, recipient_id: int, *, states: Sequence[NudgeState] = (NudgeState.OPEN,)
+    ) -> list[Nudge]:
+        rows = self.session.scalars(
+            select(NudgeRow)
+            .where(
+                nudge_t.c.recipient_id == recipient_id,
+                nudge_t.c.state.in_([s.value for s in states]),
+            )
+            .order_by(nudge_t.c.priority.desc(), nudge_t.c.dedupe_key)
+        )
+        return [mapping.nudge(r) for r in rows]
+
+    def set_state(
+        self,
+        nudge_id: int,
+        state: NudgeState,
+        *,
+        now: datetime,
+        snoozed_until: date | None = None,
+        reason: str | None = None,
+    ) -> None:
+        self.session.execute(
+            update(nudge_t)
+            .where(nudge_t.c.id == nudge_id)
+            .values(
+                state=state.value, snoozed_until=snoozed_until, state_reason=reason, updated_at=now
+            )
+        )

@@ -1,0 +1,106 @@
+"""Offers and the pitches of each offer to each customer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nudges.model import Offer, Pitch, PitchState
+from storage.repositories import mapping
+from storage.tables import OfferRow, PitchRow, offer_t, pitch_t
+
+
+@dataclass
+class OfferRepository:
+    session: Session
+
+    def add(self, offer: Offer, *, now: datetime) -> Offer:
+        row = OfferRow(
+            workspace_id=offer.workspace_id,
+            title=offer.title,
+            title_key=mapping.name_key(offer.title),
+            kind=offer.kind.value,
+            existing_first_on=offer.existing_first_on,
+            public_on=offer.public_on,
+            quantity=offer.quantity,
+            tiers=mapping.join_set(offer.tiers),
+            kinds=mapping.join_set(frozenset(k.value for k in offer.kinds)),
+            tags=mapping.join_set(offer.tags),
+            description=offer.description,
+            created_at=now,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return mapping.offer(row)
+
+    def get(self, offer_id: int) -> Offer | None:
+        row = self.session.get(OfferRow, offer_id)
+        return mapping.offer(row) if row else None
+
+    def by_title(self, *, workspace_id: int, title: str) -> Offer | None:
+        row = self.session.scalars(
+            select(OfferRow).where(
+                offer_t.c.workspace_id == workspace_id,
+                offer_t.c.title_key == mapping.name_key(title),
+            )
+        ).first()
+        return mapping.offer(row) if row else None
+
+    def in_workspace(self, workspace_id: int) -> list[Offer]:
+        rows = self.session.scalars(
+            select(OfferRow)
+            .where(offer_t.c.workspace_id == workspace_id)
+            .order_by(offer_t.c.existing_first_on, offer_t.c.id)
+        )
+        return [mapping.offer(r) for r in rows]
+
+    def live(self, *, on: date) -> list[Offer]:
+        """Offers in their existing-customers-first window on ``on`` (any workspace)."""
+        rows = self.session.scalars(
+            select(OfferRow)
+            .where(offer_t.c.existing_first_on <= on, offer_t.c.public_on > on)
+            .order_by(offer_t.c.id)
+        )
+        return [mapping.offer(r) for r in rows]
+
+
+@dataclass
+class PitchRepository:
+    session: Session
+
+    def record(self, pitch: Pitch, *, person_id: int | None = None) -> Pitch:
+        row = self.session.get(PitchRow, (pitch.offer_id, pitch.customer_id))
+        if row is None:
+            row = PitchRow(
+                offer_id=pitch.offer_id,
+                customer_id=pitch.customer_id,
+                state=pitch.state.value,
+                at=pitch.at,
+                person_id=person_id,
+            )
+            self.session.add(row)
+        else:
+            row.state = pitch.state.value
+            row.at = pitch.at
+            row.person_id = person_id
+        self.session.flush()
+        return mapping.pitch(row)
+
+    def get(self, *, offer_id: int, customer_id: int) -> Pitch | None:
+        row = self.session.get(PitchRow, (offer_id, customer_id))
+        return mapping.pitch(row) if row else None
+
+    def of_offer(self, offer_id: int) -> list[Pitch]:
+        rows = self.session.scalars(
+            select(PitchRow).where(pitch_t.c.offer_id == offer_id).order_by(pitch_t.c.customer_id)
+        )
+        return [mapping.pitch(r) for r in rows]
+
+    def counts(self, offer_id: int) -> dict[PitchState, int]:
+        found: dict[PitchState, int] = {}
+        for pitch in self.of_offer(offer_id):
+            found[pitch.state] = found.get(pitch.state, 0) + 1
+        return found

@@ -1,0 +1,148 @@
+"""Workspaces and people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nudges.model import Person, Platform, Workspace
+from storage.repositories import mapping
+from storage.tables import PersonRow, WorkspaceRow, person_t, workspace_t
+
+
+@dataclass
+class WorkspaceRepository:
+    session: Session
+
+    def add(
+        self,
+        *,
+        platform: Platform,
+        external_id: str,
+        name: str,
+        timezone: str,
+        holiday_country: str | None,
+        now: datetime,
+    ) -> Workspace:
+        row = WorkspaceRow(
+            platform=platform.value,
+            external_id=external_id,
+            name=name,
+            timezone=timezone,
+            holiday_country=holiday_country,
+            created_at=now,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return mapping.workspace(row)
+
+    def get(self, workspace_id: int) -> Workspace | None:
+        row = self.session.get(WorkspaceRow, workspace_id)
+        return mapping.workspace(row) if row else None
+
+    def find(self, *, platform: Platform, external_id: str) -> Workspace | None:
+        row = self.session.scalars(
+            select(WorkspaceRow).where(
+                workspace_t.c.platform == platform.value, workspace_t.c.external_id == external_id
+            )
+        ).first()
+        return mapping.workspace(row) if row else None
+
+
+@dataclass
+class PersonRepository:
+    session: Session
+
+    def add(self, person: Person, *, now: datetime) -> Person:
+        row = PersonRow(
+            workspace_id=person.workspace_id,
+            platform_user_id=person.platform_user_id,
+            display_name=person.display_name,
+            name_key=mapping.name_key(person.display_name),
+            email=person.email,
+            timezone=person.timezone,
+            working_days=mapping.days_to_mask(person.working_days),
+            delivery_hour=person.delivery_hour,
+            holiday_country=person.holiday_country,
+            manager_id=person.manager_id,
+            ooo_until=person.ooo_until,
+            cover_id=person.cover_id,
+            daily_cap=person.daily_cap,
+            is_admin=person.is_admin,
+            unreachable=person.unreachable,
+            created_at=now,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return mapping.person(row)
+
+    def update(self, person: Person) -> Person:
+        row = self.session.get(PersonRow, person.id)
+        if row is None:
+            raise LookupError(f"no person with id {person.id}")
+        row.platform_user_id = person.platform_user_id
+        row.display_name = person.display_name
+        row.name_key = mapping.name_key(person.display_name)
+        row.email = person.email
+        row.timezone = person.timezone
+        row.working_days = mapping.days_to_mask(person.working_days)
+        row.delivery_hour = person.delivery_hour
+        row.holiday_country = person.holiday_country
+        row.manager_id = person.manager_id
+        row.ooo_until = person.ooo_until
+        row.cover_id = person.cover_id
+        row.daily_cap = person.daily_cap
+        row.is_admin = person.is_admin
+        row.unreachable = person.unreachable
+        self.session.flush()
+        return mapping.person(row)
+
+    def get(self, person_id: int) -> Person | None:
+        row = self.session.get(PersonRow, person_id)
+        return mapping.person(row) if row else None
+
+    def by_platform_id(self, *, workspace_id: int, platform_user_id: str) -> Person | None:
+        row = self.session.scalars(
+            select(PersonRow).where(
+                person_t.c.workspace_id == workspace_id,
+                person_t.c.platform_user_id == platform_user_id,
+            )
+        ).first()
+        return mapping.person(row) if row else None
+
+    def by_name(self, *, workspace_id: int, name: str) -> list[Person]:
+        rows = self.session.scalars(
+            select(PersonRow)
+            .where(
+                person_t.c.workspace_id == workspace_id,
+                person_t.c.name_key == mapping.name_key(name),
+            )
+            .order_by(person_t.c.id)
+        )
+        return [mapping.person(r) for r in rows]
+
+    def in_workspace(self, workspace_id: int) -> list[Person]:
+        rows = self.session.scalars(
+            select(PersonRow).where(person_t.c.workspace_id == workspace_id).order_by(person_t.c.id)
+        )
+        return [mapping.person(r) for r in rows]
+
+    def reports_of(self, manager_id: int) -> list[Person]:
+        """Everyone who reports to ``manager_id``, directly or through other managers."""
+        seen: set[int] = {manager_id}
+        frontier = [manager_id]
+        found: list[Person] = []
+        while frontier:
+            rows = self.session.scalars(
+                select(PersonRow).where(person_t.c.manager_id.in_(frontier)).order_by(person_t.c.id)
+            ).all()
+            frontier = []
+            for row in rows:
+                if row.id is not None and row.id not in seen:
+                    seen.add(row.id)
+                    frontier.append(row.id)
+                    found.append(mapping.person(row))
+        return found

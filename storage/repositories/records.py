@@ -1,0 +1,159 @@
+"""What hangs off a customer: contacts, touchpoints, important dates, life events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, case, literal, select, update
+from sqlalchemy.orm import Session
+
+from nudges.model import Contact, ImportantDate, LifeEvent, Touch
+from storage.repositories import mapping
+from storage.tables import (
+    ContactRow,
+    ImportantDateRow,
+    LifeEventRow,
+    TouchpointRow,
+    contact_t,
+    customer_t,
+    important_date_t,
+    life_event_t,
+    touchpoint_t,
+)
+from storage.types import UTCDateTime
+
+
+@dataclass
+class ContactRepository:
+    session: Session
+
+    def add(self, contact: Contact, *, now: datetime) -> Contact:
+        row = ContactRow(
+            customer_id=contact.customer_id,
+            name=contact.name,
+            role=contact.role,
+            birthday_month=contact.birthday_month,
+            birthday_day=contact.birthday_day,
+            birth_year=contact.birth_year,
+            created_at=now,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return mapping.contact(row)
+
+    def get(self, contact_id: int) -> Contact | None:
+        row = self.session.get(ContactRow, contact_id)
+        return mapping.contact(row) if row else None
+
+    def of_customers(self, customer_ids: Sequence[int]) -> list[Contact]:
+        rows = self.session.scalars(
+            select(ContactRow)
+            .where(contact_t.c.customer_id.in_(customer_ids))
+            .order_by(contact_t.c.customer_id, contact_t.c.id)
+        )
+        return [mapping.contact(r) for r in rows]
+
+
+@dataclass
+class TouchRepository:
+    session: Session
+
+    def add(self, touch: Touch, *, owner_id: int) -> Touch:
+        """Log a touch and move the customer's "last touched" clocks forward (never back:
+        a touch logged late for an earlier day must not make the account look quieter)."""
+        row = TouchpointRow(
+            customer_id=touch.customer_id,
+            person_id=touch.person_id,
+            contact_id=touch.contact_id,
+            ritual=touch.ritual,
+            note=touch.note,
+            at=touch.at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        values = {"last_touch_at": _later(customer_t.c.last_touch_at, touch.at)}
+        if touch.person_id == owner_id:
+            values["owner_last_touch_at"] = _later(customer_t.c.owner_last_touch_at, touch.at)
+        self.session.execute(
+            update(customer_t).where(customer_t.c.id == touch.customer_id).values(values)
+        )
+        return mapping.touch(row)
+
+    def get(self, touch_id: int) -> Touch | None:
+        row = self.session.get(TouchpointRow, touch_id)
+        return mapping.touch(row) if row else None
+
+    def recent(self, customer_ids: Sequence[int], *, since: datetime) -> list[Touch]:
+        rows = self.session.scalars(
+            select(TouchpointRow)
+            .where(touchpoint_t.c.customer_id.in_(customer_ids), touchpoint_t.c.at >= since)
+            .order_by(touchpoint_t.c.customer_id, touchpoint_t.c.at, touchpoint_t.c.id)
+        )
+        return [mapping.touch(r) for r in rows]
+
+
+def _later(column: ColumnElement[datetime], value: datetime) -> ColumnElement[datetime]:
+    """SQL for "the later of the column and ``value``", NULL counting as earliest."""
+    bound = literal(value, type_=UTCDateTime())
+    return case((column.is_(None), bound), (column < bound, bound), else_=column)
+
+
+@dataclass
+class ImportantDateRepository:
+    session: Session
+
+    def add(self, item: ImportantDate) -> ImportantDate:
+        row = ImportantDateRow(
+            customer_id=item.customer_id,
+            contact_id=item.contact_id,
+            label=item.label,
+            on=item.on,
+            yearly=item.yearly,
+            lead_days=item.lead_days,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return mapping.important_date(row)
+
+    def get(self, date_id: int) -> ImportantDate | None:
+        row = self.session.get(ImportantDateRow, date_id)
+        return mapping.important_date(row) if row else None
+
+    def of_customers(self, customer_ids: Sequence[int]) -> list[ImportantDate]:
+        rows = self.session.scalars(
+            select(ImportantDateRow)
+            .where(important_date_t.c.customer_id.in_(customer_ids))
+            .order_by(important_date_t.c.customer_id, important_date_t.c.id)
+        )
+        return [mapping.important_date(r) for r in rows]
+
+
+@dataclass
+class LifeEventRepository:
+    session: Session
+
+    def add(self, event: LifeEvent) -> LifeEvent:
+        row = LifeEventRow(
+            customer_id=event.customer_id,
+            contact_id=event.contact_id,
+            kind=event.kind,
+            on=event.on,
+            note=event.note,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return mapping.life_event(row)
+
+    def get(self, event_id: int) -> LifeEvent | None:
+        row = self.session.get(LifeEventRow, event_id)
+        return mapping.life_event(row) if row else None
+
+    def of_customers(self, customer_ids: Sequence[int]) -> list[LifeEvent]:
+        rows = self.session.scalars(
+            select(LifeEventRow)
+            .where(life_event_t.c.customer_id.in_(customer_ids))
+            .order_by(life_event_t.c.customer_id, life_event_t.c.on, life_event_t.c.id)
+        )
+        return [mapping.life_event(r) for r in rows]

@@ -1,0 +1,62 @@
+"""The unit of work: one transaction, rolled back unless ``commit()`` is called."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.repositories.audit import AuditLog
+from storage.repositories.customers import CustomerRepository
+from storage.repositories.nudges import NudgeRepository
+from storage.repositories.offers import OfferRepository, PitchRepository
+from storage.repositories.outbox import DeliveryRepository
+from storage.repositories.people import PersonRepository, WorkspaceRepository
+from storage.repositories.records import (
+    ContactRepository,
+    ImportantDateRepository,
+    LifeEventRepository,
+    TouchRepository,
+)
+
+
+class SqlUnitOfWork:
+    """``with uow: ...; uow.commit()`` — leaving the block without a commit rolls back."""
+
+    session: Session
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self.session = self._session_factory()
+        self.workspaces = WorkspaceRepository(self.session)
+        self.people = PersonRepository(self.session)
+        self.customers = CustomerRepository(self.session)
+        self.contacts = ContactRepository(self.session)
+        self.touches = TouchRepository(self.session)
+        self.dates = ImportantDateRepository(self.session)
+        self.life_events = LifeEventRepository(self.session)
+        self.offers = OfferRepository(self.session)
+        self.pitches = PitchRepository(self.session)
+        self.nudges = NudgeRepository(self.session)
+        self.deliveries = DeliveryRepository(self.session)
+        self.audit = AuditLog(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            self.session.rollback()  # a no-op after commit(); discards anything uncommitted
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
