@@ -105,9 +105,7 @@ def test_renewal_checkpoints_before_the_renewal_date(today, checkpoint):
 def test_a_customer_added_late_gets_only_the_latest_checkpoint():
     c = customer(renewal_on=date(2026, 6, 15))
     d = decide(at(2026, 6, 10), customer=c)
-    assert [n.dedupe_key for n in by_reason(d, NudgeReason.RENEWAL)] == [
-        "renewal:100:2026-06-15:7"
-    ]
+    assert [n.dedupe_key for n in by_reason(d, NudgeReason.RENEWAL)] == ["renewal:100:2026-06-15:7"]
 
 
 def test_a_renewal_at_a_month_end_rolls_forward_clamped_to_the_month_end():

@@ -22,8 +22,14 @@ def quiet_nudges(decision):
 
 @pytest.mark.parametrize(
     ("days", "level"),
-    [(0, Level.GREEN), (29, Level.GREEN), (30, Level.AMBER), (59, Level.AMBER),
-     (60, Level.RED), (200, Level.RED)],
+    [
+        (0, Level.GREEN),
+        (29, Level.GREEN),
+        (30, Level.AMBER),
+        (59, Level.AMBER),
+        (60, Level.RED),
+        (200, Level.RED),
+    ],
 )
 def test_quiet_level_by_days_since_the_last_touch(days, level):
     c = customer(last_touch_at=NOW - timedelta(days=days))
@@ -31,8 +37,9 @@ def test_quiet_level_by_days_since_the_last_touch(days, level):
 
 
 def test_a_customer_touched_within_cadence_gets_no_quiet_nudge():
-    decision = decide_customer(view(customer=customer(last_touch_at=NOW - timedelta(days=10))),
-                               now=NOW, policy=POLICY)
+    decision = decide_customer(
+        view(customer=customer(last_touch_at=NOW - timedelta(days=10))), now=NOW, policy=POLICY
+    )
     assert not quiet_nudges(decision)
 
 
@@ -50,21 +57,25 @@ def test_red_past_the_maximum():
 
 
 def test_touch_by_a_colleague_resets_the_quiet_clock():
-    quiet = customer(last_touch_at=NOW - timedelta(days=50),
-                     owner_last_touch_at=NOW - timedelta(days=50))
-    touched = customer(last_touch_at=NOW - timedelta(days=1),
-                       owner_last_touch_at=NOW - timedelta(days=50))
+    quiet = customer(
+        last_touch_at=NOW - timedelta(days=50), owner_last_touch_at=NOW - timedelta(days=50)
+    )
+    touched = customer(
+        last_touch_at=NOW - timedelta(days=1), owner_last_touch_at=NOW - timedelta(days=50)
+    )
     assert quiet_nudges(decide_customer(view(customer=quiet), now=NOW, policy=POLICY))
     assert not quiet_nudges(decide_customer(view(customer=touched), now=NOW, policy=POLICY))
 
 
 def test_the_owner_staying_away_while_colleagues_touch_is_its_own_softer_signal():
-    c = customer(last_touch_at=NOW - timedelta(days=5),
-                 owner_last_touch_at=NOW - timedelta(days=61))
+    c = customer(
+        last_touch_at=NOW - timedelta(days=5), owner_last_touch_at=NOW - timedelta(days=61)
+    )
     decision = decide_customer(view(customer=c), now=NOW, policy=POLICY)
     assert reasons(decision) == ["owner_quiet"]
-    recent = customer(last_touch_at=NOW - timedelta(days=5),
-                      owner_last_touch_at=NOW - timedelta(days=59))
+    recent = customer(
+        last_touch_at=NOW - timedelta(days=5), owner_last_touch_at=NOW - timedelta(days=59)
+    )
     assert not decide_customer(view(customer=recent), now=NOW, policy=POLICY).nudges
 
 
@@ -96,8 +107,7 @@ def test_a_per_customer_cadence_makes_it_quiet_sooner():
 
 def test_red_for_longer_than_the_escalation_window_escalates_to_the_manager():
     c = customer(last_touch_at=NOW - timedelta(days=60 + 15))
-    decision = decide_customer(view(customer=c, owner=person(manager_id=9)), now=NOW,
-                               policy=POLICY)
+    decision = decide_customer(view(customer=c, owner=person(manager_id=9)), now=NOW, policy=POLICY)
     [esc] = [n for n in decision.nudges if n.reason is NudgeReason.ESCALATION]
     assert esc.recipient_id == 9
     quiet = quiet_nudges(decision)[0]
@@ -112,8 +122,9 @@ def test_red_but_not_long_enough_does_not_escalate():
 
 def test_no_escalation_nudge_without_a_manager():
     c = customer(last_touch_at=NOW - timedelta(days=100))
-    decision = decide_customer(view(customer=c, owner=person(manager_id=None)), now=NOW,
-                               policy=POLICY)
+    decision = decide_customer(
+        view(customer=c, owner=person(manager_id=None)), now=NOW, policy=POLICY
+    )
     assert {n.reason for n in decision.nudges} == {NudgeReason.QUIET}
 
 
