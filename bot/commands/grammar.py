@@ -61,6 +61,7 @@ from bot.commands.names import (
     Resolution,
     resolve_leading,
     resolve_whole,
+    suggest,
 )
 from bot.commands.problems import Invalid
 from bot.commands.values import (
@@ -647,10 +648,12 @@ def _offer_pitched(ctx: _Context, given: _Input) -> Command:
         found = ctx.resolve_whole(words[split:], ctx.customers)
         if isinstance(found, Found):
             return RecordPitch(_text(words[:split]), found.name, state)
-    ctx.customer_whole(words[-1:])  # the most helpful "did you mean" about the customer
+    close = suggest([t.text for t in words[1:]], ctx.customers)
+    hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     raise Invalid(
-        f"No known customer ends {_text(words)!r}. Quote the offer's title, "
-        'e.g. offer pitched "Analytics Pro" acme.'
+        f"No known customer at the end of {_text(words)!r}.{hint} If the customer is right, "
+        'quote the offer\'s title, e.g. offer pitched "Analytics Pro" acme.',
+        suggestions=close,
     )
 
 
