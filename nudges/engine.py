@@ -224,8 +224,8 @@ def decide_customer(view: CustomerView, *, now: datetime, policy: Policy) -> Cus
             level=d.level, contact_id=d.contact_id, facts=d.facts, deliver_on=d.deliver_on,
         ))
     expired = _expired(view, {d.key for d in drafts})
-    return CustomerDecision(tuple(nudges), tuple(held), expired,
-                            _next_due(view, qs, events, now=now, today=today, policy=policy))
+    next_due = _next_due(view, qs, events, held, now=now, today=today, policy=policy)
+    return CustomerDecision(tuple(nudges), tuple(held), expired, next_due)
 
 
 def _expired(view: CustomerView, due_keys: set[str]) -> tuple[str, ...]:
@@ -240,12 +240,15 @@ def _expired(view: CustomerView, due_keys: set[str]) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
-def _next_due(view: CustomerView, qs: QuietStatus, events: list[DatedEvent], *,
-              now: datetime, today: date, policy: Policy) -> datetime | None:
+def _next_due(view: CustomerView, qs: QuietStatus, events: list[DatedEvent],
+              held: list[Held], *, now: datetime, today: date,
+              policy: Policy) -> datetime | None:
+    """The earliest change: levels, dated windows opening and closing, holds ending."""
     c, tz = view.customer, view.owner.timezone
     instants: list[datetime | None] = [qs.amber_at, qs.red_at, qs.escalation_at,
-                                       owner_quiet_at(c, policy=policy, tz_name=tz),
-                                       min_gap_ends_at(c, policy)]
+                                       owner_quiet_at(c, policy=policy, tz_name=tz)]
+    if any(h.why == "min_gap" for h in held):
+        instants.append(min_gap_ends_at(c, policy))
     days: list[date] = []
     for e in events:
         days += [e.opens_on(policy), plus_days(e.last_day, 1)]
@@ -253,7 +256,7 @@ def _next_due(view: CustomerView, qs: QuietStatus, events: list[DatedEvent], *,
         if ev.customer_id == c.id:
             days += [ev.on, plus_days(window_end(ev, policy), 1),
                      plus_days(ev.on, max(0, policy.sensitive_suppression_days) + 1)]
-    if c.dnc_until is not None:
+    if c.dnc_until is not None and held:
         days.append(plus_days(c.dnc_until, 1))
     for status in view.existing.values():
         if status.state is NudgeState.SNOOZED and status.snoozed_until is not None:
