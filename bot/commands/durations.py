@@ -53,13 +53,17 @@ def parse_iso_date(token: str) -> date:
 def parse_day(token: str, *, today: date) -> date:
     """An absolute day: YYYY-MM-DD, ``today``, ``yesterday`` or ``tomorrow``."""
     word = token.strip().lower()
-    if word == "today":
-        return today
-    if word == "yesterday":
-        return today - timedelta(days=1)
-    if word == "tomorrow":
-        return today + timedelta(days=1)
-    return parse_iso_date(token)
+    shift = {"today": 0, "yesterday": -1, "tomorrow": 1}.get(word)
+    if shift is None:
+        return parse_iso_date(token)
+    return _shifted(today, shift, token)
+
+
+def _shifted(today: date, days: int, token: str) -> date:
+    try:
+        return today + timedelta(days=days)
+    except OverflowError:
+        raise Invalid(f"{token!r} reaches beyond the calendar.") from None
 
 
 def relative_until(token: str, *, today: date) -> date:
@@ -67,7 +71,7 @@ def relative_until(token: str, *, today: date) -> date:
     word = token.strip().lower()
     if word in _WEEKDAY_NAMES:
         ahead = (_WEEKDAY_NAMES[word] - today.weekday() - 1) % 7 + 1  # the next one, never today
-        return today + timedelta(days=ahead)
+        return _shifted(today, ahead, token)
     match = _RELATIVE.fullmatch(word)
     if match is None:
         if _ISO.fullmatch(word) is None and word not in ("today", "tomorrow", "yesterday"):
@@ -80,10 +84,8 @@ def relative_until(token: str, *, today: date) -> date:
     if count < 1:
         raise Invalid(f"Duration {token!r} must be at least 1.")
     try:
-        if unit == "d":
-            return today + timedelta(days=count)
-        if unit == "w":
-            return today + timedelta(weeks=count)
+        if unit in ("d", "w"):
+            return today + timedelta(days=count * (7 if unit == "w" else 1))
         return add_months(today, count * (12 if unit == "y" else 1))
     except OverflowError:
         raise Invalid(f"Duration {token!r} reaches beyond the calendar.") from None
