@@ -245,6 +245,10 @@ CASES: list[tuple[str, Command]] = [
     ("health acme labs", ShowHealth("Acme Labs")),
     ("team add @maria", AddTeamMember(MARIA)),
     ("team add @maria manager=@bob admin", AddTeamMember(MARIA, manager=BOB, admin=True)),
+    (
+        'team add @"Maria Schmidt"',
+        AddTeamMember(UserRef("@Maria Schmidt", name="Maria Schmidt")),
+    ),
     ("team list", ListTeam()),
     ("help", Help()),
     ("help snooze", Help("snooze")),

@@ -9,8 +9,10 @@ PROBE = """
 import sys
 before = set(sys.modules)
 import bot.commands
-loaded = {name.split(".")[0] for name in set(sys.modules) - before}
-print(" ".join(sorted(loaded - set(sys.stdlib_module_names) - {"bot", "nudges"})))
+for name in sorted(set(sys.modules) - before):
+    path = getattr(sys.modules[name], "__file__", None) or ""
+    if "site-packages" in path or "dist-packages" in path:
+        print(name)
 """
 
 
