@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from nudges.model import Customer
+from nudges.names import name_key
 from storage.repositories import mapping
 from storage.tables import CustomerRow, customer_t, customer_tag_t
 
@@ -42,7 +43,7 @@ class CustomerRepository:
         return {
             "workspace_id": customer.workspace_id,
             "name": customer.name,
-            "name_key": mapping.name_key(customer.name),
+            "name_key": name_key(customer.name),
             "owner_id": customer.owner_id,
             "tier": customer.tier,
             "kind": customer.kind.value,
@@ -110,7 +111,7 @@ class CustomerRepository:
         row = self.session.scalars(
             select(CustomerRow).where(
                 customer_t.c.workspace_id == workspace_id,
-                customer_t.c.name_key == mapping.name_key(name),
+                customer_t.c.name_key == name_key(name),
             )
         ).first()
         return self._many([row])[0] if row else None

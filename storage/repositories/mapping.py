@@ -43,11 +43,6 @@ from storage.tables import (
 )
 
 
-def name_key(name: str) -> str:
-    """How names are compared: case-insensitive, whitespace-normalised."""
-    return " ".join(name.split()).casefold()
-
-
 def days_to_mask(days: frozenset[int]) -> int:
     return sum(1 << d for d in days)
 

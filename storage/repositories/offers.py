@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nudges.model import Offer, Pitch, PitchState
+from nudges.names import name_key
 from storage.repositories import mapping
 from storage.tables import OfferRow, PitchRow, offer_t, pitch_t
 
@@ -21,7 +22,7 @@ class OfferRepository:
         row = OfferRow(
             workspace_id=offer.workspace_id,
             title=offer.title,
-            title_key=mapping.name_key(offer.title),
+            title_key=name_key(offer.title),
             kind=offer.kind.value,
             existing_first_on=offer.existing_first_on,
             public_on=offer.public_on,
@@ -44,7 +45,7 @@ class OfferRepository:
         row = self.session.scalars(
             select(OfferRow).where(
                 offer_t.c.workspace_id == workspace_id,
-                offer_t.c.title_key == mapping.name_key(title),
+                offer_t.c.title_key == name_key(title),
             )
         ).first()
         return mapping.offer(row) if row else None

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nudges.model import Person, Platform, Workspace
+from nudges.names import name_key
 from storage.repositories import mapping
 from storage.tables import PersonRow, WorkspaceRow, person_t, workspace_t
 
@@ -61,7 +62,7 @@ class PersonRepository:
             workspace_id=person.workspace_id,
             platform_user_id=person.platform_user_id,
             display_name=person.display_name,
-            name_key=mapping.name_key(person.display_name),
+            name_key=name_key(person.display_name),
             email=person.email,
             timezone=person.timezone,
             working_days=mapping.days_to_mask(person.working_days),
@@ -85,7 +86,7 @@ class PersonRepository:
             raise LookupError(f"no person with id {person.id}")
         row.platform_user_id = person.platform_user_id
         row.display_name = person.display_name
-        row.name_key = mapping.name_key(person.display_name)
+        row.name_key = name_key(person.display_name)
         row.email = person.email
         row.timezone = person.timezone
         row.working_days = mapping.days_to_mask(person.working_days)
@@ -118,7 +119,7 @@ class PersonRepository:
             select(PersonRow)
             .where(
                 person_t.c.workspace_id == workspace_id,
-                person_t.c.name_key == mapping.name_key(name),
+                person_t.c.name_key == name_key(name),
             )
             .order_by(person_t.c.id)
         )
