@@ -63,6 +63,10 @@ def next_slot(person: Person, *, after: datetime, holidays: frozenset[date]) -> 
     nothing until they return.
     """
     start = local_date(after, person.timezone) - timedelta(days=1)
+    if person.ooo_until is not None and person.ooo_until >= start:
+        start = min(person.ooo_until, date.max - timedelta(days=2 * _SEARCH_DAYS)) + timedelta(
+            days=1
+        )
     for strict in (True, False):
         day = start
         for _ in range(_SEARCH_DAYS):
