@@ -43,7 +43,8 @@ from bot.commands.commands import (
 from bot.commands.durations import parse_relative_until
 from bot.commands.grammar import COMMANDS, parse, slash_text
 from bot.commands.help import HELP, HelpEntry, entries_for, render_help
-from bot.commands.names import KnownNames, NameIndex, name_key
+from bot.commands.names import KnownNames, NameIndex
+from nudges.names import name_key
 
 __all__ = [
     "CLEARABLE_FIELDS",

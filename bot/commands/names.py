@@ -15,18 +15,14 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from nudges.names import name_key
+
 AMBIGUITY_LIMIT = 5  # candidates listed when a reference is ambiguous
 SUGGESTION_LIMIT = 3  # "did you mean" suggestions
-
-
-def name_key(name: str) -> str:
-    """The form names are compared in: NFKC, casefolded, single spaces, no outer whitespace."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 class KnownNames(Protocol):
