@@ -7,7 +7,7 @@ from nudges.model import Cadence, NudgeReason, RelationshipKind
 from nudges.policy import Policy
 from nudges.quiet import Level, cadence_for, quiet_status
 
-from .factories import NOW, customer, person, view
+from .factories import NOW, customer, person, touch, view
 
 POLICY = Policy()
 
@@ -134,3 +134,12 @@ def test_the_quiet_key_is_the_cycle_so_a_new_touch_starts_a_new_one():
     key_a = quiet_nudges(decide_customer(view(customer=a), now=NOW, policy=POLICY))[0]
     key_b = quiet_nudges(decide_customer(view(customer=b), now=NOW, policy=POLICY))[0]
     assert key_a.dedupe_key != key_b.dedupe_key
+
+
+def test_the_quiet_nudge_suggests_a_ritual_not_used_recently_with_this_customer():
+    c = customer(tier="long-tail", last_touch_at=NOW - timedelta(days=100))
+    recent = tuple(touch(id=i, ritual=r, at=NOW - timedelta(days=100 + i))
+                   for i, r in enumerate(("coffee", "call", "case_study")))
+    [n] = quiet_nudges(decide_customer(view(customer=c, recent_touches=recent), now=NOW,
+                                       policy=POLICY))
+    assert n.ritual == "email"
