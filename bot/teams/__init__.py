@@ -1,0 +1,1 @@
+"""Microsoft Teams: the app package (manifest and icons)."""
