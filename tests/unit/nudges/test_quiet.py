@@ -139,7 +139,10 @@ def test_the_quiet_key_is_the_cycle_so_a_new_touch_starts_a_new_one():
 def test_the_quiet_nudge_suggests_a_ritual_not_used_recently_with_this_customer():
     c = customer(tier="long-tail", last_touch_at=NOW - timedelta(days=100))
     recent = tuple(touch(id=i, ritual=r, at=NOW - timedelta(days=100 + i))
-                   for i, r in enumerate(("coffee", "call", "case_study")))
+                   for i, r in enumerate(("email", "call", "case_study")))
+    policy = Policy(ritual_variety_days=365)
     [n] = quiet_nudges(decide_customer(view(customer=c, recent_touches=recent), now=NOW,
-                                       policy=POLICY))
-    assert n.ritual == "email"
+                                       policy=policy))
+    assert n.ritual == "coffee"
+    [fresh] = quiet_nudges(decide_customer(view(customer=c), now=NOW, policy=policy))
+    assert fresh.ritual in {"coffee", "call", "case_study", "email"}
