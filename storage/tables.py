@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.dialects import postgresql
 from sqlmodel import Field, SQLModel
 
 from storage.types import BigId, UTCDateTime
@@ -26,6 +27,12 @@ metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def _key_type() -> String:
+    """Name keys compare byte-wise (collation "C") on PostgreSQL, like Python strings, so a
+    prefix search is an index range scan there too."""
+    return String(200).with_variant(postgresql.VARCHAR(200, collation="C"), "postgresql")
 
 
 def _fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Column[int]:
@@ -88,7 +95,7 @@ class CustomerRow(SQLModel, table=True):
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
     name: str = Field(max_length=200)
-    name_key: str = Field(max_length=200)  # casefolded, whitespace-normalised name
+    name_key: str = Field(sa_type=_key_type())  # nudges.names.name_key(name)
     owner_id: int = Field(sa_column=_fk("person.id", ondelete="RESTRICT"))
     tier: str = Field(max_length=32)
     kind: str = Field(default="customer", max_length=16)
@@ -191,7 +198,7 @@ class OfferRow(SQLModel, table=True):
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
     title: str = Field(max_length=200)
-    title_key: str = Field(max_length=200)
+    title_key: str = Field(sa_type=_key_type())
     kind: str = Field(max_length=16)
     existing_first_on: date
     public_on: date
@@ -200,6 +207,8 @@ class OfferRow(SQLModel, table=True):
     kinds: str = Field(default="", max_length=200)
     tags: str = Field(default="", max_length=1000)
     description: str | None = Field(default=None, sa_type=Text)
+    # When the offer must be decided again (window opening, pitches changed, daily refresh).
+    next_due_at: datetime | None = Field(default=None, sa_column=_instant(index=True))
     created_at: datetime = Field(sa_column=_instant(nullable=False))
 
 

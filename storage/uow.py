@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.repositories.audit import AuditLog
 from storage.repositories.customers import CustomerRepository
+from storage.repositories.names import SqlKnownNames
 from storage.repositories.nudges import NudgeRepository
 from storage.repositories.offers import OfferRepository, PitchRepository
 from storage.repositories.outbox import DeliveryRepository
@@ -18,6 +19,7 @@ from storage.repositories.records import (
     LifeEventRepository,
     TouchRepository,
 )
+from storage.tables import offer_t
 
 
 class SqlUnitOfWork:
@@ -54,6 +56,12 @@ class SqlUnitOfWork:
             self.session.rollback()  # a no-op after commit(); discards anything uncommitted
         finally:
             self.session.close()
+
+    def customer_names(self, workspace_id: int) -> SqlKnownNames:
+        return SqlKnownNames(self.session, workspace_id)
+
+    def offer_titles(self, workspace_id: int) -> SqlKnownNames:
+        return SqlKnownNames(self.session, workspace_id, table=offer_t)
 
     def commit(self) -> None:
         self.session.commit()

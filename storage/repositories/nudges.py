@@ -14,8 +14,9 @@ from nudges.model import Nudge, NudgeState, NudgeStatus
 from storage.repositories import mapping
 from storage.tables import NudgeRow, nudge_t
 
-# A decision may refresh these on a nudge nobody has answered yet; answered ones keep their state.
-_REFRESHABLE = (NudgeState.OPEN.value, NudgeState.DELIVERED.value)
+# A decision may refresh a live nudge (and move it between these states, e.g. a snooze that
+# has passed); done, skipped and expired ones are final and left alone.
+_LIVE = (NudgeState.OPEN.value, NudgeState.DELIVERED.value, NudgeState.SNOOZED.value)
 
 
 @dataclass
@@ -23,8 +24,8 @@ class NudgeRepository:
     session: Session
 
     def upsert(self, nudge: Nudge, *, now: datetime) -> Nudge:
-        """Insert a new nudge, or refresh the priority, level and wording of an unanswered one
-        with the same dedupe key. A snoozed, skipped, done or expired nudge is left alone."""
+        """Insert a new nudge, or refresh the state, priority, level and wording of a live one
+        with the same dedupe key. A done, skipped or expired nudge is left alone."""
         row = self.session.scalars(
             select(NudgeRow).where(nudge_t.c.dedupe_key == nudge.dedupe_key)
         ).first()
@@ -49,7 +50,10 @@ class NudgeRepository:
                 updated_at=now,
             )
             self.session.add(row)
-        elif row.state in _REFRESHABLE:
+        elif row.state in _LIVE:
+            if row.state != nudge.state.value:
+                row.state = nudge.state.value
+                row.snoozed_until = nudge.snoozed_until
             row.recipient_id = nudge.recipient_id
             row.level = nudge.level
             row.priority = nudge.priority
@@ -112,3 +116,22 @@ class NudgeRepository:
                 state=state.value, snoozed_until=snoozed_until, state_reason=reason, updated_at=now
             )
         )
+
+    def expire(self, dedupe_keys: Sequence[str], *, now: datetime) -> int:
+        """Close live nudges whose occasion has passed."""
+        if not dedupe_keys:
+            return 0
+        result = self.session.execute(
+            update(nudge_t)
+            .where(nudge_t.c.dedupe_key.in_(dedupe_keys), nudge_t.c.state.in_(_LIVE))
+            .values(state=NudgeState.EXPIRED.value, updated_at=now)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def live_for_customer(self, customer_id: int) -> list[Nudge]:
+        rows = self.session.scalars(
+            select(NudgeRow)
+            .where(nudge_t.c.customer_id == customer_id, nudge_t.c.state.in_(_LIVE))
+            .order_by(nudge_t.c.priority.desc(), nudge_t.c.dedupe_key)
+        )
+        return [mapping.nudge(r) for r in rows]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from nudges.model import Offer, Pitch, PitchState
+from nudges.model import Customer, Offer, Pitch, PitchState
 from nudges.names import name_key
 from storage.repositories import mapping
-from storage.tables import OfferRow, PitchRow, offer_t, pitch_t
+from storage.repositories.customers import CustomerRepository
+from storage.tables import OfferRow, PitchRow, customer_t, customer_tag_t, offer_t, pitch_t
 
 
 @dataclass
@@ -31,6 +32,7 @@ class OfferRepository:
             kinds=mapping.join_set(frozenset(k.value for k in offer.kinds)),
             tags=mapping.join_set(offer.tags),
             description=offer.description,
+            next_due_at=now,
             created_at=now,
         )
         self.session.add(row)
@@ -66,6 +68,42 @@ class OfferRepository:
             .order_by(offer_t.c.id)
         )
         return [mapping.offer(r) for r in rows]
+
+    def due(self, *, now: datetime) -> list[Offer]:
+        """Offers to decide again: their ``next_due_at`` has come."""
+        rows = self.session.scalars(
+            select(OfferRow).where(offer_t.c.next_due_at <= now).order_by(offer_t.c.id)
+        )
+        return [mapping.offer(r) for r in rows]
+
+    def set_next_due(self, offer_id: int, next_due_at: datetime | None) -> None:
+        self.session.execute(
+            update(offer_t).where(offer_t.c.id == offer_id).values(next_due_at=next_due_at)
+        )
+
+    def candidates(self, offer: Offer) -> list[Customer]:
+        """The offer's eligible customers, best first (value, then tenure, then id). Tier, kind
+        and tags are filtered in SQL; the engine checks eligibility again."""
+        query = select(customer_t.c.id).where(
+            customer_t.c.workspace_id == offer.workspace_id, customer_t.c.archived.is_(False)
+        )
+        if offer.tiers:
+            query = query.where(customer_t.c.tier.in_(sorted(offer.tiers)))
+        if offer.kinds:
+            query = query.where(customer_t.c.kind.in_(sorted(k.value for k in offer.kinds)))
+        if offer.tags:
+            tagged = select(customer_tag_t.c.customer_id).where(
+                customer_tag_t.c.tag.in_(sorted(offer.tags))
+            )
+            query = query.where(customer_t.c.id.in_(tagged))
+        query = query.order_by(
+            customer_t.c.annual_value.desc(),
+            customer_t.c.since.is_(None),
+            customer_t.c.since,
+            customer_t.c.id,
+        )
+        ids = list(self.session.scalars(query))
+        return CustomerRepository(self.session).get_many(ids)
 
 
 @dataclass

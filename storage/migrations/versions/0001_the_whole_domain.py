@@ -2,12 +2,15 @@
 
 Revision ID: 0001
 Revises: 
+
 """
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+
 
 
 revision: str = '0001'
@@ -32,7 +35,7 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('workspace_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('title_key', sa.String(length=200), nullable=False),
+    sa.Column('title_key', sa.String(length=200).with_variant(sa.VARCHAR(length=200, collation='C'), 'postgresql'), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('existing_first_on', sa.Date(), nullable=False),
     sa.Column('public_on', sa.Date(), nullable=False),
@@ -41,11 +44,13 @@ def upgrade() -> None:
     sa.Column('kinds', sa.String(length=200), nullable=False),
     sa.Column('tags', sa.String(length=1000), nullable=False),
     sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('next_due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], name=op.f('fk_offer_workspace_id_workspace'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_offer')),
     sa.UniqueConstraint('workspace_id', 'title_key', name=op.f('uq_offer_workspace_id_title_key'))
     )
+    op.create_index(op.f('ix_offer_next_due_at'), 'offer', ['next_due_at'], unique=False)
     op.create_index('ix_offer_workspace_id_public_on', 'offer', ['workspace_id', 'public_on'], unique=False)
 
     op.create_table('person',
@@ -94,7 +99,7 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('workspace_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('name_key', sa.String(length=200), nullable=False),
+    sa.Column('name_key', sa.String(length=200).with_variant(sa.VARCHAR(length=200, collation='C'), 'postgresql'), nullable=False),
     sa.Column('owner_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('tier', sa.String(length=32), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
@@ -310,6 +315,7 @@ def downgrade() -> None:
 
     op.drop_table('person')
     op.drop_index('ix_offer_workspace_id_public_on', table_name='offer')
+    op.drop_index(op.f('ix_offer_next_due_at'), table_name='offer')
 
     op.drop_table('offer')
     op.drop_table('workspace')

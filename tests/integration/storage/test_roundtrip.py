@@ -266,7 +266,7 @@ def test_offers_pitches_nudges_deliveries_and_audit_round_trip(uow: SqlUnitOfWor
         assert uow.audit.entries() == [entry]
 
 
-def test_upserting_a_nudge_twice_keeps_one_row_and_respects_an_answer(
+def test_upserting_a_nudge_keeps_one_row_and_never_revives_a_finished_one(
     uow: SqlUnitOfWork,
 ) -> None:
     with uow:
@@ -292,9 +292,13 @@ def test_upserting_a_nudge_twice_keeps_one_row_and_respects_an_answer(
             snoozed_until=date(2026, 4, 5),
             reason="after Easter",
         )
-        after = uow.nudges.upsert(replace(first, priority=99.0), now=NOW)
-        assert after.state is NudgeState.SNOOZED and after.priority == 20.0
         assert uow.nudges.statuses([acme.id])["quiet:x"].snoozed_until == date(2026, 4, 5)
+        reopened = uow.nudges.upsert(replace(first, priority=30.0), now=NOW)  # snooze over
+        assert reopened.state is NudgeState.OPEN and reopened.priority == 30.0
+        uow.nudges.set_state(stored.id or 0, NudgeState.DONE, now=NOW)
+        after = uow.nudges.upsert(replace(first, priority=99.0), now=NOW)
+        assert after.state is NudgeState.DONE and after.priority == 30.0
+        assert uow.nudges.expire(["quiet:x"], now=NOW) == 0
         uow.commit()
 
 
