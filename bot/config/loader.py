@@ -207,6 +207,12 @@ def _policy(root: Table) -> Policy:
     custom_lead = calendar.integer(
         "custom_date_lead_days", default.custom_date_lead_days, low=0, high=365
     )
+    dated_lookahead = calendar.integer(
+        "dated_lookahead_days", default.dated_lookahead_days, low=0, high=60
+    )
+    renewal_term = calendar.integer(
+        "renewal_term_months", default.renewal_term_months, low=1, high=120
+    )
     checkpoints = calendar.get(
         "renewal_checkpoints",
         default.renewal_checkpoints,
@@ -253,9 +259,9 @@ def _policy(root: Table) -> Policy:
     share = health.number("concentration_share", default.concentration_share, low=0.01, high=1.0)
     health.finish()
 
-    upcoming = root.table("digest").integer(
-        "upcoming_days", default.digest_upcoming_days, low=1, high=90
-    )
+    digest = root.table("digest")
+    upcoming = digest.integer("upcoming_days", default.digest_upcoming_days, low=1, high=90)
+    period = digest.integer("period_days", default.digest_period_days, low=1, high=92)
     playbook = _playbook(root, tiers=tiers, default=default.playbook)
     return Policy(
         tiers=tiers,
@@ -274,6 +280,9 @@ def _policy(root: Table) -> Policy:
         tenure_risk_months=risk,
         concentration_share=share,
         digest_upcoming_days=upcoming,
+        digest_period_days=period,
+        dated_lookahead_days=dated_lookahead,
+        renewal_term_months=renewal_term,
         playbook=playbook,
         daily_cap=daily_cap,
         min_gap_days=min_gap,
@@ -360,9 +369,8 @@ def _digest(table: Table) -> DigestSchedule:
     digest = DigestSchedule(
         weekday=WEEKDAYS.index(weekday),
         hour=table.integer("hour", default.hour, low=0, high=23),
-        period_days=table.integer("period_days", default.period_days, low=1, high=92),
     )
-    table.finish(known=("upcoming_days",))
+    table.finish(known=("upcoming_days", "period_days"))
     return digest
 
 

@@ -28,7 +28,6 @@ class WorkspaceDefaults:
 class DigestSchedule:
     weekday: int = 0  # Monday
     hour: int = 8  # in each manager's own time zone
-    period_days: int = 7
 
 
 @dataclass(frozen=True, slots=True)
