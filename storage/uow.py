@@ -19,6 +19,7 @@ from storage.repositories.records import (
     LifeEventRepository,
     TouchRepository,
 )
+from storage.repositories.stats import StatsRepository
 from storage.tables import offer_t
 
 
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
         self.nudges = NudgeRepository(self.session)
         self.deliveries = DeliveryRepository(self.session)
         self.audit = AuditLog(self.session)
+        self.stats = StatsRepository(self.session)
         return self
 
     def __exit__(

@@ -75,6 +75,26 @@ class NudgeRepository:
         ).first()
         return mapping.nudge(row) if row else None
 
+    def statuses_by_customer(
+        self, customer_ids: Sequence[int]
+    ) -> dict[int, dict[str, NudgeStatus]]:
+        """What is already decided for these customers: per customer, by dedupe key."""
+        found: dict[int, dict[str, NudgeStatus]] = {}
+        for start in range(0, len(customer_ids), 1000):
+            rows = self.session.execute(
+                select(
+                    nudge_t.c.customer_id,
+                    nudge_t.c.dedupe_key,
+                    nudge_t.c.state,
+                    nudge_t.c.snoozed_until,
+                ).where(nudge_t.c.customer_id.in_(customer_ids[start : start + 1000]))
+            )
+            for customer_id, key, state, until in rows:
+                found.setdefault(customer_id, {})[key] = NudgeStatus(
+                    state=NudgeState(state), snoozed_until=until
+                )
+        return found
+
     def statuses(self, customer_ids: Sequence[int]) -> dict[str, NudgeStatus]:
         """What is already decided for these customers, by dedupe key."""
         rows = self.session.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -104,6 +105,16 @@ class PersonRepository:
     def get(self, person_id: int) -> Person | None:
         row = self.session.get(PersonRow, person_id)
         return mapping.person(row) if row else None
+
+    def get_many(self, ids: Iterable[int]) -> list[Person]:
+        id_list = sorted(set(ids))
+        found: list[Person] = []
+        for start in range(0, len(id_list), 1000):
+            rows = self.session.scalars(
+                select(PersonRow).where(person_t.c.id.in_(id_list[start : start + 1000]))
+            )
+            found.extend(mapping.person(r) for r in rows)
+        return found
 
     def by_platform_id(self, *, workspace_id: int, platform_user_id: str) -> Person | None:
         row = self.session.scalars(

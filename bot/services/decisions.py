@@ -1,0 +1,115 @@
+"""Gather, decide, apply: bring stored nudges and ``next_due_at`` in line with the engine.
+
+Used after every change to a customer (so a touch clears its quiet nudge at once) and by the
+sweep for customers whose ``next_due_at`` has come. Reads in bulk per batch, never per row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Protocol, TypeVar
+
+from nudges.calendar import start_of_day
+from nudges.engine import CustomerView, decide_customer
+from nudges.offers import OfferCandidate, decide_offer
+from nudges.policy import Policy
+from storage import SqlUnitOfWork
+
+OFFER_REFRESH = timedelta(hours=6)  # pitches and new customers change who is first in line
+
+
+class _OfCustomer(Protocol):
+    @property
+    def customer_id(self) -> int: ...
+
+
+R = TypeVar("R", bound=_OfCustomer)
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    decided: int  # customers (or offers) decided
+    nudges: int  # upserted
+    expired: int
+
+
+def refresh_customers(
+    uow: SqlUnitOfWork, customer_ids: Sequence[int], *, now: datetime, policy: Policy
+) -> Applied:
+    """Decide again for these customers and store the outcome (in the caller's unit of work)."""
+    if not customer_ids:
+        return Applied(0, 0, 0)
+    ids = list(customer_ids)
+    customers = uow.customers.get_many(ids)
+    owners = {p.id: p for p in uow.people.get_many({c.owner_id for c in customers})}
+    contacts = _group(uow.contacts.of_customers(ids))
+    dates = _group(uow.dates.of_customers(ids))
+    events = _group(uow.life_events.of_customers(ids))
+    since = now - timedelta(days=max(policy.ritual_variety_days, 1))
+    touches = _group(uow.touches.recent(ids, since=since))
+    statuses = uow.nudges.statuses_by_customer(ids)
+    written = expired = 0
+    for customer in customers:
+        view = CustomerView(
+            customer=customer,
+            owner=owners[customer.owner_id],
+            contacts=tuple(contacts.get(customer.id, ())),
+            recent_touches=tuple(touches.get(customer.id, ())),
+            dates=tuple(dates.get(customer.id, ())),
+            life_events=tuple(events.get(customer.id, ())),
+            existing=statuses.get(customer.id, {}),
+        )
+        decision = decide_customer(view, now=now, policy=policy)
+        for nudge in decision.nudges:
+            uow.nudges.upsert(nudge, now=now)
+        written += len(decision.nudges)
+        expired += uow.nudges.expire(decision.expired, now=now)
+        uow.customers.set_next_due(customer.id, decision.next_due_at)
+    return Applied(len(customers), written, expired)
+
+
+def refresh_offers(uow: SqlUnitOfWork, *, now: datetime, policy: Policy) -> Applied:
+    """Decide every offer that is due, over its eligible customers, best first."""
+    written = expired = 0
+    offers = uow.offers.due(now=now)
+    for offer in offers:
+        customers = uow.offers.candidates(offer)
+        ids = [c.id for c in customers]
+        pitches = {p.customer_id: p.state for p in uow.pitches.of_offer(offer.id)}
+        events = _group(uow.life_events.of_customers(ids))
+        statuses = uow.nudges.statuses_by_customer(ids)
+        since = now - timedelta(days=max(policy.ritual_variety_days, 1))
+        touches = _group(uow.touches.recent(ids, since=since))
+        candidates = [
+            OfferCandidate(
+                customer=c,
+                pitch=pitches.get(c.id),
+                life_events=tuple(events.get(c.id, ())),
+                existing=statuses.get(c.id, {}),
+                recent_touches=tuple(touches.get(c.id, ())),
+            )
+            for c in customers
+        ]
+        workspace = uow.workspaces.get(offer.workspace_id)
+        zone = workspace.timezone if workspace else None
+        decision = decide_offer(offer, candidates, now=now, policy=policy, timezone=zone)
+        for nudge in decision.nudges:
+            uow.nudges.upsert(nudge, now=now)
+        written += len(decision.nudges)
+        expired += uow.nudges.expire(decision.expired, now=now)
+        after = now + OFFER_REFRESH
+        if decision.next_due_at is not None:
+            after = min(after, start_of_day(decision.next_due_at, zone))
+        ends = datetime.combine(offer.public_on, time(), tzinfo=now.tzinfo)
+        uow.offers.set_next_due(offer.id, None if now >= ends + timedelta(days=1) else after)
+    return Applied(len(offers), written, expired)
+
+
+def _group(rows: Iterable[R]) -> dict[int, list[R]]:
+    grouped: dict[int, list[R]] = defaultdict(list)
+    for row in rows:
+        grouped[row.customer_id].append(row)
+    return grouped

@@ -1,0 +1,213 @@
+"""Logging touches, and answering nudges: done, snooze, skip; do-not-contact."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from bot.commands import Done, DoNotContact, LogTouch, Skip, Snooze
+from bot.replies import Reply, Tone, ok
+from bot.services.request import Request, ServiceError
+from nudges.model import Customer, Nudge, NudgeState, Touch
+from nudges.names import name_key
+from nudges.quiet import cadence_for
+
+_RITUAL = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+DEFAULT_RITUAL = "check-in"
+
+
+def log_touch(req: Request, cmd: LogTouch) -> Reply:
+    # Anyone may log a touch on any customer: the account was touched, whoever touched it.
+    customer = req.customer(cmd.customer, for_change=False)
+    ritual = (cmd.ritual or DEFAULT_RITUAL).lower()
+    if not _RITUAL.match(ritual):
+        raise ServiceError(
+            f"{cmd.ritual!r} is not a ritual name: use one word such as "
+            + ", ".join(r.name for r in req.deps.policy.playbook[:6]),
+            usage="touch <customer> [<ritual>] [-- <note>]",
+        )
+    at = _touch_instant(req, cmd.on)
+    contact_id = _contact_id(req, customer, cmd.contact)
+    touch = record_touch(req, customer, ritual=ritual, at=at, note=cmd.note, contact_id=contact_id)
+    stored = req.uow.customers.get(customer.id) or customer
+    cadence = cadence_for(stored, req.deps.policy)
+    when = "today" if cmd.on is None else cmd.on.isoformat()
+    owner = (
+        "" if customer.owner_id == req.person.id else f" ({req.person_name(customer.owner_id)}'s)"
+    )
+    return Reply(
+        text=f"Logged {ritual} with {customer.name}{owner}, {when}.",
+        tone=Tone.SUCCESS,
+        footer=f"Next check-in within {cadence.ideal_days} days ({stored.tier}).",
+        fields={"touch_id": str(touch.id), "customer_id": str(customer.id)},
+    )
+
+
+def record_touch(
+    req: Request,
+    customer: Customer,
+    *,
+    ritual: str,
+    at: datetime,
+    note: str | None = None,
+    contact_id: int | None = None,
+) -> Touch:
+    touch = req.uow.touches.add(
+        Touch(
+            id=0,
+            customer_id=customer.id,
+            person_id=req.person.id,
+            ritual=ritual,
+            at=at,
+            contact_id=contact_id,
+            note=note,
+        ),
+        owner_id=customer.owner_id,
+    )
+    req.audit(
+        "touch.log",
+        subject_type="customer",
+        subject_id=customer.id,
+        touch_id=touch.id,
+        ritual=ritual,
+    )
+    req.refresh(customer.id)
+    req.uow.commit()
+    return touch
+
+
+def _touch_instant(req: Request, on: date | None) -> datetime:
+    if on is None:
+        return req.now
+    if on > req.today:
+        raise ServiceError(
+            f"{on.isoformat()} is in the future: log a touch when it has happened.",
+            usage="touch <customer> [<ritual>] [on=YYYY-MM-DD] [-- <note>]",
+        )
+    if on == req.today:
+        return req.now
+    # A day in the past: count it at noon, the actor's time, on that day.
+    return datetime.combine(on, time(12), tzinfo=ZoneInfo(req.person.timezone)).astimezone(UTC)
+
+
+def _contact_id(req: Request, customer: Customer, name: str | None) -> int | None:
+    if name is None:
+        return None
+    contacts = req.uow.contacts.of_customers([customer.id])
+    for contact in contacts:
+        if name_key(contact.name) == name_key(name):
+            return contact.id
+    known = ", ".join(c.name for c in contacts) or "none yet"
+    raise ServiceError(
+        f"{customer.name} has no contact called {name!r} (contacts: {known}).",
+        usage="contact add <customer> <name> [birthday=MM-DD] [role=…]",
+    )
+
+
+def _live_nudges(req: Request, customer: Customer) -> list[Nudge]:
+    mine = req.uow.nudges.live_for_customer(customer.id)
+    addressed = [n for n in mine if n.recipient_id == req.person.id]
+    return addressed or [n for n in mine if customer.owner_id == req.person.id]
+
+
+def answer_nudge(
+    req: Request, nudge: Nudge, *, verb: str, until: date | None = None, reason: str | None = None
+) -> str:
+    """Apply done / snooze / skip to one nudge; returns the item's new state for display."""
+    customer = req.uow.customers.get(nudge.customer_id)
+    if customer is None:  # pragma: no cover - nudges cascade with their customer
+        raise ServiceError("That customer no longer exists.")
+    if nudge.recipient_id != req.person.id:
+        req.customer(customer.name)  # someone else's nudge: only with access to the customer
+    if nudge.state.value not in ("open", "delivered", "snoozed"):
+        raise ServiceError(f"That nudge about {customer.name} is already {nudge.state.value}.")
+    nid = nudge.id or 0
+    if verb == "done":
+        req.uow.nudges.set_state(nid, NudgeState.DONE, now=req.now)
+        req.audit("nudge.done", subject_type="nudge", subject_id=nid)
+        record_touch(req, customer, ritual=nudge.ritual or DEFAULT_RITUAL, at=req.now)
+        return f"done: {nudge.ritual or DEFAULT_RITUAL} logged"
+    if verb == "snooze":
+        if until is None or until <= req.today:
+            raise ServiceError(
+                "Snooze until a day after today, e.g. 3d, 1w, 1m or 2027-01-15.",
+                usage="snooze <customer> <3d|1w|1m|YYYY-MM-DD> [-- reason]",
+            )
+        req.uow.nudges.set_state(
+            nid, NudgeState.SNOOZED, now=req.now, snoozed_until=until, reason=reason
+        )
+        req.audit("nudge.snooze", subject_type="nudge", subject_id=nid, until=until.isoformat())
+        req.refresh(customer.id)
+        req.uow.commit()
+        return f"snoozed until {until.isoformat()}"
+    if verb == "skip":
+        req.uow.nudges.set_state(nid, NudgeState.SKIPPED, now=req.now, reason=reason)
+        req.audit("nudge.skip", subject_type="nudge", subject_id=nid, reason=bool(reason))
+        req.refresh(customer.id)
+        req.uow.commit()
+        return "skipped" + (f": {reason}" if reason else "")
+    raise ServiceError(f"Unknown answer {verb!r}: expected done, snooze or skip.")
+
+
+def _answer_all(
+    req: Request,
+    customer_name: str,
+    *,
+    verb: str,
+    until: date | None = None,
+    reason: str | None = None,
+) -> Reply:
+    customer = req.customer(customer_name, for_change=False)
+    nudges = _live_nudges(req, customer)
+    if not nudges:
+        raise ServiceError(
+            f"No open nudge about {customer.name} for you. `nudges` lists yours; "
+            f"`touch {customer.name}` logs a touch anyway."
+        )
+    if verb == "done":
+        # One touch answers them all: log it once, with the most important nudge's ritual.
+        top = nudges[0]
+        for other in nudges[1:]:
+            req.uow.nudges.set_state(other.id or 0, NudgeState.DONE, now=req.now)
+        state = answer_nudge(req, top, verb="done")
+        return ok(f"{customer.name}: {state}.")
+    states = [answer_nudge(req, n, verb=verb, until=until, reason=reason) for n in nudges]
+    count = f"{len(nudges)} nudges" if len(nudges) > 1 else "1 nudge"
+    return ok(f"{customer.name}: {count} {states[-1]}.")
+
+
+def done(req: Request, cmd: Done) -> Reply:
+    return _answer_all(req, cmd.customer, verb="done")
+
+
+def snooze(req: Request, cmd: Snooze) -> Reply:
+    return _answer_all(req, cmd.customer, verb="snooze", until=cmd.until, reason=cmd.reason)
+
+
+def skip(req: Request, cmd: Skip) -> Reply:
+    return _answer_all(req, cmd.customer, verb="skip", reason=cmd.reason)
+
+
+def do_not_contact(req: Request, cmd: DoNotContact) -> Reply:
+    customer = req.customer(cmd.customer)
+    if cmd.until is not None and cmd.until < req.today:
+        raise ServiceError(
+            f"{cmd.until.isoformat()} has passed: give a day from today on, or `off`.",
+            usage="dnc <customer> until=<YYYY-MM-DD> [-- reason] | dnc <customer> off",
+        )
+    updated = replace(customer, dnc_until=cmd.until, dnc_reason=cmd.reason if cmd.until else None)
+    req.uow.customers.update(updated)
+    req.audit(
+        "customer.dnc",
+        subject_type="customer",
+        subject_id=customer.id,
+        until=cmd.until.isoformat() if cmd.until else None,
+    )
+    req.refresh(customer.id)
+    req.uow.commit()
+    if cmd.until is None:
+        return ok(f"{customer.name} can be contacted again.")
+    why = f" ({cmd.reason})" if cmd.reason else ""
+    return ok(f"No nudges about {customer.name} until {cmd.until.isoformat()}{why}.")

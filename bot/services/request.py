@@ -1,0 +1,81 @@
+"""One request being served: the actor, the instant, the unit of work, and small helpers
+every use case shares (finding a customer the actor may touch, auditing, re-deciding)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.commands import UserRef
+from bot.services.access import require_customer_access
+from bot.services.context import Actor, Deps
+from bot.services.decisions import refresh_customers
+from bot.services.identity import resolve_person
+from nudges.calendar import local_date
+from nudges.model import Customer, Offer, Person
+from storage import SqlUnitOfWork
+
+
+class ServiceError(ValueError):
+    """A request that cannot be done as asked; the message says why and what would work."""
+
+    def __init__(self, message: str, *, usage: str | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage
+
+
+@dataclass
+class Request:
+    deps: Deps
+    uow: SqlUnitOfWork
+    actor: Actor
+    now: datetime
+
+    @property
+    def person(self) -> Person:
+        return self.actor.person
+
+    @property
+    def today(self) -> date:
+        return local_date(self.now, self.person.timezone)
+
+    def customer(self, name: str, *, for_change: bool = True) -> Customer:
+        """The workspace's customer of that name; for a change, one the actor may change."""
+        found = self.uow.customers.by_name(workspace_id=self.actor.workspace.id, name=name)
+        if found is None:
+            raise ServiceError(f"No customer called {name!r}. See `customer list`.")
+        if for_change:
+            require_customer_access(self.uow, self.person, found)
+        return found
+
+    def offer(self, title: str) -> Offer:
+        found = self.uow.offers.by_title(workspace_id=self.actor.workspace.id, title=title)
+        if found is None:
+            raise ServiceError(f"No offer called {title!r}. See `offer list`.")
+        return found
+
+    def person_ref(self, ref: UserRef) -> Person:
+        return resolve_person(self.uow, self.actor, ref)
+
+    def refresh(self, *customer_ids: int) -> None:
+        refresh_customers(self.uow, list(customer_ids), now=self.now, policy=self.deps.policy)
+
+    def audit(
+        self, action: str, *, subject_type: str, subject_id: int | None, **detail: Any
+    ) -> None:
+        self.uow.audit.record(
+            action,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            actor_id=self.person.id,
+            workspace_id=self.actor.workspace.id,
+            at=self.now,
+            **detail,
+        )
+
+    def person_name(self, person_id: int | None) -> str:
+        if person_id is None:
+            return "nobody"
+        person = self.uow.people.get(person_id)
+        return person.display_name if person else f"#{person_id}"
