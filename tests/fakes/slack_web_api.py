@@ -364,7 +364,7 @@ class FakeSlackWebApi(LoopbackServer):
     # ----------------------------------------------------------------- methods
 
     def _auth_test(self, _params: dict[str, Any], _token: str | None) -> dict[str, Any]:
-        body = load_fixture("slack/web_api/auth.test.bot.json")
+        body: dict[str, Any] = load_fixture("slack/web_api/auth.test.bot.json")
         body.update(
             url="https://test.slack.com/",
             team=self.team_name,
@@ -523,7 +523,7 @@ class FakeSlackWebApi(LoopbackServer):
         blocks = view.get("blocks") or []
         if len(blocks) > VIEW_BLOCK_LIMIT:
             raise _invalid_blocks(VIEW_BLOCK_LIMIT)
-        stored = load_fixture("slack/web_api/views.publish.json")["view"]
+        stored: dict[str, Any] = load_fixture("slack/web_api/views.publish.json")["view"]
         view_id = view_id or f"V{next(self._seq):08d}"
         stored.update(
             id=view_id,
@@ -593,8 +593,8 @@ class FakeSlackWebApi(LoopbackServer):
             raise SlackApiFailure("invalid_client_id")
         body = copy.deepcopy(self.installation)
         if params.get("grant_type") == "refresh_token":
-            refresh = params.get("refresh_token")
-            if not self._refresh_tokens.get(refresh or ""):
+            refresh = str(params.get("refresh_token") or "")
+            if not self._refresh_tokens.get(refresh):
                 raise SlackApiFailure("invalid_refresh_token")
             self._refresh_tokens[refresh] = False
             body.pop("authed_user", None)
