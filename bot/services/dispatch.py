@@ -1,0 +1,164 @@
+"""One entry point for every surface: text in (or a button), a platform-neutral reply out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from bot.commands import (
+    AddContact,
+    AddCustomer,
+    AddDate,
+    AddLifeEvent,
+    AddOffer,
+    AddTeamMember,
+    ArchiveCustomer,
+    AssignCustomer,
+    Done,
+    DoNotContact,
+    EditCustomer,
+    Help,
+    ListCustomers,
+    ListOffers,
+    ListTeam,
+    LogTouch,
+    OutOfOffice,
+    ParseError,
+    RecordPitch,
+    ShowCustomer,
+    ShowDeliveries,
+    ShowDigest,
+    ShowHealth,
+    ShowNudges,
+    ShowOffer,
+    ShowQuiet,
+    ShowSettings,
+    Skip,
+    Snooze,
+    UpdateSettings,
+    parse,
+)
+from bot.replies import Reply, Verb, error, ok
+from bot.services.access import Forbidden
+from bot.services.context import Actor, Deps
+from bot.services.handlers import customers, insights, offers, people, touches
+from bot.services.identity import UnknownPerson
+from bot.services.request import Request, ServiceError
+from nudges.model import NudgeState
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Request, Any], Reply]
+
+HANDLERS: dict[type, Handler] = {
+    LogTouch: touches.log_touch,
+    Done: touches.done,
+    Snooze: touches.snooze,
+    Skip: touches.skip,
+    DoNotContact: touches.do_not_contact,
+    AddCustomer: customers.add_customer,
+    EditCustomer: customers.edit_customer,
+    ShowCustomer: customers.show_customer,
+    ListCustomers: customers.list_customers,
+    ArchiveCustomer: customers.archive_customer,
+    AssignCustomer: customers.assign_customer,
+    AddContact: customers.add_contact,
+    AddDate: customers.add_date,
+    AddLifeEvent: customers.add_life_event,
+    ShowSettings: people.show_settings,
+    UpdateSettings: people.update_settings,
+    OutOfOffice: people.out_of_office,
+    AddTeamMember: people.add_team_member,
+    ListTeam: people.list_team,
+    AddOffer: offers.add_offer,
+    ListOffers: offers.list_offers,
+    ShowOffer: offers.show_offer,
+    RecordPitch: offers.record_pitch,
+    ShowQuiet: insights.show_quiet,
+    ShowNudges: insights.show_nudges,
+    ShowHealth: insights.show_health,
+    ShowDigest: insights.show_digest,
+    ShowDeliveries: insights.show_deliveries,
+    Help: insights.show_help,
+}
+
+_REFUSALS = (ServiceError, Forbidden, UnknownPerson)
+
+
+def _parse_error(problem: ParseError) -> Reply:
+    message = problem.message
+    if problem.suggestions and "did you mean" not in message.lower():
+        message += " Did you mean " + " or ".join(repr(s) for s in problem.suggestions[:3]) + "?"
+    return error(message, usage=problem.usage or None)
+
+
+class CommandService:
+    """Parses text once, runs the use case in one unit of work, and answers with a reply."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def handle_text(self, actor: Actor, text: str) -> Reply:
+        now = self.deps.clock.now()
+        with self.deps.uow() as uow:
+            command = parse(
+                text,
+                customers=uow.customer_names(actor.workspace.id),
+                offers=uow.offer_titles(actor.workspace.id),
+                today=actor.today(now),
+            )
+            if isinstance(command, ParseError):
+                return _parse_error(command)
+            request = Request(self.deps, uow, actor, now)
+            return self._run(request, command)
+
+    def _run(self, request: Request, command: object) -> Reply:
+        handler = HANDLERS.get(type(command))
+        if handler is None:  # pragma: no cover - every command type has a handler (tested)
+            return error(f"{type(command).__name__} is not supported here yet.")
+        try:
+            return handler(request, command)
+        except _REFUSALS as refusal:
+            request.uow.rollback()
+            return error(str(refusal), usage=getattr(refusal, "usage", None))
+
+    def answer(
+        self,
+        actor: Actor,
+        *,
+        nudge_id: int,
+        verb: Verb,
+        until: date | None = None,
+        reason: str | None = None,
+    ) -> tuple[Reply, str | None]:
+        """A button on a nudge: done, snooze or skip. Returns the reply and the item's new
+        state for updating the message in place (None when nothing changed)."""
+        now = self.deps.clock.now()
+        with self.deps.uow() as uow:
+            request = Request(self.deps, uow, actor, now)
+            nudge = uow.nudges.get(nudge_id)
+            if nudge is None:
+                return error("That nudge no longer exists."), None
+            try:
+                state = touches.answer_nudge(
+                    request, nudge, verb=verb.value, until=until, reason=reason
+                )
+            except _REFUSALS as refusal:
+                uow.rollback()
+                return error(str(refusal), usage=getattr(refusal, "usage", None)), None
+            return ok(f"{state[0].upper()}{state[1:]}."), state
+
+    def log_touch(self, actor: Actor, command: LogTouch, *, nudge_id: int | None = None) -> Reply:
+        """The "Log…" form: a touch with details, answering a nudge when it came from one."""
+        now = self.deps.clock.now()
+        with self.deps.uow() as uow:
+            request = Request(self.deps, uow, actor, now)
+            reply = self._run(request, command)
+            if nudge_id is not None and reply.tone.value == "success":
+                nudge = uow.nudges.get(nudge_id)
+                if nudge is not None and nudge.state.value in ("open", "delivered", "snoozed"):
+                    uow.nudges.set_state(nudge_id, NudgeState.DONE, now=now)
+                    uow.commit()
+            return reply

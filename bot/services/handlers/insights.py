@@ -1,0 +1,233 @@
+"""Reading the book: quiet relationships, open nudges, health, digests, deliveries, help."""
+
+from __future__ import annotations
+
+from bot.commands import (
+    Help,
+    ShowDeliveries,
+    ShowDigest,
+    ShowHealth,
+    ShowNudges,
+    ShowQuiet,
+    render_help,
+)
+from bot.replies import Item, Reply, Section, info
+from bot.services.access import require_person_access
+from bot.services.present import money, nudge_item
+from bot.services.request import Request, ServiceError
+from bot.services.summaries import build_summaries
+from nudges.digest import TeamDigest, team_digest
+from nudges.health import health
+from nudges.model import Customer, DeliveryState, NudgeState, Person
+from nudges.quiet import Level, quiet_status
+
+LIST_LIMIT = 30
+
+
+def show_quiet(req: Request, cmd: ShowQuiet) -> Reply:
+    customers = req.uow.customers.owned_by([req.person.id])
+    rows = []
+    for customer in customers:
+        status = quiet_status(
+            customer, now=req.now, policy=req.deps.policy, tz_name=req.person.timezone
+        )
+        if status.level is not Level.GREEN:
+            rows.append((status, customer))
+    if not rows:
+        return info("Nothing has gone quiet: every relationship is within its cadence.")
+    rows.sort(key=lambda r: (-(r[0].days_quiet - r[0].cadence.max_days), r[1].name))
+    items = [
+        Item(
+            title=f"{c.name} — {s.level}" + (", escalated" if s.escalated else ""),
+            lines=(
+                f"{s.days_quiet} days quiet ({c.tier}: ideal {s.cadence.ideal_days}, "
+                f"max {s.cadence.max_days})",
+            ),
+        )
+        for s, c in rows[:LIST_LIMIT]
+    ]
+    red = sum(1 for s, _ in rows if s.level is Level.RED)
+    return info(
+        f"{len(rows)} quiet relationships ({red} red), most overdue first",
+        Section(items=tuple(items)),
+    )
+
+
+def show_nudges(req: Request, cmd: ShowNudges) -> Reply:
+    nudges = req.uow.nudges.for_recipient(
+        req.person.id, states=(NudgeState.OPEN, NudgeState.DELIVERED, NudgeState.SNOOZED)
+    )
+    if not nudges:
+        return info("No open nudges. `quiet` shows relationships that are cooling.")
+    customers = {c.id: c for c in req.uow.customers.get_many([n.customer_id for n in nudges])}
+    items = [
+        nudge_item(n, customers.get(n.customer_id), policy=req.deps.policy, now=req.now)
+        for n in nudges[:LIST_LIMIT]
+    ]
+    more = len(nudges) - LIST_LIMIT
+    return info(
+        f"{len(nudges)} open nudges",
+        Section(items=tuple(items)),
+        footer=f"…and {more} more." if more > 0 else None,
+        kind="nudges",
+    )
+
+
+def show_health(req: Request, cmd: ShowHealth) -> Reply:
+    customer = req.customer(cmd.customer)
+    owners = {p.id: p for p in req.uow.people.get_many([customer.owner_id])}
+    summary = build_summaries(
+        req.uow, [customer], owners=owners, now=req.now, policy=req.deps.policy
+    )[0]
+    result = health(summary, now=req.now, policy=req.deps.policy)
+    fields = tuple((f.name, f"{f.points:+d} — {f.explanation}") for f in result.factors)
+    return info(
+        f"{customer.name}: health {result.score}/100",
+        Section(items=(Item(title="What makes up the score", fields=fields),)),
+    )
+
+
+def show_digest(req: Request, cmd: ShowDigest) -> Reply:
+    if cmd.user is not None:
+        target = req.person_ref(cmd.user)
+        require_person_access(req.uow, req.person, target)
+        team = [target]
+        manager = target
+    elif cmd.team:
+        manager = req.person
+        team = req.uow.people.reports_of(manager.id)
+        if not team:
+            raise ServiceError(
+                "Nobody reports to you yet, so there is no team digest. Admins add reports with "
+                "`team add @user manager=@you`; `digest` alone shows your own."
+            )
+    else:
+        manager = req.person
+        team = [req.person]
+    return digest_reply(req, manager=manager, team=team)
+
+
+def digest_reply(req: Request, *, manager: Person, team: list[Person]) -> Reply:
+    customers = req.uow.customers.owned_by([p.id for p in team])
+    owners = {p.id: p for p in team}
+    summaries = build_summaries(
+        req.uow, customers, owners=owners, now=req.now, policy=req.deps.policy
+    )
+    digest = team_digest(
+        manager=manager, team=team, summaries=summaries, now=req.now, policy=req.deps.policy
+    )
+    return render_digest(digest, team=owners, customers={c.id: c for c in customers}, req=req)
+
+
+def render_digest(
+    digest: TeamDigest, *, team: dict[int, Person], customers: dict[int, Customer], req: Request
+) -> Reply:
+    def name(customer_id: int) -> str:
+        c = customers.get(customer_id)
+        return c.name if c else f"#{customer_id}"
+
+    def pct(value: float | None) -> str:
+        return "—" if value is None else f"{round(value * 100)}%"
+
+    sellers = []
+    for s in digest.sellers:
+        person = team[s.person_id]
+        sellers.append(
+            Item(
+                title=person.display_name,
+                fields=(
+                    ("Customers", str(s.customers)),
+                    ("Coverage", pct(s.coverage)),
+                    ("Amber / red", f"{s.amber} / {s.red}"),
+                    ("Escalations", str(len(s.escalations))),
+                    ("Touches", f"{s.touches_this_period} (previous {s.touches_previous_period})"),
+                    ("Dates in the next days", str(s.upcoming_dates)),
+                    ("Offer pitch coverage", f"{pct(s.pitch_coverage)} of {s.offers_eligible}"),
+                ),
+            )
+        )
+    sections = [Section("By salesperson", tuple(sellers))]
+    quiet = _quiet_accounts(req, customers)
+    if quiet:
+        sections.append(Section("Quiet accounts", tuple(quiet)))
+    if digest.escalations:
+        sections.append(
+            Section("Escalations", tuple(Item(title=name(c)) for c in digest.escalations))
+        )
+    risks = [
+        Item(
+            title=f"{name(r.customer_id)} is {round(r.share * 100)}% of "
+            + (
+                f"{team[r.owner_id].display_name}'s book"
+                if r.owner_id in team
+                else "the team's book"
+            )
+        )
+        for r in digest.concentration
+    ]
+    if risks:
+        sections.append(Section("Concentration risk", tuple(risks)))
+    if digest.single_threaded:
+        sections.append(
+            Section(
+                "Single-threaded (one contact ever touched)",
+                tuple(Item(title=name(c)) for c in digest.single_threaded[:LIST_LIMIT]),
+            )
+        )
+    health_line = ", ".join(f"{label}: {n}" for label, n in digest.health)
+    sections.append(Section("Health distribution", note=health_line))
+    title = (
+        f"Team digest for {team[digest.manager_id].display_name}"
+        if digest.manager_id in team and len(team) == 1
+        else f"Team digest: {len(team)} people, {len(customers)} customers"
+    )
+    return Reply(text=title, sections=tuple(sections), kind="digest")
+
+
+def _quiet_accounts(req: Request, customers: dict[int, Customer]) -> list[Item]:
+    rows = []
+    for customer in customers.values():
+        owner = req.uow.people.get(customer.owner_id)
+        status = quiet_status(
+            customer,
+            now=req.now,
+            policy=req.deps.policy,
+            tz_name=owner.timezone if owner else None,
+        )
+        if status.level is not Level.GREEN:
+            rows.append((status, customer, owner))
+    rows.sort(key=lambda r: (-r[0].days_quiet, r[1].name))
+    return [
+        Item(
+            title=f"{c.name} — {s.level}, {s.days_quiet} days"
+            + (f" ({o.display_name})" if o else "")
+            + (f", {money(c.annual_value)}" if c.annual_value else ""),
+        )
+        for s, c, o in rows[:LIST_LIMIT]
+    ]
+
+
+def show_deliveries(req: Request, cmd: ShowDeliveries) -> Reply:
+    states = [DeliveryState.FAILED, DeliveryState.UNREACHABLE]
+    if not cmd.failed_only:
+        states += [DeliveryState.PENDING, DeliveryState.SENDING]
+    if cmd.everyone and not req.person.is_admin:
+        raise ServiceError("Only admins see everyone's deliveries; `deliveries` shows yours.")
+    recipient = None if cmd.everyone else req.person.id
+    rows = req.uow.deliveries.in_states(states, recipient_id=recipient)
+    if not rows:
+        return info("No failed or waiting deliveries.")
+    items = [
+        Item(
+            title=f"#{d.id} to {req.person_name(d.recipient_id)} on {d.platform.value}: "
+            f"{d.state.value} after {d.attempts} attempt{'s' if d.attempts != 1 else ''}",
+            lines=(f"slot {d.slot_at.isoformat()}",)
+            + ((f"last error: {d.last_error}",) if d.last_error else ()),
+        )
+        for d in rows[:LIST_LIMIT]
+    ]
+    return info(f"{len(rows)} deliveries", Section(items=tuple(items)))
+
+
+def show_help(req: Request, cmd: Help) -> Reply:
+    return Reply(text=render_help(cmd.topic), kind="help")

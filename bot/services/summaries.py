@@ -1,0 +1,77 @@
+"""Per-customer aggregates for health scores and digests, gathered in a few queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from nudges.calendar import local_date
+from nudges.dates import upcoming
+from nudges.model import Contact, Customer, CustomerSummary, ImportantDate, Person
+from nudges.offers import is_eligible
+from nudges.policy import Policy
+from storage import SqlUnitOfWork
+
+
+def build_summaries(
+    uow: SqlUnitOfWork,
+    customers: Sequence[Customer],
+    *,
+    owners: dict[int, Person],
+    now: datetime,
+    policy: Policy,
+) -> list[CustomerSummary]:
+    ids = [c.id for c in customers]
+    if not ids:
+        return []
+    period = timedelta(days=policy.digest_period_days)
+    counts = uow.stats.touch_counts(
+        ids,
+        now=now,
+        period_start=now - period,
+        previous_start=now - 2 * period,
+        last_90=now - timedelta(days=90),
+        previous_90=now - timedelta(days=180),
+    )
+    pitches = uow.stats.pitch_counts(ids)
+    pitched = uow.stats.pitched_offers(ids)
+    contacts: dict[int, list[Contact]] = {}
+    for contact in uow.contacts.of_customers(ids):
+        contacts.setdefault(contact.customer_id, []).append(contact)
+    dates: dict[int, list[ImportantDate]] = {}
+    for item in uow.dates.of_customers(ids):
+        dates.setdefault(item.customer_id, []).append(item)
+    live = uow.offers.live(on=now.date())
+    summaries = []
+    for customer in customers:
+        owner = owners.get(customer.owner_id)
+        today = local_date(now, owner.timezone if owner else None)
+        touch = counts.get(customer.id)
+        states = pitches.get(customer.id, {})
+        eligible = [
+            o for o in live if o.workspace_id == customer.workspace_id and is_eligible(o, customer)
+        ]
+        soon = upcoming(
+            customer=customer,
+            contacts=contacts.get(customer.id, []),
+            dates=dates.get(customer.id, []),
+            today=today,
+            policy=policy,
+            days=policy.digest_upcoming_days,
+        )
+        summaries.append(
+            CustomerSummary(
+                customer=customer,
+                touches_this_period=touch.this_period if touch else 0,
+                touches_previous_period=touch.previous_period if touch else 0,
+                touches_last_90_days=touch.last_90_days if touch else 0,
+                touches_previous_90_days=touch.previous_90_days if touch else 0,
+                distinct_contacts_touched=touch.distinct_contacts if touch else 0,
+                pitches_accepted=states.get("accepted", 0),
+                pitches_declined=states.get("declined", 0),
+                live_offers_eligible=len(eligible),
+                live_offers_pitched=len({o.id for o in eligible} & pitched.get(customer.id, set())),
+                upcoming_dates=len(soon),
+            )
+        )
+    return summaries
