@@ -155,3 +155,38 @@ class NudgeRepository:
             .order_by(nudge_t.c.priority.desc(), nudge_t.c.dedupe_key)
         )
         return [mapping.nudge(r) for r in rows]
+
+    def recipients_with_open(self) -> list[int]:
+        """People with at least one open (not yet delivered) nudge."""
+        return list(
+            self.session.scalars(
+                select(nudge_t.c.recipient_id)
+                .where(nudge_t.c.state == NudgeState.OPEN.value)
+                .distinct()
+                .order_by(nudge_t.c.recipient_id)
+            )
+        )
+
+    def set_states(
+        self,
+        nudge_ids: Sequence[int],
+        state: NudgeState,
+        *,
+        now: datetime,
+        only_from: Sequence[NudgeState],
+    ) -> int:
+        if not nudge_ids:
+            return 0
+        result = self.session.execute(
+            update(nudge_t)
+            .where(
+                nudge_t.c.id.in_(nudge_ids),
+                nudge_t.c.state.in_([s.value for s in only_from]),
+            )
+            .values(state=state.value, updated_at=now)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def get_many(self, nudge_ids: Sequence[int]) -> list[Nudge]:
+        rows = self.session.scalars(select(NudgeRow).where(nudge_t.c.id.in_(nudge_ids)))
+        return [mapping.nudge(r) for r in rows]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from nudges.model import Delivery, DeliveryKind, DeliveryState, Nudge, Platform
@@ -81,3 +81,95 @@ class DeliveryRepository:
             query = query.where(delivery_t.c.recipient_id == recipient_id)
         rows = self.session.scalars(query.order_by(delivery_t.c.slot_at, delivery_t.c.id))
         return [mapping.delivery(r) for r in rows]
+
+    def claim(
+        self, *, now: datetime, worker: str, lease_seconds: int, limit: int
+    ) -> list[Delivery]:
+        """Lease up to ``limit`` deliveries that may be sent now: pending ones whose time has
+        come, and ones whose worker's lease expired (it crashed). On PostgreSQL rows locked by
+        another worker are skipped (``FOR UPDATE SKIP LOCKED``); SQLite takes the database write
+        lock for the whole transaction (``BEGIN IMMEDIATE``), so claims never overlap either."""
+        ready = or_(
+            (delivery_t.c.state == DeliveryState.PENDING.value)
+            & (delivery_t.c.next_attempt_at <= now),
+            (delivery_t.c.state == DeliveryState.SENDING.value) & (delivery_t.c.lease_until < now),
+        )
+        query = (
+            select(delivery_t.c.id)
+            .where(ready)
+            .order_by(delivery_t.c.next_attempt_at, delivery_t.c.id)
+            .limit(limit)
+        )
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        ids = list(self.session.scalars(query))
+        if not ids:
+            return []
+        self.session.execute(
+            update(delivery_t)
+            .where(delivery_t.c.id.in_(ids))
+            .values(
+                state=DeliveryState.SENDING.value,
+                lease_owner=worker,
+                lease_until=now + timedelta(seconds=lease_seconds),
+                attempts=delivery_t.c.attempts + 1,
+            )
+        )
+        rows = self.session.scalars(
+            select(DeliveryRow).where(delivery_t.c.id.in_(ids)).order_by(delivery_t.c.id)
+        )
+        return [mapping.delivery(r) for r in rows]
+
+    def _finish(self, delivery_id: int, worker: str, **values: object) -> bool:
+        """Update a delivery this worker still holds; False if its lease was lost."""
+        result = self.session.execute(
+            update(delivery_t)
+            .where(
+                delivery_t.c.id == delivery_id,
+                delivery_t.c.state == DeliveryState.SENDING.value,
+                delivery_t.c.lease_owner == worker,
+            )
+            .values(lease_owner=None, lease_until=None, **values)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def mark_sent(self, delivery_id: int, *, worker: str, message_ref: str, now: datetime) -> bool:
+        return self._finish(
+            delivery_id,
+            worker,
+            state=DeliveryState.SENT.value,
+            message_ref=message_ref,
+            sent_at=now,
+            last_error=None,
+        )
+
+    def retry_at(self, delivery_id: int, *, worker: str, at: datetime, error: str) -> bool:
+        return self._finish(
+            delivery_id,
+            worker,
+            state=DeliveryState.PENDING.value,
+            next_attempt_at=at,
+            last_error=error[:500],
+        )
+
+    def give_up(self, delivery_id: int, *, worker: str, state: DeliveryState, error: str) -> bool:
+        return self._finish(delivery_id, worker, state=state.value, last_error=error[:500])
+
+    def last_slot(self, recipient_id: int, *, kind: DeliveryKind) -> datetime | None:
+        latest: datetime | None = self.session.scalar(
+            select(func.max(delivery_t.c.slot_at)).where(
+                delivery_t.c.recipient_id == recipient_id, delivery_t.c.kind == kind.value
+            )
+        )
+        return latest
+
+    def set_payload(self, delivery_id: int, payload: str) -> None:
+        self.session.execute(
+            update(delivery_t).where(delivery_t.c.id == delivery_id).values(payload=payload)
+        )
+
+    def count_by_state(self) -> dict[str, int]:
+        rows = self.session.execute(
+            select(delivery_t.c.state, func.count()).group_by(delivery_t.c.state)
+        )
+        return {state: int(count) for state, count in rows}

@@ -142,6 +142,14 @@ class PersonRepository:
         )
         return [mapping.person(r) for r in rows]
 
+    def managers(self) -> list[Person]:
+        """Everyone someone reports to."""
+        bosses = select(person_t.c.manager_id).where(person_t.c.manager_id.is_not(None))
+        rows = self.session.scalars(
+            select(PersonRow).where(person_t.c.id.in_(bosses)).order_by(person_t.c.id)
+        )
+        return [mapping.person(r) for r in rows]
+
     def reports_of(self, manager_id: int) -> list[Person]:
         """Everyone who reports to ``manager_id``, directly or through other managers."""
         seen: set[int] = {manager_id}

@@ -1,0 +1,1 @@
+"""Durable delivery: the sweep writes the outbox, workers send it, exactly once."""

@@ -1,0 +1,72 @@
+"""The messages the bot sends on its own: the daily nudge message and the weekly digest."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.config import DigestSchedule
+from bot.replies import Reply, Section
+from bot.services.present import nudge_item
+from nudges.calendar import local_date
+from nudges.model import Customer, Nudge, Person
+from nudges.policy import Policy
+
+
+def daily_message(person: Person, *, waiting: int) -> Reply:
+    """The envelope of a daily message; its items are filled in at send time from the nudges
+    the delivery carries, so an answer given meanwhile is not asked again."""
+    return Reply(
+        text=f"Good morning {person.display_name.split()[0]}",
+        kind="nudges",
+        fields={"waiting": str(waiting)},
+    )
+
+
+def fill_daily_message(
+    envelope: Reply,
+    nudges: list[Nudge],
+    customers: dict[int, Customer],
+    *,
+    policy: Policy,
+    now: datetime,
+    health: dict[int, int] | None = None,
+) -> Reply:
+    live = [n for n in nudges if n.state.value in ("open", "delivered")]
+    waiting = int(envelope.fields.get("waiting", "0"))
+    count = len(live)
+    noun = "relationship needs" if count == 1 else "relationships need"
+    items = tuple(
+        nudge_item(
+            n,
+            customers.get(n.customer_id),
+            policy=policy,
+            now=now,
+            health=(health or {}).get(n.customer_id),
+        )
+        for n in live
+    )
+    return Reply(
+        text=f"{envelope.text}: {count} {noun} you today.",
+        sections=(Section(items=items),),
+        footer=f"{waiting} more waiting for the next days." if waiting else None,
+        kind="nudges",
+        fields=dict(envelope.fields),
+    )
+
+
+def digest_slot(manager: Person, *, schedule: DigestSchedule, until: datetime) -> datetime:
+    """The latest weekly digest slot at or before ``until``: the configured weekday and hour
+    in the manager's own time zone."""
+    zone = ZoneInfo(manager.timezone)
+    day = local_date(until, manager.timezone)
+    for back in range(8):
+        candidate = day - timedelta(days=back)
+        if candidate.weekday() != schedule.weekday:
+            continue
+        slot = datetime.combine(candidate, time(schedule.hour), tzinfo=zone).astimezone(
+            until.tzinfo
+        )
+        if slot <= until:
+            return slot
+    raise AssertionError("a weekday recurs within eight days")  # pragma: no cover

@@ -1,0 +1,189 @@
+"""The outbox worker: claim deliveries with a lease, send them, record the outcome.
+
+- A crashed worker's lease expires and another worker retries the delivery; before re-sending,
+  the platform is asked whether the earlier attempt got through (``Platform.find``).
+- Rate limits wait what ``Retry-After`` says; other transient failures back off exponentially
+  with jitter; after ``max_attempts`` the delivery is ``failed`` (shown by ``deliveries failed``)
+  and its nudges go back to open, to ride with the recipient's next message.
+- A recipient who blocked or uninstalled the bot is marked unreachable, not retried forever.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from bot.delivery.compose import fill_daily_message
+from bot.delivery.ports import Platform, RateLimited, TransientError, Unreachable
+from bot.replies import Reply
+from bot.services.context import Deps
+from nudges.model import Delivery, DeliveryKind, DeliveryState, NudgeState
+from nudges.model import Platform as PlatformName
+from storage import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DrainResult:
+    sent: list[tuple[int, int, str]] = field(default_factory=list)  # delivery, recipient, ref
+    retried: int = 0
+    failed: int = 0
+    unreachable: int = 0
+
+
+@dataclass
+class Outbox:
+    deps: Deps
+    platforms: Mapping[PlatformName, Platform]
+    worker: str
+    rng: random.Random = field(default_factory=random.Random)
+
+    async def drain(self, *, now: datetime | None = None, rounds: int = 1000) -> DrainResult:
+        """Send everything that may be sent at ``now`` (default: the clock), batch by batch."""
+        result = DrainResult()
+        for _ in range(rounds):
+            at = now or self.deps.clock.now()
+            claimed = self._claim(at)
+            if not claimed:
+                break
+            for delivery in claimed:
+                await self._deliver(delivery, now=now, result=result)
+        return result
+
+    def _claim(self, now: datetime) -> list[Delivery]:
+        settings = self.deps.settings.delivery
+        with self.deps.uow() as uow:
+            claimed = uow.deliveries.claim(
+                now=now,
+                worker=self.worker,
+                lease_seconds=settings.lease_seconds,
+                limit=settings.batch_size,
+            )
+            uow.commit()
+        return claimed
+
+    async def _deliver(
+        self, delivery: Delivery, *, now: datetime | None, result: DrainResult
+    ) -> None:
+        platform = self.platforms.get(delivery.platform)
+        with self.deps.uow() as uow:
+            recipient = uow.people.get(delivery.recipient_id)
+            reply = self._compose(uow, delivery, now=now or self.deps.clock.now())
+        if recipient is None or platform is None:
+            why = "recipient removed" if recipient is None else f"no {delivery.platform} platform"
+            self._finish_failed(delivery, DeliveryState.FAILED, why, result)
+            return
+        if reply is None:
+            self._record_sent(delivery, ref="", result=result, recipient_id=recipient.id)
+            return
+        try:
+            ref = None
+            if delivery.attempts > 1:  # maybe an earlier attempt got through before a crash
+                ref = await platform.find(recipient, delivery_id=delivery.id)
+            if ref is None:
+                ref = await platform.send(recipient, reply, delivery_id=delivery.id)
+        except Unreachable as exc:
+            self._finish_failed(delivery, DeliveryState.UNREACHABLE, str(exc), result)
+            return
+        except RateLimited as exc:
+            self._retry(delivery, wait=exc.retry_after, error=str(exc), now=now, result=result)
+            return
+        except TransientError as exc:
+            self._retry(
+                delivery, wait=self._backoff(delivery), error=str(exc), now=now, result=result
+            )
+            return
+        except Exception as exc:
+            log.exception("delivery %s failed unexpectedly", delivery.id)
+            self._retry(
+                delivery,
+                wait=self._backoff(delivery),
+                error=type(exc).__name__,
+                now=now,
+                result=result,
+            )
+            return
+        self._record_sent(delivery, ref=ref, result=result, recipient_id=recipient.id)
+
+    def _compose(self, uow: SqlUnitOfWork, delivery: Delivery, *, now: datetime) -> Reply | None:
+        envelope = Reply.from_json(delivery.payload)
+        if delivery.kind is not DeliveryKind.NUDGES:
+            return envelope
+        nudges = uow.deliveries.nudges_of(delivery.id)
+        live = [n for n in nudges if n.state in (NudgeState.OPEN, NudgeState.DELIVERED)]
+        if not live:
+            return None  # everything was answered meanwhile: nothing left to say
+        customers = {c.id: c for c in uow.customers.get_many([n.customer_id for n in live])}
+        return fill_daily_message(envelope, live, customers, policy=self.deps.policy, now=now)
+
+    def _backoff(self, delivery: Delivery) -> float:
+        settings = self.deps.settings.delivery
+        ceiling = min(
+            settings.backoff_max_seconds,
+            settings.backoff_base_seconds * 2 ** max(0, delivery.attempts - 1),
+        )
+        return self.rng.uniform(ceiling / 2, ceiling)  # "equal jitter": never zero, never sync
+
+    def _retry(
+        self,
+        delivery: Delivery,
+        *,
+        wait: float,
+        error: str,
+        now: datetime | None,
+        result: DrainResult,
+    ) -> None:
+        if delivery.attempts >= self.deps.settings.delivery.max_attempts:
+            self._finish_failed(delivery, DeliveryState.FAILED, error, result)
+            return
+        at = (now or self.deps.clock.now()) + timedelta(seconds=max(wait, 0.0))
+        with self.deps.uow() as uow:
+            uow.deliveries.retry_at(delivery.id, worker=self.worker, at=at, error=error)
+            uow.commit()
+        result.retried += 1
+        log.info(
+            "delivery %s: attempt %s failed (%s); next at %s",
+            delivery.id,
+            delivery.attempts,
+            error,
+            at.isoformat(),
+        )
+
+    def _record_sent(
+        self, delivery: Delivery, *, ref: str, result: DrainResult, recipient_id: int
+    ) -> None:
+        now = self.deps.clock.now()
+        with self.deps.uow() as uow:
+            held = uow.deliveries.mark_sent(
+                delivery.id, worker=self.worker, message_ref=ref, now=now
+            )
+            uow.commit()
+        if not held:
+            log.warning(
+                "delivery %s was sent but its lease had passed to another worker", delivery.id
+            )
+        result.sent.append((delivery.id, recipient_id, ref))
+
+    def _finish_failed(
+        self, delivery: Delivery, state: DeliveryState, error: str, result: DrainResult
+    ) -> None:
+        now = self.deps.clock.now()
+        with self.deps.uow() as uow:
+            uow.deliveries.give_up(delivery.id, worker=self.worker, state=state, error=error)
+            ids = [n.id for n in uow.deliveries.nudges_of(delivery.id) if n.id is not None]
+            # Never lost: the nudges go back to open and ride with a later message.
+            uow.nudges.set_states(ids, NudgeState.OPEN, now=now, only_from=(NudgeState.DELIVERED,))
+            if state is DeliveryState.UNREACHABLE:
+                person = uow.people.get(delivery.recipient_id)
+                if person is not None and not person.unreachable:
+                    uow.people.update(replace(person, unreachable=True))
+            uow.commit()
+        if state is DeliveryState.UNREACHABLE:
+            result.unreachable += 1
+        else:
+            result.failed += 1
+        log.warning("delivery %s %s: %s", delivery.id, state.value, error)

@@ -1,0 +1,185 @@
+"""The sweep: decide what has come due, then write each recipient's batched message to the
+outbox at their delivery slot. Idempotent: two sweeps (or two replicas) write one delivery per
+recipient per slot, thanks to the delivery's unique dedupe key.
+
+Catch-up: a recipient's next slot is searched from the later of their last delivery and one day
+ago, so after downtime the nudges due meanwhile go out once, at the first slot, not once per
+missed run.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.delivery.compose import daily_message, digest_slot
+from bot.services.context import Actor, Deps
+from bot.services.decisions import refresh_customers, refresh_offers
+from bot.services.handlers.insights import digest_reply
+from bot.services.request import Request
+from nudges.delivery import plan_delivery, route_nudges
+from nudges.model import DeliveryKind, NudgeState
+from storage import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+CATCH_UP = timedelta(days=1)
+
+
+@dataclass
+class SweepResult:
+    customers: int = 0
+    offers: int = 0
+    nudges: int = 0
+    expired: int = 0
+    deliveries: list[tuple[int, datetime, int, int]] = field(default_factory=list)
+    digests: list[tuple[int, datetime]] = field(default_factory=list)
+
+
+def sweep(deps: Deps, *, now: datetime, lookahead: timedelta | None = None) -> SweepResult:
+    """One full sweep at ``now``. ``lookahead``: write deliveries whose slot falls before the
+    next sweep (default: the configured sweep interval)."""
+    if lookahead is None:
+        lookahead = timedelta(minutes=deps.settings.scheduler.sweep_minutes)
+    result = SweepResult()
+    decide_due(deps, now=now, result=result)
+    with deps.uow() as uow:
+        applied = refresh_offers(uow, now=now, policy=deps.policy)
+        uow.commit()
+    result.offers, result.nudges = applied.decided, result.nudges + applied.nudges
+    result.expired += applied.expired
+    plan_messages(deps, now=now, horizon=now + lookahead, result=result)
+    plan_digests(deps, now=now, horizon=now + lookahead, result=result)
+    return result
+
+
+def decide_due(deps: Deps, *, now: datetime, result: SweepResult) -> None:
+    """Every customer whose ``next_due_at`` has come, a batch per transaction. Each decision
+    moves ``next_due_at`` past ``now``, so the loop ends; a guard stops a runaway anyway."""
+    seen: set[int] = set()
+    while True:
+        with deps.uow() as uow:
+            ids = [i for i in uow.customers.due_ids(now=now, limit=BATCH) if i not in seen]
+            if not ids:
+                return
+            applied = refresh_customers(uow, ids, now=now, policy=deps.policy)
+            uow.commit()
+        seen.update(ids)
+        result.customers += applied.decided
+        result.nudges += applied.nudges
+        result.expired += applied.expired
+
+
+def plan_messages(deps: Deps, *, now: datetime, horizon: datetime, result: SweepResult) -> None:
+    with deps.uow() as uow:
+        recipients = uow.nudges.recipients_with_open()
+    for start in range(0, len(recipients), BATCH):
+        with deps.uow() as uow:
+            _plan_batch(
+                uow,
+                deps,
+                recipients[start : start + BATCH],
+                now=now,
+                horizon=horizon,
+                result=result,
+            )
+
+
+def _plan_batch(
+    uow: SqlUnitOfWork,
+    deps: Deps,
+    recipient_ids: list[int],
+    *,
+    now: datetime,
+    horizon: datetime,
+    result: SweepResult,
+) -> None:
+    people = {p.id: p for p in uow.people.get_many(recipient_ids)}
+    covers = {p.cover_id for p in people.values() if p.cover_id is not None}
+    people.update({p.id: p for p in uow.people.get_many(covers - set(people))})
+    nudges = [
+        n for pid in recipient_ids for n in uow.nudges.for_recipient(pid, states=(NudgeState.OPEN,))
+    ]
+    routed = route_nudges(nudges, now=now, people=people)
+    for recipient_id, mine in sorted(routed.items()):
+        person = people.get(recipient_id) or uow.people.get(recipient_id)
+        if person is None or person.unreachable:
+            continue
+        workspace = uow.workspaces.get(person.workspace_id)
+        if workspace is None:  # pragma: no cover - a foreign key
+            continue
+        last = uow.deliveries.last_slot(person.id, kind=DeliveryKind.NUDGES)
+        since = now - CATCH_UP if last is None else max(now - CATCH_UP, last + timedelta(seconds=1))
+        plan = plan_delivery(
+            person, mine, now=since, policy=deps.policy, holidays=deps.holidays(person, now=now)
+        )
+        if not plan.nudges or plan.slot > horizon:
+            continue
+        key = f"nudges:{person.id}:{plan.slot.isoformat()}"
+        if uow.deliveries.by_key(key) is not None:
+            continue
+        ids = [n.id for n in plan.nudges if n.id is not None]
+        delivery = uow.deliveries.add(
+            dedupe_key=key,
+            recipient_id=person.id,
+            platform=workspace.platform,
+            kind=DeliveryKind.NUDGES,
+            slot_at=plan.slot,
+            payload=daily_message(person, waiting=plan.waiting).to_json(),
+            nudge_ids=ids,
+            now=now,
+        )
+        uow.nudges.set_states(ids, NudgeState.DELIVERED, now=now, only_from=(NudgeState.OPEN,))
+        try:
+            uow.commit()
+        except IntegrityError:  # another replica wrote this slot a moment ago
+            uow.rollback()
+            continue
+        result.deliveries.append((person.id, plan.slot, len(ids), plan.waiting))
+        log.info(
+            "delivery %s planned for person %s at %s (%s nudges, %s waiting)",
+            delivery.id,
+            person.id,
+            plan.slot.isoformat(),
+            len(ids),
+            plan.waiting,
+        )
+
+
+def plan_digests(deps: Deps, *, now: datetime, horizon: datetime, result: SweepResult) -> None:
+    """Each manager's scheduled team digest, at their own local day and hour, once a week."""
+    with deps.uow() as uow:
+        managers = uow.people.managers()
+    for manager in managers:
+        with deps.uow() as uow:
+            slot = digest_slot(manager, schedule=deps.settings.digest, until=horizon)
+            if slot < now - CATCH_UP or manager.unreachable:
+                continue
+            key = f"digest:{manager.id}:{slot.date().isoformat()}"
+            if uow.deliveries.by_key(key) is not None:
+                continue
+            workspace = uow.workspaces.get(manager.workspace_id)
+            if workspace is None:  # pragma: no cover
+                continue
+            team = uow.people.reports_of(manager.id)
+            request = Request(deps, uow, Actor(workspace, manager), now)
+            reply = digest_reply(request, manager=manager, team=team)
+            uow.deliveries.add(
+                dedupe_key=key,
+                recipient_id=manager.id,
+                platform=workspace.platform,
+                kind=DeliveryKind.DIGEST,
+                slot_at=slot,
+                payload=reply.to_json(),
+                now=now,
+            )
+            try:
+                uow.commit()
+            except IntegrityError:
+                uow.rollback()
+                continue
+            result.digests.append((manager.id, slot))
