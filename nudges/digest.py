@@ -56,8 +56,9 @@ def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole > 0 else 0.0
 
 
-def _seller(person: Person, rows: list[CustomerSummary], *, now: datetime,
-            policy: Policy) -> SellerDigest:
+def _seller(
+    person: Person, rows: list[CustomerSummary], *, now: datetime, policy: Policy
+) -> SellerDigest:
     levels = []
     escalated = []
     for s in rows:
@@ -84,20 +85,24 @@ def _seller(person: Person, rows: list[CustomerSummary], *, now: datetime,
     )
 
 
-def _concentration(books: dict[int, list[CustomerSummary]],
-                   policy: Policy) -> list[ConcentrationRisk]:
+def _concentration(
+    books: dict[int, list[CustomerSummary]], policy: Policy
+) -> list[ConcentrationRisk]:
     risks: list[ConcentrationRisk] = []
     everyone = [s for rows in books.values() for s in rows]
     scopes: list[tuple[int | None, list[CustomerSummary]]] = [
-        *sorted(books.items(), key=lambda kv: kv[0]), (None, everyone)]
+        *sorted(books.items(), key=lambda kv: kv[0]),
+        (None, everyone),
+    ]
     for owner, rows in scopes:
         total = sum(max(0, s.customer.annual_value) for s in rows)
         for s in rows:
             share = _share(max(0, s.customer.annual_value), total)
             if share > policy.concentration_share:
                 risks.append(ConcentrationRisk(s.customer.id, owner, share))
-    return sorted(risks, key=lambda r: (r.owner_id is None, r.owner_id or 0, -r.share,
-                                        r.customer_id))
+    return sorted(
+        risks, key=lambda r: (r.owner_id is None, r.owner_id or 0, -r.share, r.customer_id)
+    )
 
 
 def team_digest(
@@ -114,8 +119,9 @@ def team_digest(
     for s in summaries:
         if not s.customer.archived and s.customer.owner_id in books:
             books[s.customer.owner_id].append(s)
-    sellers = tuple(_seller(members[pid], books[pid], now=now, policy=policy)
-                    for pid in sorted(books))
+    sellers = tuple(
+        _seller(members[pid], books[pid], now=now, policy=policy) for pid in sorted(books)
+    )
     everyone = [s for rows in books.values() for s in rows]
     counts = {label: 0 for label, _, _ in BUCKETS}
     for s in everyone:
@@ -125,7 +131,8 @@ def team_digest(
         sellers=sellers,
         escalations=tuple(sorted(c for d in sellers for c in d.escalations)),
         concentration=tuple(_concentration(books, policy)),
-        single_threaded=tuple(sorted(s.customer.id for s in everyone
-                                     if s.distinct_contacts_touched == 1)),
+        single_threaded=tuple(
+            sorted(s.customer.id for s in everyone if s.distinct_contacts_touched == 1)
+        ),
         health=tuple(counts.items()),
     )

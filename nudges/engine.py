@@ -92,36 +92,53 @@ class _Draft:
     facts: tuple[tuple[str, str], ...] = ()
 
 
-def _quiet_drafts(view: CustomerView, qs: QuietStatus, *, today: date, policy: Policy,
-                  now: datetime) -> Iterator[_Draft]:
+def _quiet_drafts(
+    view: CustomerView, qs: QuietStatus, *, today: date, policy: Policy, now: datetime
+) -> Iterator[_Draft]:
     c, tz = view.customer, view.owner.timezone
     if qs.level is not Level.GREEN:
         stamp = qs.clock_start.isoformat() if qs.clock_start else "never"
         reached = qs.red_at if qs.level is Level.RED else qs.amber_at
         cad = qs.cadence
-        over = overdue_points(qs.days_over_ideal, ideal_days=cad.ideal_days,
-                              max_days=cad.max_days)
+        over = overdue_points(qs.days_over_ideal, ideal_days=cad.ideal_days, max_days=cad.max_days)
         text = (
-            f"Quiet for {qs.days_quiet} days ({c.tier}: ideal {cad.ideal_days}, "
-            f"max {cad.max_days})" if qs.clock_start else "Never touched: reach out"
+            f"Quiet for {qs.days_quiet} days ({c.tier}: ideal {cad.ideal_days}, max {cad.max_days})"
+            if qs.clock_start
+            else "Never touched: reach out"
         )
         yield _Draft(
-            f"quiet:{c.id}:{stamp}", NudgeReason.QUIET, c.owner_id,
-            local_date(reached, tz) if reached else today, text,
-            priority(reason=NudgeReason.QUIET, tier=c.tier, annual_value=c.annual_value,
-                     policy=policy, overdue=over, escalated=qs.escalated),
+            f"quiet:{c.id}:{stamp}:{qs.level}",
+            NudgeReason.QUIET,
+            c.owner_id,
+            local_date(reached, tz) if reached else today,
+            text,
+            priority(
+                reason=NudgeReason.QUIET,
+                tier=c.tier,
+                annual_value=c.annual_value,
+                policy=policy,
+                overdue=over,
+                escalated=qs.escalated,
+            ),
             level=str(qs.level),
             facts=(("days_quiet", str(qs.days_quiet)), ("level", str(qs.level))),
         )
         if qs.escalated and view.owner.manager_id is not None and qs.escalation_at:
             yield _Draft(
-                f"escalation:{c.id}:{stamp}", NudgeReason.ESCALATION, view.owner.manager_id,
+                f"escalation:{c.id}:{stamp}",
+                NudgeReason.ESCALATION,
+                view.owner.manager_id,
                 local_date(qs.escalation_at, tz),
                 f"{c.name} has been red for over {policy.escalation_after_days} days "
                 f"(owner: {view.owner.display_name})",
-                priority(reason=NudgeReason.ESCALATION, tier=c.tier,
-                         annual_value=c.annual_value, policy=policy, overdue=over,
-                         escalated=True),
+                priority(
+                    reason=NudgeReason.ESCALATION,
+                    tier=c.tier,
+                    annual_value=c.annual_value,
+                    policy=policy,
+                    overdue=over,
+                    escalated=True,
+                ),
                 level=str(Level.RED),
                 facts=(("owner_id", str(c.owner_id)), ("days_quiet", str(qs.days_quiet))),
             )
@@ -132,20 +149,37 @@ def _quiet_drafts(view: CustomerView, qs: QuietStatus, *, today: date, policy: P
         stamp = start.isoformat() if start else "never"
         days = (now - start).days if start else 0
         yield _Draft(
-            f"owner_quiet:{c.id}:{c.owner_id}:{stamp}", NudgeReason.OWNER_QUIET, c.owner_id,
+            f"owner_quiet:{c.id}:{c.owner_id}:{stamp}",
+            NudgeReason.OWNER_QUIET,
+            c.owner_id,
             local_date(due, tz),
             f"Colleagues are in touch; you have not been for {days} days",
-            priority(reason=NudgeReason.OWNER_QUIET, tier=c.tier,
-                     annual_value=c.annual_value, policy=policy),
+            priority(
+                reason=NudgeReason.OWNER_QUIET,
+                tier=c.tier,
+                annual_value=c.annual_value,
+                policy=policy,
+            ),
         )
 
 
 def _dated_draft(c: Customer, e: DatedEvent, *, today: date, policy: Policy) -> _Draft:
     return _Draft(
-        e.key, e.reason, c.owner_id, e.on, e.label,
-        priority(reason=e.reason, tier=c.tier, annual_value=c.annual_value, policy=policy,
-                 days_until=(e.last_day - today).days),
-        contact_id=e.contact_id, deliver_on=e.deliver_on, facts=e.facts,
+        e.key,
+        e.reason,
+        c.owner_id,
+        e.on,
+        e.label,
+        priority(
+            reason=e.reason,
+            tier=c.tier,
+            annual_value=c.annual_value,
+            policy=policy,
+            days_until=(e.last_day - today).days,
+        ),
+        contact_id=e.contact_id,
+        deliver_on=e.deliver_on,
+        facts=e.facts,
     )
 
 
@@ -153,28 +187,47 @@ def _life_drafts(view: CustomerView, *, today: date, policy: Policy) -> Iterator
     c = view.customer
     for e in nudging_events(view.life_events, customer_id=c.id, today=today, policy=policy):
         yield _Draft(
-            f"life:{c.id}:{e.id}", NudgeReason.LIFE_EVENT, c.owner_id, e.on,
+            f"life:{c.id}:{e.id}",
+            NudgeReason.LIFE_EVENT,
+            c.owner_id,
+            e.on,
             suggestion(e, policy),
-            priority(reason=NudgeReason.LIFE_EVENT, tier=c.tier, annual_value=c.annual_value,
-                     policy=policy, days_until=0),
-            contact_id=e.contact_id, facts=(("event", e.kind),),
+            priority(
+                reason=NudgeReason.LIFE_EVENT,
+                tier=c.tier,
+                annual_value=c.annual_value,
+                policy=policy,
+                days_until=0,
+            ),
+            contact_id=e.contact_id,
+            facts=(("event", e.kind),),
         )
 
 
-def _hold(draft: _Draft, view: CustomerView, *, now: datetime, today: date, policy: Policy,
-          upbeat_until: date | None) -> Held | None:
+def _hold(
+    draft: _Draft,
+    view: CustomerView,
+    *,
+    now: datetime,
+    today: date,
+    policy: Policy,
+    upbeat_until: date | None,
+) -> Held | None:
     c = view.customer
     if dnc_active(c, today):
         return Held(draft.key, draft.reason, "do_not_contact", dnc_detail(c), c.dnc_until)
     if upbeat_until is not None and draft.reason in UPBEAT:
-        return Held(draft.key, draft.reason, "sensitive_event",
-                    f"Held after a sensitive life event until {upbeat_until.isoformat()}",
-                    upbeat_until)
+        return Held(
+            draft.key,
+            draft.reason,
+            "sensitive_event",
+            f"Held after a sensitive life event until {upbeat_until.isoformat()}",
+            upbeat_until,
+        )
     if not is_gap_exempt(draft.reason, policy) and within_min_gap(c, now=now, policy=policy):
         ends = min_gap_ends_at(c, policy)
         until = local_date(ends, view.owner.timezone) if ends else None
-        return Held(draft.key, draft.reason, "min_gap", "Touched recently: give them room",
-                    until)
+        return Held(draft.key, draft.reason, "min_gap", "Touched recently: give them room", until)
     status = view.existing.get(draft.key)
     if is_snoozed(status, today=today):
         until = status.snoozed_until if status else None
@@ -183,8 +236,9 @@ def _hold(draft: _Draft, view: CustomerView, *, now: datetime, today: date, poli
 
 
 def _events(view: CustomerView, today: date, policy: Policy) -> list[DatedEvent]:
-    return dated_events(customer=view.customer, contacts=view.contacts, dates=view.dates,
-                        today=today, policy=policy)
+    return dated_events(
+        customer=view.customer, contacts=view.contacts, dates=view.dates, today=today, policy=policy
+    )
 
 
 def decide_customer(view: CustomerView, *, now: datetime, policy: Policy) -> CustomerDecision:
@@ -197,11 +251,13 @@ def decide_customer(view: CustomerView, *, now: datetime, policy: Policy) -> Cus
     qs = quiet_status(c, now=now, policy=policy, tz_name=tz)
     events = _events(view, today, policy)
     drafts = list(_quiet_drafts(view, qs, today=today, policy=policy, now=now))
-    drafts += [_dated_draft(c, e, today=today, policy=policy)
-               for e in events if is_open(e, today=today, policy=policy)]
+    drafts += [
+        _dated_draft(c, e, today=today, policy=policy)
+        for e in events
+        if is_open(e, today=today, policy=policy)
+    ]
     drafts += _life_drafts(view, today=today, policy=policy)
-    upbeat_until = sensitive_until(view.life_events, customer_id=c.id, today=today,
-                                   policy=policy)
+    upbeat_until = sensitive_until(view.life_events, customer_id=c.id, today=today, policy=policy)
     used = last_used(t for t in view.recent_touches if t.customer_id == c.id)
     nudges: list[Nudge] = []
     held: list[Held] = []
@@ -216,13 +272,26 @@ def decide_customer(view: CustomerView, *, now: datetime, policy: Policy) -> Cus
         state = state_after(status, today=today)
         if state is None:
             continue
-        ritual = suggest_ritual(tier=c.tier, reason=d.reason, used=used, now=now,
-                                policy=policy, seed=d.key)
-        nudges.append(Nudge(
-            dedupe_key=d.key, customer_id=c.id, recipient_id=d.recipient_id, reason=d.reason,
-            due_on=d.due_on, priority=d.prio, ritual=ritual, detail=d.detail, state=state,
-            level=d.level, contact_id=d.contact_id, facts=d.facts, deliver_on=d.deliver_on,
-        ))
+        ritual = suggest_ritual(
+            tier=c.tier, reason=d.reason, used=used, now=now, policy=policy, seed=d.key
+        )
+        nudges.append(
+            Nudge(
+                dedupe_key=d.key,
+                customer_id=c.id,
+                recipient_id=d.recipient_id,
+                reason=d.reason,
+                due_on=d.due_on,
+                priority=d.prio,
+                ritual=ritual,
+                detail=d.detail,
+                state=state,
+                level=d.level,
+                contact_id=d.contact_id,
+                facts=d.facts,
+                deliver_on=d.deliver_on,
+            )
+        )
     expired = _expired(view, {d.key for d in drafts})
     next_due = _next_due(view, qs, events, held, now=now, today=today, policy=policy)
     return CustomerDecision(tuple(nudges), tuple(held), expired, next_due)
@@ -234,19 +303,35 @@ def _expired(view: CustomerView, due_keys: set[str]) -> tuple[str, ...]:
     out = []
     for key, status in view.existing.items():
         parts = key.split(":")
-        if (len(parts) > 2 and parts[0] in CUSTOMER_REASONS and parts[1] == cid
-                and status.state in LIVE and key not in due_keys):
+        if (
+            len(parts) > 2
+            and parts[0] in CUSTOMER_REASONS
+            and parts[1] == cid
+            and status.state in LIVE
+            and key not in due_keys
+        ):
             out.append(key)
     return tuple(sorted(out))
 
 
-def _next_due(view: CustomerView, qs: QuietStatus, events: list[DatedEvent],
-              held: list[Held], *, now: datetime, today: date,
-              policy: Policy) -> datetime | None:
+def _next_due(
+    view: CustomerView,
+    qs: QuietStatus,
+    events: list[DatedEvent],
+    held: list[Held],
+    *,
+    now: datetime,
+    today: date,
+    policy: Policy,
+) -> datetime | None:
     """The earliest change: levels, dated windows opening and closing, holds ending."""
     c, tz = view.customer, view.owner.timezone
-    instants: list[datetime | None] = [qs.amber_at, qs.red_at, qs.escalation_at,
-                                       owner_quiet_at(c, policy=policy, tz_name=tz)]
+    instants: list[datetime | None] = [
+        qs.amber_at,
+        qs.red_at,
+        qs.escalation_at,
+        owner_quiet_at(c, policy=policy, tz_name=tz),
+    ]
     if any(h.why == "min_gap" for h in held):
         instants.append(min_gap_ends_at(c, policy))
     days: list[date] = []
@@ -254,8 +339,11 @@ def _next_due(view: CustomerView, qs: QuietStatus, events: list[DatedEvent],
         days += [e.opens_on(policy), plus_days(e.last_day, 1)]
     for ev in view.life_events:
         if ev.customer_id == c.id:
-            days += [ev.on, plus_days(window_end(ev, policy), 1),
-                     plus_days(ev.on, max(0, policy.sensitive_suppression_days) + 1)]
+            days += [
+                ev.on,
+                plus_days(window_end(ev, policy), 1),
+                plus_days(ev.on, max(0, policy.sensitive_suppression_days) + 1),
+            ]
     if c.dnc_until is not None and held:
         days.append(plus_days(c.dnc_until, 1))
     for status in view.existing.values():

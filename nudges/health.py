@@ -48,8 +48,11 @@ def _recency(summary: CustomerSummary, *, now: datetime, policy: Policy) -> Fact
         pts = 40 - 30 * (days - cad.ideal_days) / max(1, cad.max_days - cad.ideal_days)
     else:
         pts = 10 * max(0.0, 1 - (days - cad.max_days) / max(1, cad.max_days))
-    return Factor("recency", round(pts),
-                  f"Last touch {days} days ago (ideal {cad.ideal_days}, max {cad.max_days})")
+    return Factor(
+        "recency",
+        round(pts),
+        f"Last touch {days} days ago (ideal {cad.ideal_days}, max {cad.max_days})",
+    )
 
 
 def _trend(s: CustomerSummary) -> Factor:

@@ -44,9 +44,7 @@ def nudging_events(
 ) -> list[LifeEvent]:
     """Events of the customer that nudge on ``today`` (from their day until the window ends)."""
     return [
-        e
-        for e in events
-        if e.customer_id == customer_id and e.on <= today <= window_end(e, policy)
+        e for e in events if e.customer_id == customer_id and e.on <= today <= window_end(e, policy)
     ]
 
 

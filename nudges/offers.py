@@ -53,8 +53,7 @@ _REASON = {
     OfferKind.CASE_STUDY: NudgeReason.ABREAST,
     OfferKind.WIN: NudgeReason.ABREAST,
 }
-_PREFIX = {NudgeReason.OFFER: "offer", NudgeReason.PARITY: "parity",
-           NudgeReason.ABREAST: "abreast"}
+_PREFIX = {NudgeReason.OFFER: "offer", NudgeReason.PARITY: "parity", NudgeReason.ABREAST: "abreast"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,19 +120,30 @@ def _detail(offer: Offer, reason: NudgeReason) -> str:
     return f"Pitch '{offer.title}' before it goes public on {offer.public_on.isoformat()}"
 
 
-def _hold(c: OfferCandidate, key: str, reason: NudgeReason, *, now: datetime, today: date,
-          policy: Policy) -> Held | None:
+def _hold(
+    c: OfferCandidate, key: str, reason: NudgeReason, *, now: datetime, today: date, policy: Policy
+) -> Held | None:
     cust = c.customer
     if dnc_active(cust, today):
         return Held(key, reason, "do_not_contact", dnc_detail(cust), cust.dnc_until)
     upbeat = sensitive_until(c.life_events, customer_id=cust.id, today=today, policy=policy)
     if upbeat is not None and reason in UPBEAT:
-        return Held(key, reason, "sensitive_event",
-                    f"Held after a sensitive life event until {upbeat.isoformat()}", upbeat)
+        return Held(
+            key,
+            reason,
+            "sensitive_event",
+            f"Held after a sensitive life event until {upbeat.isoformat()}",
+            upbeat,
+        )
     if within_min_gap(cust, now=now, policy=policy):
         ends = min_gap_ends_at(cust, policy)
-        return Held(key, reason, "min_gap", "Touched recently: give them room",
-                    ends.date() if ends else None)
+        return Held(
+            key,
+            reason,
+            "min_gap",
+            "Touched recently: give them room",
+            ends.date() if ends else None,
+        )
     if is_snoozed(c.existing.get(key), today=today):
         status = c.existing.get(key)
         return Held(key, reason, "snoozed", "Snoozed", status.snoozed_until if status else None)
@@ -175,22 +185,38 @@ def decide_offer(
         if state is None:
             continue
         days_left = (offer.public_on - today).days
-        nudges.append(Nudge(
-            dedupe_key=key, customer_id=cust.id, recipient_id=cust.owner_id, reason=reason,
-            due_on=offer.existing_first_on,
-            priority=priority(reason=reason, tier=cust.tier, annual_value=cust.annual_value,
-                              policy=policy, days_until=days_left),
-            ritual=suggest_ritual(tier=cust.tier, reason=reason,
-                                  used=last_used(c.recent_touches), now=now, policy=policy,
-                                  seed=key),
-            detail=_detail(offer, reason), state=state, offer_id=offer.id,
-            facts=(("offer", offer.title), ("public_on", offer.public_on.isoformat())),
-        ))
+        nudges.append(
+            Nudge(
+                dedupe_key=key,
+                customer_id=cust.id,
+                recipient_id=cust.owner_id,
+                reason=reason,
+                due_on=offer.existing_first_on,
+                priority=priority(
+                    reason=reason,
+                    tier=cust.tier,
+                    annual_value=cust.annual_value,
+                    policy=policy,
+                    days_until=days_left,
+                ),
+                ritual=suggest_ritual(
+                    tier=cust.tier,
+                    reason=reason,
+                    used=last_used(c.recent_touches),
+                    now=now,
+                    policy=policy,
+                    seed=key,
+                ),
+                detail=_detail(offer, reason),
+                state=state,
+                offer_id=offer.id,
+                facts=(("offer", offer.title), ("public_on", offer.public_on.isoformat())),
+            )
+        )
     expired = sorted(
         key
         for c in candidates
         for key, status in c.existing.items()
-        if key == offer_key(offer, c.customer.id) and status.state in LIVE
-        and key not in due_keys
+        if key == offer_key(offer, c.customer.id) and status.state in LIVE and key not in due_keys
     )
     return OfferDecision(tuple(nudges), tuple(held), tuple(expired), len(eligible), upcoming)

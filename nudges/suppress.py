@@ -22,9 +22,7 @@ HEART: frozenset[NudgeReason] = frozenset({NudgeReason.BIRTHDAY, NudgeReason.LIF
 FINISHED: frozenset[NudgeState] = frozenset(
     {NudgeState.DONE, NudgeState.SKIPPED, NudgeState.EXPIRED}
 )
-LIVE: frozenset[NudgeState] = frozenset(
-    {NudgeState.OPEN, NudgeState.DELIVERED, NudgeState.SNOOZED}
-)
+LIVE: frozenset[NudgeState] = frozenset({NudgeState.OPEN, NudgeState.DELIVERED, NudgeState.SNOOZED})
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,8 +21,9 @@ def test_a_recipient_gets_at_most_their_daily_cap_and_the_rest_wait():
 
 def test_a_persons_own_cap_overrides_the_policy():
     nudges = [nudge(dedupe_key=f"k{i}") for i in range(4)]
-    plan = plan_delivery(person(daily_cap=2), nudges, now=at(2026, 6, 10, 7), policy=POLICY,
-                         holidays=NONE)
+    plan = plan_delivery(
+        person(daily_cap=2), nudges, now=at(2026, 6, 10, 7), policy=POLICY, holidays=NONE
+    )
     assert (len(plan.nudges), plan.waiting) == (2, 2)
 
 

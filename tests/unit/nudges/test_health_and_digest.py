@@ -14,8 +14,12 @@ POLICY = Policy()
 
 def summary(**over):
     c = over.pop("customer", customer(since=date(2015, 1, 1)))
-    values = {"touches_last_90_days": 6, "touches_previous_90_days": 6,
-              "distinct_contacts_touched": 3, "pitches_accepted": 1}
+    values = {
+        "touches_last_90_days": 6,
+        "touches_previous_90_days": 6,
+        "distinct_contacts_touched": 3,
+        "pitches_accepted": 1,
+    }
     values.update(over)
     return CustomerSummary(customer=c, **values)
 
@@ -27,8 +31,13 @@ def points(h):
 def test_a_healthy_relationship_scores_full_marks_with_explanations():
     h = health(summary(), now=NOW, policy=POLICY)
     assert h.score == 100
-    assert points(h) == {"recency": 40, "trend": 20, "breadth": 15, "pitch_response": 15,
-                         "tenure": 10}
+    assert points(h) == {
+        "recency": 40,
+        "trend": 20,
+        "breadth": 15,
+        "pitch_response": 15,
+        "tenure": 10,
+    }
     assert all(f.explanation for f in h.factors)
 
 
@@ -41,21 +50,22 @@ def test_recency_falls_past_the_ideal_and_the_maximum(days, expected):
 
 
 def test_a_falling_touch_frequency_lowers_the_trend():
-    h = health(summary(touches_last_90_days=2, touches_previous_90_days=8), now=NOW,
-               policy=POLICY)
+    h = health(summary(touches_last_90_days=2, touches_previous_90_days=8), now=NOW, policy=POLICY)
     assert points(h)["trend"] == 5
 
 
 def test_breadth_counts_distinct_contacts():
-    assert points(health(summary(distinct_contacts_touched=1), now=NOW,
-                         policy=POLICY))["breadth"] == 5
+    assert (
+        points(health(summary(distinct_contacts_touched=1), now=NOW, policy=POLICY))["breadth"] == 5
+    )
 
 
 def test_declined_pitches_lower_the_score():
     h = health(summary(pitches_accepted=1, pitches_declined=3), now=NOW, policy=POLICY)
     assert points(h)["pitch_response"] == 4
-    assert points(health(summary(pitches_accepted=0), now=NOW, policy=POLICY))[
-        "pitch_response"] == 8
+    assert (
+        points(health(summary(pitches_accepted=0), now=NOW, policy=POLICY))["pitch_response"] == 8
+    )
 
 
 def test_the_tenure_risk_window_costs_points():
@@ -68,20 +78,31 @@ def test_the_tenure_risk_window_costs_points():
 def test_the_team_digest_per_salesperson():
     ann, bob = person(id=1), person(id=2, platform_user_id="U2")
     rows = [
-        summary(customer=customer(id=1, owner_id=1, annual_value=100),
-                touches_this_period=3, touches_previous_period=1, upcoming_dates=2,
-                live_offers_eligible=2, live_offers_pitched=1),
-        summary(customer=customer(id=2, owner_id=1, annual_value=100,
-                                  last_touch_at=NOW - timedelta(days=40))),
-        summary(customer=customer(id=3, owner_id=1, annual_value=100,
-                                  last_touch_at=NOW - timedelta(days=80))),
-        summary(customer=customer(id=4, owner_id=2, annual_value=10_000),
-                distinct_contacts_touched=1),
+        summary(
+            customer=customer(id=1, owner_id=1, annual_value=100),
+            touches_this_period=3,
+            touches_previous_period=1,
+            upcoming_dates=2,
+            live_offers_eligible=2,
+            live_offers_pitched=1,
+        ),
+        summary(
+            customer=customer(
+                id=2, owner_id=1, annual_value=100, last_touch_at=NOW - timedelta(days=40)
+            )
+        ),
+        summary(
+            customer=customer(
+                id=3, owner_id=1, annual_value=100, last_touch_at=NOW - timedelta(days=80)
+            )
+        ),
+        summary(
+            customer=customer(id=4, owner_id=2, annual_value=10_000), distinct_contacts_touched=1
+        ),
         summary(customer=customer(id=5, owner_id=2, archived=True)),
         summary(customer=customer(id=6, owner_id=99)),
     ]
-    d = team_digest(manager=person(id=9), team=[ann, bob], summaries=rows, now=NOW,
-                    policy=POLICY)
+    d = team_digest(manager=person(id=9), team=[ann, bob], summaries=rows, now=NOW, policy=POLICY)
     a, b = d.sellers
     assert (a.person_id, a.customers, a.amber, a.red) == (1, 3, 1, 1)
     assert a.coverage == pytest.approx(1 / 3, abs=1e-3)

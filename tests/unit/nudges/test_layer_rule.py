@@ -32,7 +32,10 @@ SCRIPT = textwrap.dedent(
 def test_importing_every_module_of_the_core_loads_no_third_party_package():
     root = Path(nudges.__file__).resolve().parent.parent
     result = subprocess.run(
-        [sys.executable, "-I", "-c", SCRIPT], capture_output=True, text=True, check=True,
+        [sys.executable, "-I", "-c", SCRIPT],
+        capture_output=True,
+        text=True,
+        check=True,
         cwd=root,
     )
     assert result.stdout.strip() == ""

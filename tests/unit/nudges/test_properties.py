@@ -31,12 +31,24 @@ from .factories import nudge
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Pacific/Auckland",
-         "America/Los_Angeles", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Kiritimati",
-         "America/Santiago", "Not/AZone"]
+ZONES = [
+    "UTC",
+    "Europe/Berlin",
+    "America/New_York",
+    "Pacific/Auckland",
+    "America/Los_Angeles",
+    "Asia/Kolkata",
+    "Australia/Lord_Howe",
+    "Pacific/Kiritimati",
+    "America/Santiago",
+    "Not/AZone",
+]
 # hypothesis takes naive bounds and makes the values aware with ``timezones``
-LOW, HIGH, EARLIEST = (datetime(2020, 1, 1), datetime(2032, 12, 31),  # noqa: DTZ001
-                       datetime(2018, 1, 1))  # noqa: DTZ001
+LOW, HIGH, EARLIEST = (
+    datetime(2020, 1, 1),
+    datetime(2032, 12, 31),  # noqa: DTZ001
+    datetime(2018, 1, 1),
+)  # noqa: DTZ001
 instants = st.datetimes(min_value=LOW, max_value=HIGH, timezones=st.just(UTC))
 days = st.dates(min_value=date(2018, 1, 1), max_value=date(2034, 12, 31))
 policies = st.builds(
@@ -51,10 +63,15 @@ policies = st.builds(
 )
 people = st.builds(
     Person,
-    id=st.just(1), workspace_id=st.just(1), platform_user_id=st.just("U1"),
-    display_name=st.just("Sam"), timezone=st.sampled_from(ZONES),
-    working_days=st.frozensets(st.integers(0, 6)), delivery_hour=st.integers(0, 23),
-    manager_id=st.one_of(st.none(), st.just(9)), ooo_until=st.one_of(st.none(), days),
+    id=st.just(1),
+    workspace_id=st.just(1),
+    platform_user_id=st.just("U1"),
+    display_name=st.just("Sam"),
+    timezone=st.sampled_from(ZONES),
+    working_days=st.frozensets(st.integers(0, 6)),
+    delivery_hour=st.integers(0, 23),
+    manager_id=st.one_of(st.none(), st.just(9)),
+    ooo_until=st.one_of(st.none(), days),
     daily_cap=st.one_of(st.none(), st.integers(0, 6)),
 )
 
@@ -62,51 +79,83 @@ people = st.builds(
 @st.composite
 def views(draw):
     now = draw(instants)
-    last = draw(st.one_of(st.none(), st.datetimes(min_value=EARLIEST,
-                                                  max_value=now.replace(tzinfo=None),
-                                                  timezones=st.just(UTC))))
+    last = draw(
+        st.one_of(
+            st.none(),
+            st.datetimes(
+                min_value=EARLIEST, max_value=now.replace(tzinfo=None), timezones=st.just(UTC)
+            ),
+        )
+    )
     own = draw(st.one_of(st.none(), st.just(last))) if last else None
     c = Customer(
-        id=100, workspace_id=1, name="Acme", owner_id=1,
+        id=100,
+        workspace_id=1,
+        name="Acme",
+        owner_id=1,
         tier=draw(st.sampled_from(["key", "core", "long-tail", "unknown"])),
         kind=draw(st.sampled_from(RelationshipKind)),
-        cadence=draw(st.one_of(st.none(), st.builds(Cadence, st.integers(-3, 90),
-                                                    st.integers(-3, 200)))),
+        cadence=draw(
+            st.one_of(st.none(), st.builds(Cadence, st.integers(-3, 90), st.integers(-3, 200)))
+        ),
         since=draw(st.one_of(st.none(), days)),
         renewal_on=draw(st.one_of(st.none(), days)),
         annual_value=draw(st.integers(-10, 10**9)),
         dnc_until=draw(st.one_of(st.none(), days)),
         min_gap_days=draw(st.one_of(st.none(), st.integers(-1, 10))),
         archived=draw(st.booleans()),
-        last_touch_at=last, owner_last_touch_at=own,
+        last_touch_at=last,
+        owner_last_touch_at=own,
     )
     contacts = tuple(
-        Contact(id=500 + i, customer_id=100, name=f"C{i}",
-                birthday_month=draw(st.one_of(st.none(), st.integers(0, 13))),
-                birthday_day=draw(st.one_of(st.none(), st.integers(0, 32))),
-                birth_year=draw(st.one_of(st.none(), st.integers(1900, 2030))))
+        Contact(
+            id=500 + i,
+            customer_id=100,
+            name=f"C{i}",
+            birthday_month=draw(st.one_of(st.none(), st.integers(0, 13))),
+            birthday_day=draw(st.one_of(st.none(), st.integers(0, 32))),
+            birth_year=draw(st.one_of(st.none(), st.integers(1900, 2030))),
+        )
         for i in range(draw(st.integers(0, 3)))
     )
     dates = tuple(
-        ImportantDate(id=70 + i, customer_id=100, label="d", on=draw(days),
-                      yearly=draw(st.booleans()),
-                      lead_days=draw(st.one_of(st.none(), st.integers(-2, 30))))
+        ImportantDate(
+            id=70 + i,
+            customer_id=100,
+            label="d",
+            on=draw(days),
+            yearly=draw(st.booleans()),
+            lead_days=draw(st.one_of(st.none(), st.integers(-2, 30))),
+        )
         for i in range(draw(st.integers(0, 2)))
     )
     events = tuple(
-        LifeEvent(id=80 + i, customer_id=100,
-                  kind=draw(st.sampled_from(["illness", "promotion", "other"])),
-                  on=draw(days))
+        LifeEvent(
+            id=80 + i,
+            customer_id=100,
+            kind=draw(st.sampled_from(["illness", "promotion", "other"])),
+            on=draw(days),
+        )
         for i in range(draw(st.integers(0, 2)))
     )
     touches = tuple(
-        Touch(id=i, customer_id=100, person_id=1,
-              ritual=draw(st.sampled_from(["call", "coffee", "card", "email"])),
-              at=draw(instants))
+        Touch(
+            id=i,
+            customer_id=100,
+            person_id=1,
+            ritual=draw(st.sampled_from(["call", "coffee", "card", "email"])),
+            at=draw(instants),
+        )
         for i in range(draw(st.integers(0, 3)))
     )
-    view = CustomerView(customer=c, owner=draw(people), contacts=contacts,
-                        recent_touches=touches, dates=dates, life_events=events)
+    view = CustomerView(
+        customer=c,
+        owner=draw(people),
+        contacts=contacts,
+        recent_touches=touches,
+        dates=dates,
+        life_events=events,
+    )
     return view, now
 
 
@@ -143,8 +192,11 @@ def test_nothing_changes_before_next_due_at(case, policy):
     later = decide_customer(view, now=first.next_due_at - timedelta(seconds=1), policy=policy)
 
     def shape(d):
-        return ({(n.dedupe_key, n.level, n.state, n.recipient_id) for n in d.nudges},
-                {(h.dedupe_key, h.why) for h in d.held}, d.expired)
+        return (
+            {(n.dedupe_key, n.level, n.state, n.recipient_id) for n in d.nudges},
+            {(h.dedupe_key, h.why) for h in d.held},
+            d.expired,
+        )
 
     assert shape(later) == shape(first)
 
@@ -187,17 +239,22 @@ def test_the_cap_holds_and_the_order_is_total_and_stable(nudges, cap, rnd):
 
 
 @FAST
-@given(people, nudge_lists, instants, policies,
-       st.frozensets(st.dates(min_value=date(2019, 12, 1), max_value=date(2034, 12, 31)),
-                     max_size=30))
+@given(
+    people,
+    nudge_lists,
+    instants,
+    policies,
+    st.frozensets(st.dates(min_value=date(2019, 12, 1), max_value=date(2034, 12, 31)), max_size=30),
+)
 def test_every_delivery_falls_on_a_working_non_holiday_day_at_the_local_hour(
     person, nudges, now, policy, holidays
 ):
     person = replace(person, timezone=person.timezone.replace("Not/AZone", "UTC"))
     tz = ZoneInfo(person.timezone)
     plan = plan_delivery(person, nudges, now=now, policy=policy, holidays=holidays)
-    assert len(plan.nudges) <= (person.daily_cap if person.daily_cap is not None
-                                else policy.daily_cap)
+    assert len(plan.nudges) <= (
+        person.daily_cap if person.daily_cap is not None else policy.daily_cap
+    )
     for n in nudges:
         slot = slot_for_nudge(person, n, now=now, holidays=holidays, policy=policy)
         assert slot >= now
@@ -205,9 +262,12 @@ def test_every_delivery_falls_on_a_working_non_holiday_day_at_the_local_hour(
         assert is_working_day(person, local.date(), holidays)
         assert person.ooo_until is None or local.date() > person.ooo_until
         wall = datetime.combine(local.date(), datetime.min.time()).replace(
-            hour=person.delivery_hour)
+            hour=person.delivery_hour
+        )
         exact = local.replace(tzinfo=None) == wall
         # In a spring-forward gap: the first instant after the missing hour.
-        gap = (local.replace(tzinfo=None) > wall
-               and (slot - timedelta(seconds=1)).astimezone(tz).replace(tzinfo=None) < wall)
+        gap = (
+            local.replace(tzinfo=None) > wall
+            and (slot - timedelta(seconds=1)).astimezone(tz).replace(tzinfo=None) < wall
+        )
         assert exact or gap

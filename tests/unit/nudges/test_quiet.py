@@ -89,7 +89,7 @@ def test_a_new_customer_with_no_touch_counts_from_customer_since():
 def test_a_customer_with_neither_touch_nor_since_is_due_now():
     c = customer(last_touch_at=None, owner_last_touch_at=None, since=None)
     [n] = quiet_nudges(decide_customer(view(customer=c), now=NOW, policy=POLICY))
-    assert n.dedupe_key == "quiet:100:never"
+    assert n.dedupe_key == "quiet:100:never:amber"
 
 
 def test_cadence_precedence_is_customer_then_kind_then_tier():
@@ -138,11 +138,31 @@ def test_the_quiet_key_is_the_cycle_so_a_new_touch_starts_a_new_one():
 
 def test_the_quiet_nudge_suggests_a_ritual_not_used_recently_with_this_customer():
     c = customer(tier="long-tail", last_touch_at=NOW - timedelta(days=100))
-    recent = tuple(touch(id=i, ritual=r, at=NOW - timedelta(days=100 + i))
-                   for i, r in enumerate(("email", "call", "case_study")))
+    recent = tuple(
+        touch(id=i, ritual=r, at=NOW - timedelta(days=100 + i))
+        for i, r in enumerate(("email", "call", "case_study"))
+    )
     policy = Policy(ritual_variety_days=365)
-    [n] = quiet_nudges(decide_customer(view(customer=c, recent_touches=recent), now=NOW,
-                                       policy=policy))
+    [n] = quiet_nudges(
+        decide_customer(view(customer=c, recent_touches=recent), now=NOW, policy=policy)
+    )
     assert n.ritual == "coffee"
     [fresh] = quiet_nudges(decide_customer(view(customer=c), now=NOW, policy=policy))
     assert fresh.ritual in {"coffee", "call", "case_study", "email"}
+
+
+def test_turning_red_is_a_new_nudge_even_when_the_amber_one_was_answered():
+    from nudges.model import NudgeState, NudgeStatus
+
+    start = NOW - timedelta(days=70)  # core: ideal 30, max 60 -> red
+    c = customer(last_touch_at=start, owner_last_touch_at=start, since=None)
+    amber_key = f"quiet:100:{start.isoformat()}:amber"
+    decision = decide_customer(
+        view(customer=c, existing={amber_key: NudgeStatus(NudgeState.SKIPPED)}),
+        now=NOW,
+        policy=POLICY,
+    )
+    [red] = quiet_nudges(decision)
+    assert red.dedupe_key == f"quiet:100:{start.isoformat()}:red"
+    assert red.level == "red"
+    assert amber_key not in decision.expired  # an answered nudge stays answered

@@ -11,8 +11,9 @@ POLICY = Policy()
 
 
 def suggest(tier="core", reason=NudgeReason.QUIET, used=None, seed="quiet:1:x", policy=POLICY):
-    return suggest_ritual(tier=tier, reason=reason, used=used or {}, now=NOW, policy=policy,
-                          seed=seed)
+    return suggest_ritual(
+        tier=tier, reason=reason, used=used or {}, now=NOW, policy=policy, seed=seed
+    )
 
 
 def test_the_ritual_fits_the_tier_and_the_reason():
@@ -26,15 +27,22 @@ def test_the_same_inputs_give_the_same_ritual():
 
 
 def test_a_ritual_used_recently_is_not_suggested_again():
-    used = {"coffee": NOW - timedelta(days=10), "call": NOW - timedelta(days=5),
-            "case_study": NOW - timedelta(days=1)}
+    used = {
+        "coffee": NOW - timedelta(days=10),
+        "call": NOW - timedelta(days=5),
+        "case_study": NOW - timedelta(days=1),
+    }
     for seed in map(str, range(20)):
         assert suggest(tier="long-tail", used=used, seed=seed) == "email"
 
 
 def test_when_all_were_used_recently_the_least_recently_used_is_suggested():
-    used = {"coffee": NOW - timedelta(days=10), "call": NOW - timedelta(days=5),
-            "case_study": NOW - timedelta(days=1), "email": NOW - timedelta(days=3)}
+    used = {
+        "coffee": NOW - timedelta(days=10),
+        "call": NOW - timedelta(days=5),
+        "case_study": NOW - timedelta(days=1),
+        "email": NOW - timedelta(days=3),
+    }
     assert suggest(tier="long-tail", used=used) == "coffee"
 
 

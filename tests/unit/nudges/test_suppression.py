@@ -11,7 +11,7 @@ POLICY = Policy()
 QUIET = customer(
     last_touch_at=NOW - timedelta(days=40), owner_last_touch_at=NOW - timedelta(days=40)
 )
-QUIET_KEY = f"quiet:100:{(NOW - timedelta(days=40)).isoformat()}"
+QUIET_KEY = f"quiet:100:{(NOW - timedelta(days=40)).isoformat()}:amber"
 BIRTHDAY = (contact(birthday_month=6, birthday_day=12),)
 
 
