@@ -24,10 +24,29 @@ in the working directory). Secrets come from the environment only (see config.ex
 """
 
 
+CONSOLE_DESCRIPTION = """\
+Chat with the bot in the terminal, exactly as in Slack or Teams, with no credentials.
+Reads commands line by line from the terminal or from a pipe; messages the bot sends to the
+person you act as are shown like direct messages.
+
+Console commands:
+  :as NAME          act as NAME (registered on first use; the first person is the admin)
+  :time ISO-8601    set the console clock (e.g. 2026-12-01T09:00:00+01:00)
+  :tick             run one scheduler cycle now and show what is delivered
+
+Examples:
+  printf ':as Maria\\ncustomer add "Acme Corp" tier=key\\ntouch acme coffee\\n' | nudgebot console
+  nudgebot console --as Maria --now 2026-12-01T08:00:00Z
+"""
+
+
 def _parser() -> argparse.ArgumentParser:
+    from bot.commands import render_help
+
     parser = argparse.ArgumentParser(
         prog="nudgebot",
         description=DESCRIPTION,
+        epilog="The chat grammar (console, Slack, Teams):\n\n" + render_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--config", metavar="PATH", help="configuration file (TOML)")
@@ -40,6 +59,46 @@ def _parser() -> argparse.ArgumentParser:
         description="Apply every pending schema migration; a no-op when the schema is current.",
     )
     migrate.add_argument("--db", metavar="URL", help="database URL (overrides the config)")
+
+    run = commands.add_parser(
+        "run",
+        help="run the bot: scheduler plus Slack/Teams, or the console without credentials",
+        description=(
+            "Start the scheduler and every platform whose credentials are in the environment. "
+            "With no Slack or Teams credentials, the terminal console runs instead."
+        ),
+    )
+    run.add_argument("--db", metavar="URL", help="database URL (overrides the config)")
+    run.add_argument("--as", dest="as_name", metavar="NAME", help="console: act as NAME")
+
+    console = commands.add_parser(
+        "console",
+        help="chat with the bot in the terminal (reads a terminal or a pipe)",
+        description=CONSOLE_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    console.add_argument("--as", dest="as_name", metavar="NAME", help="act as NAME")
+    console.add_argument("--now", metavar="ISO-8601", help="pin the console clock")
+    console.add_argument("--db", metavar="URL", help="database URL (overrides the config)")
+
+    tick = commands.add_parser(
+        "tick",
+        help="run one scheduler cycle and print what was (or would be) delivered",
+        description="Sweep for due nudges, then deliver what is due, at --now (default: now).",
+    )
+    tick.add_argument("--now", metavar="ISO-8601", help="the instant to run the cycle at")
+    tick.add_argument(
+        "--dry-run", action="store_true", help="show what would happen; change nothing"
+    )
+    tick.add_argument("--db", metavar="URL", help="database URL (overrides the config)")
+
+    package = commands.add_parser(
+        "teams-package",
+        help="build the Microsoft Teams app package (manifest and icons, zipped)",
+        description="Build the zip to upload in Teams (Apps > Manage your apps > Upload an app).",
+    )
+    package.add_argument("--app-id", required=True, metavar="GUID", help="the bot's Entra app id")
+    package.add_argument("--out", metavar="FILE", default="nudgebot-teams.zip", help="zip to write")
 
     check = commands.add_parser(
         "check-config",

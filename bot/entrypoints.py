@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any
 
 from bot.config import Settings
 from storage import make_engine, schema_status
@@ -40,3 +44,99 @@ def check_config(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Teams: {'configured' if secrets.teams_configured else 'no credentials'}")
     print(f"Tiers: {', '.join(settings.policy.tiers)}")
     return 0
+
+
+def console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bootstrap import build
+    from bot.console.app import Console, ConsoleClock, parse_instant, prompt_lines
+
+    quiet_logs(args)
+    pinned = parse_instant(args.now) if args.now else None
+    clock = ConsoleClock(pinned)
+    container = build(settings, clock=clock)
+    try:
+        session = Console(container, clock=clock, interactive=sys.stdin.isatty())
+        if args.as_name:
+            session.become(args.as_name)
+        session.loop(prompt_lines(session, sys.stdin))
+    finally:
+        container.close()
+    return 0
+
+
+def tick(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from bot.bootstrap import build
+    from bot.clock import FixedClock, SystemClock
+    from bot.console.app import parse_instant
+    from bot.delivery.cycle import run_cycle
+    from bot.platforms import build_platforms
+
+    now = parse_instant(args.now) if args.now else SystemClock().now()
+    container = build(settings, clock=FixedClock(now))
+    try:
+        platforms = {} if args.dry_run else build_platforms(container)
+        report = asyncio.run(
+            run_cycle(container, now=now, platforms=platforms, dry_run=args.dry_run)
+        )
+        print(describe_cycle(container, report, dry_run=args.dry_run))
+    finally:
+        container.close()
+    return 0
+
+
+def describe_cycle(container: Any, report: Any, *, dry_run: bool) -> str:
+    from bot.replies import render_text
+
+    verb = "would be" if dry_run else "were"
+    swept = report.sweep
+    lines = [
+        f"Cycle at {report.now.isoformat()}" + (" (dry run: nothing changed)" if dry_run else ""),
+        f"  decided {swept.customers} customers and {swept.offers} offers; "
+        f"{swept.nudges} nudges written, {swept.expired} expired",
+        f"  {len(swept.deliveries)} daily messages and {len(swept.digests)} digests planned",
+    ]
+    if dry_run:
+        lines.append(f"  {len(report.messages)} messages {verb} sent:")
+        for person, reply in report.messages:
+            lines.append(f"  → {person.display_name} ({person.platform_user_id})")
+            lines.extend("    " + line for line in render_text(reply).splitlines())
+    else:
+        drained = report.drain
+        lines.append(
+            f"  {len(drained.sent)} messages {verb} sent, {drained.retried} to retry, "
+            f"{drained.failed} failed, {drained.unreachable} unreachable"
+        )
+        with container.deps.uow() as uow:
+            for delivery_id, recipient_id, ref in drained.sent:
+                person = uow.people.get(recipient_id)
+                who = person.display_name if person else f"#{recipient_id}"
+                lines.append(f"  → delivery {delivery_id} to {who}: {ref or 'nothing left to say'}")
+    return "\n".join(lines)
+
+
+def teams_package(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.teams.package import PackageError, build_package, describe
+
+    try:
+        path = build_package(app_id=args.app_id, out=Path(args.out))
+    except PackageError as exc:
+        print(f"Cannot build the package: {exc}", file=sys.stderr)
+        return 2
+    print(describe(path))
+    return 0
+
+
+def quiet_logs(args: argparse.Namespace) -> None:
+    """In a terminal conversation, log lines would interrupt it: warnings only."""
+    if not args.verbose:
+        logging.getLogger().setLevel(logging.WARNING)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runner import run_bot
+
+    if not (settings.secrets.slack_configured or settings.secrets.teams_configured):
+        quiet_logs(args)
+    return run_bot(settings, as_name=args.as_name)

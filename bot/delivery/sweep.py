@@ -2,9 +2,10 @@
 outbox at their delivery slot. Idempotent: two sweeps (or two replicas) write one delivery per
 recipient per slot, thanks to the delivery's unique dedupe key.
 
-Catch-up: a recipient's next slot is searched from the later of their last delivery and one day
-ago, so after downtime the nudges due meanwhile go out once, at the first slot, not once per
-missed run.
+Catch-up: a recipient's next slot is searched from the later of their last delivery and a short
+grace period ago (a sweep a few minutes late still makes today's slot), so after downtime the
+nudges due meanwhile go out once, at the next slot, not once per missed run. A weekly digest
+missed by less than a day still goes out.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from storage import SqlUnitOfWork
 log = logging.getLogger(__name__)
 
 BATCH = 500
-CATCH_UP = timedelta(days=1)
+SLOT_GRACE = timedelta(hours=1)
+DIGEST_GRACE = timedelta(days=1)
 
 
 @dataclass
@@ -113,7 +115,9 @@ def _plan_batch(
         if workspace is None:  # pragma: no cover - a foreign key
             continue
         last = uow.deliveries.last_slot(person.id, kind=DeliveryKind.NUDGES)
-        since = now - CATCH_UP if last is None else max(now - CATCH_UP, last + timedelta(seconds=1))
+        since = now - SLOT_GRACE
+        if last is not None:
+            since = max(since, last + timedelta(seconds=1))
         plan = plan_delivery(
             person, mine, now=since, policy=deps.policy, holidays=deps.holidays(person, now=now)
         )
@@ -157,7 +161,7 @@ def plan_digests(deps: Deps, *, now: datetime, horizon: datetime, result: SweepR
     for manager in managers:
         with deps.uow() as uow:
             slot = digest_slot(manager, schedule=deps.settings.digest, until=horizon)
-            if slot < now - CATCH_UP or manager.unreachable:
+            if slot < now - DIGEST_GRACE or manager.unreachable:
                 continue
             key = f"digest:{manager.id}:{slot.date().isoformat()}"
             if uow.deliveries.by_key(key) is not None:

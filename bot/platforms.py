@@ -1,0 +1,35 @@
+"""Which platforms this process can deliver to, from the credentials in the environment."""
+
+from __future__ import annotations
+
+import logging
+from typing import TextIO
+
+from bot.bootstrap import Container
+from bot.console.platform import ConsolePlatform
+from bot.delivery.ports import Platform
+from bot.replies import Reply, render_text
+from nudges.model import Person
+from nudges.model import Platform as PlatformName
+
+log = logging.getLogger(__name__)
+
+
+def printing_console(out: TextIO) -> ConsolePlatform:
+    """Console deliveries outside a console session: printed, like a DM in a log."""
+
+    def show(person: Person, reply: Reply) -> None:
+        print(f"── to {person.display_name} (console)", file=out)
+        print(render_text(reply), file=out, flush=True)
+
+    return ConsolePlatform(on_message=show)
+
+
+def build_platforms(
+    container: Container, *, out: TextIO | None = None
+) -> dict[PlatformName, Platform]:
+    import sys
+
+    platforms: dict[PlatformName, Platform] = dict(container.platforms)
+    platforms.setdefault(PlatformName.CONSOLE, printing_console(out or sys.stdout))
+    return platforms

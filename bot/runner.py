@@ -1,0 +1,46 @@
+"""`nudgebot run`: the scheduler plus every configured platform, or the console."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from bot.bootstrap import build
+from bot.config import Settings
+from bot.console.app import Console, ConsoleClock, prompt_lines
+from bot.platforms import build_platforms
+from bot.scheduler import build_scheduler
+
+log = logging.getLogger(__name__)
+
+
+def run_bot(settings: Settings, *, as_name: str | None = None) -> int:
+    secrets = settings.secrets
+    if secrets.slack_configured or secrets.teams_configured:
+        from bot.server import serve  # platforms with credentials: the HTTP/socket server
+
+        return serve(settings)
+    return asyncio.run(_console(settings, as_name=as_name))
+
+
+async def _console(settings: Settings, *, as_name: str | None) -> int:
+    """No chat credentials: the console in this terminal, with the scheduler running behind
+    it, so nudges arrive at their hour like DMs."""
+    clock = ConsoleClock()
+    container = build(settings, clock=clock)
+    console = Console(container, clock=clock, interactive=sys.stdin.isatty())
+    log.info(
+        "no Slack or Teams credentials: running the console on %s",
+        container.engine.url.render_as_string(hide_password=True),
+    )
+    scheduler = build_scheduler(container, build_platforms(container))
+    scheduler.start()
+    try:
+        if as_name:
+            console.become(as_name)
+        await asyncio.to_thread(console.loop, prompt_lines(console, sys.stdin))
+    finally:
+        scheduler.shutdown(wait=False)
+        container.close()
+    return 0

@@ -1,0 +1,80 @@
+"""The heartbeat: APScheduler 3 calls one service per job. It holds no state of its own; the
+database is the source of truth, so a missed or doubled beat changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from collections.abc import Mapping
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.bootstrap import Container
+from bot.delivery.housekeeping import housekeeping
+from bot.delivery.outbox import Outbox
+from bot.delivery.ports import Platform
+from bot.delivery.sweep import sweep
+from nudges.model import Platform as PlatformName
+
+log = logging.getLogger(__name__)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def build_scheduler(
+    container: Container, platforms: Mapping[PlatformName, Platform]
+) -> AsyncIOScheduler:
+    deps = container.deps
+    settings = container.settings.scheduler
+    outbox = Outbox(deps, platforms, worker=worker_name())
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    defaults = {"replace_existing": True, "coalesce": True, "max_instances": 1}
+
+    async def run_sweep() -> None:
+        # The sweep is synchronous database work: keep it off the event loop that serves chat.
+        result = await asyncio.to_thread(sweep, deps, now=deps.clock.now())
+        log.info(
+            "sweep: %s customers, %s nudges, %s deliveries, %s digests",
+            result.customers,
+            result.nudges,
+            len(result.deliveries),
+            len(result.digests),
+        )
+
+    async def run_outbox() -> None:
+        result = await outbox.drain()
+        if result.sent or result.retried or result.failed:
+            log.info(
+                "outbox: %s sent, %s to retry, %s failed",
+                len(result.sent),
+                result.retried,
+                result.failed,
+            )
+
+    async def run_housekeeping() -> None:
+        expired = await asyncio.to_thread(housekeeping, deps, now=deps.clock.now())
+        log.info("housekeeping: %s stale nudges expired", expired)
+
+    scheduler.add_job(
+        run_sweep,
+        "interval",
+        minutes=settings.sweep_minutes,
+        id="sweep",
+        next_run_time=deps.clock.now(),
+        **defaults,
+    )
+    scheduler.add_job(
+        run_outbox, "interval", seconds=settings.deliver_seconds, id="outbox", **defaults
+    )
+    scheduler.add_job(
+        run_housekeeping,
+        "interval",
+        minutes=settings.housekeeping_minutes,
+        id="housekeeping",
+        **defaults,
+    )
+    return scheduler
