@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import TextIO
 
 from bot.bootstrap import Container
