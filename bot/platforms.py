@@ -29,8 +29,17 @@ def printing_console(out: TextIO) -> ConsolePlatform:
 def build_platforms(
     container: Container, *, out: TextIO | None = None
 ) -> dict[PlatformName, Platform]:
-    import sys
-
+    """Every platform this process can send through: the console always (printed when no
+    console session runs), Slack and Teams when their credentials are in the environment."""
     platforms: dict[PlatformName, Platform] = dict(container.platforms)
     platforms.setdefault(PlatformName.CONSOLE, printing_console(out or sys.stdout))
+    secrets = container.settings.secrets
+    if secrets.slack_configured and PlatformName.SLACK not in platforms:
+        from bot.slack.platform import slack_platform
+
+        platforms[PlatformName.SLACK] = slack_platform(container)
+    if secrets.teams_configured and PlatformName.TEAMS not in platforms:
+        from bot.teams.platform import teams_platform
+
+        platforms[PlatformName.TEAMS] = teams_platform(container)
     return platforms
