@@ -339,3 +339,62 @@ nudge_t = metadata.tables["nudge"]
 delivery_t = metadata.tables["delivery"]
 delivery_item_t = metadata.tables["delivery_item"]
 audit_log_t = metadata.tables["audit_log"]
+
+
+class SlackInstallationRow(SQLModel, table=True):
+    """A Slack app installation (or its bot) from the OAuth flow, as slack_sdk describes it
+    (``data``: the installation's JSON), keyed for bolt's lookups."""
+
+    __tablename__ = "slack_installation"
+    __table_args__ = (
+        Index("ix_slack_installation_lookup", "client_id", "enterprise_id", "team_id", "kind"),
+    )
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    client_id: str = Field(max_length=64)
+    kind: str = Field(max_length=16)  # "installation" or "bot"
+    enterprise_id: str | None = Field(default=None, max_length=32)
+    team_id: str | None = Field(default=None, max_length=32)
+    user_id: str | None = Field(default=None, max_length=32)
+    is_enterprise_install: bool = False
+    data: str = Field(sa_type=Text)
+    installed_at: datetime = Field(sa_column=_instant(nullable=False))
+
+
+class SlackOAuthStateRow(SQLModel, table=True):
+    __tablename__ = "slack_oauth_state"
+
+    state: str = Field(sa_column=Column(String(200), primary_key=True))
+    expires_at: datetime = Field(sa_column=_instant(nullable=False))
+
+
+class ProcessedEventRow(SQLModel, table=True):
+    """Events already handled (Slack retries unacknowledged ones), so a retry does nothing."""
+
+    __tablename__ = "processed_event"
+    __table_args__ = (Index("ix_processed_event_received_at", "received_at"),)
+
+    source: str = Field(sa_column=Column(String(16), primary_key=True))
+    event_id: str = Field(sa_column=Column(String(200), primary_key=True))
+    received_at: datetime = Field(sa_column=_instant(nullable=False))
+
+
+class TeamsConversationRow(SQLModel, table=True):
+    """Where to reach a person in Teams: their 1:1 conversation reference (``data``: JSON)."""
+
+    __tablename__ = "teams_conversation"
+
+    person_id: int = Field(
+        sa_column=Column(BigId, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    )
+    tenant_id: str | None = Field(default=None, max_length=64)
+    conversation_id: str = Field(max_length=300)
+    service_url: str = Field(max_length=500)
+    data: str = Field(sa_type=Text)
+    updated_at: datetime = Field(sa_column=_instant(nullable=False))
+
+
+slack_installation_t = metadata.tables["slack_installation"]
+slack_oauth_state_t = metadata.tables["slack_oauth_state"]
+processed_event_t = metadata.tables["processed_event"]
+teams_conversation_t = metadata.tables["teams_conversation"]

@@ -190,3 +190,15 @@ class NudgeRepository:
     def get_many(self, nudge_ids: Sequence[int]) -> list[Nudge]:
         rows = self.session.scalars(select(NudgeRow).where(nudge_t.c.id.in_(nudge_ids)))
         return [mapping.nudge(r) for r in rows]
+
+    def expire_stale(self, *, before: datetime, now: datetime) -> int:
+        """Expire delivered nudges nobody answered since ``before``."""
+        result = self.session.execute(
+            update(nudge_t)
+            .where(
+                nudge_t.c.state == NudgeState.DELIVERED.value,
+                nudge_t.c.updated_at < before,
+            )
+            .values(state=NudgeState.EXPIRED.value, updated_at=now)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
