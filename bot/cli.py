@@ -92,6 +92,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     tick.add_argument("--db", metavar="URL", help="database URL (overrides the config)")
 
+    demo = commands.add_parser(
+        "demo",
+        help="fill a database with a realistic synthetic book of customers",
+        description=(
+            "Create salespeople (with managers, on several continents), customers in every tier, "
+            "contacts with birthdays (some on February 29), renewals, two years of touch history "
+            "and a live offer. Deterministic for a given --seed."
+        ),
+    )
+    demo.add_argument("--customers", type=int, default=1000, metavar="N", help="customers (1000)")
+    demo.add_argument(
+        "--owners",
+        type=int,
+        default=None,
+        metavar="M",
+        help="salespeople (default: one per 100 customers)",
+    )
+    demo.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (1)")
+    demo.add_argument("--db", metavar="URL", help="database URL (overrides the config)")
+    demo.add_argument("--now", metavar="ISO-8601", help="the present of the book (default: now)")
+
     package = commands.add_parser(
         "teams-package",
         help="build the Microsoft Teams app package (manifest and icons, zipped)",

@@ -140,3 +140,21 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if not (settings.secrets.slack_configured or settings.secrets.teams_configured):
         quiet_logs(args)
     return run_bot(settings, as_name=args.as_name)
+
+
+def demo(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import SystemClock
+    from bot.console.app import parse_instant
+    from bot.demo import generate
+
+    if args.customers < 1:
+        print("--customers must be at least 1.", file=sys.stderr)
+        return 2
+    owners = args.owners if args.owners is not None else max(1, args.customers // 100)
+    if not 1 <= owners <= args.customers:
+        print(f"--owners must be from 1 to --customers ({args.customers}).", file=sys.stderr)
+        return 2
+    now = parse_instant(args.now) if args.now else SystemClock().now()
+    report = generate(settings, customers=args.customers, owners=owners, seed=args.seed, now=now)
+    print(report)
+    return 0
