@@ -141,7 +141,10 @@ def render_digest(
                     ("Amber / red", f"{s.amber} / {s.red}"),
                     ("Escalations", str(len(s.escalations))),
                     ("Touches", f"{s.touches_this_period} (previous {s.touches_previous_period})"),
-                    ("Dates in the next days", str(s.upcoming_dates)),
+                    (
+                        f"Dates in the next {req.deps.policy.digest_upcoming_days} days",
+                        str(s.upcoming_dates),
+                    ),
                     ("Offer pitch coverage", f"{pct(s.pitch_coverage)} of {s.offers_eligible}"),
                 ),
             )

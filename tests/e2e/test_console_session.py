@@ -1,0 +1,102 @@
+"""A whole console session, piped into `nudgebot console` on a fresh SQLite file.
+
+The story (2026-11-02 is a Monday): Ada manages Maria (New York) and Bob (Berlin). Maria's key
+customer Acme Corp, worth the most, goes quiet after 14 days; a product offer with one unit
+goes to existing customers first from 2026-11-16; Lea Sprung at Acme has her birthday on
+Sunday 2026-11-29 (no lead days in this workspace's config).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).with_name("console_session.txt")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def transcript(tmp_path_factory: pytest.TempPathFactory) -> str:
+    workdir = tmp_path_factory.mktemp("console")
+    (workdir / "config.toml").write_text("[calendar]\nbirthday_lead_days = 0\n")
+    env = {
+        **os.environ,
+        "NUDGEBOT_DATABASE_URL": f"sqlite:///{workdir / 'fresh.db'}",
+        "PYTHONPATH": str(ROOT),
+    }
+    for secret in ("SLACK_BOT_TOKEN", "SLACK_CLIENT_ID", "TEAMS_APP_ID"):
+        env.pop(secret, None)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "console"],
+        input=SCRIPT.read_text(),
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def segment(transcript: str, instant: str) -> str:
+    """What the console printed from `:time <instant>` to the next change of time or person."""
+    start = transcript.index(f"The time is now {instant}")
+    tick = transcript.index(f"Tick at {instant}", start)
+    ends = [transcript.find(marker, tick) for marker in ("The time is now", "You are")]
+    return transcript[start : min([e for e in ends if e > 0], default=len(transcript))]
+
+
+def test_a_quiet_nudge_arrives_at_the_owners_local_hour_not_before(transcript: str) -> None:
+    early = segment(transcript, "2026-11-16T13:00:00+00:00")  # 08:00 in New York
+    assert "message from nudgebot to Maria" not in early
+    assert "0 messages delivered" in early
+    on_time = segment(transcript, "2026-11-16T14:05:00+00:00")  # 09:05 in New York
+    assert "message from nudgebot to Maria" in on_time
+    assert "Acme Corp — gone quiet (amber)" in on_time
+    assert "Quiet for 14 days (key: ideal 14, max 30)" in on_time
+
+
+def test_the_offer_goes_first_to_the_owner_of_the_best_customer_only(transcript: str) -> None:
+    bob = segment(transcript, "2026-11-16T08:05:00+00:00")  # 09:05 in Berlin
+    assert "message from nudgebot to Bob" in bob
+    assert "Initech — gone quiet" in bob
+    assert "Pro Analytics" not in bob  # one unit: Acme (500,000) is first in line
+    maria = segment(transcript, "2026-11-16T14:05:00+00:00")
+    assert "Acme Corp — pitch first" in maria
+    assert "Pitch 'Pro Analytics' before it goes public on 2026-12-15" in maria
+
+
+def test_a_snoozed_nudge_returns_after_its_date(transcript: str) -> None:
+    assert "✓ Acme Corp: 2 nudges snoozed until 2026-11-23." in transcript
+    during = segment(transcript, "2026-11-23T14:05:00+00:00")
+    assert "message from nudgebot to Maria" not in during
+    after = segment(transcript, "2026-11-24T14:05:00+00:00")
+    assert "message from nudgebot to Maria" in after
+    assert "Acme Corp — gone quiet (amber)" in after
+
+
+def test_a_sunday_birthday_is_nudged_on_the_friday_before(transcript: str) -> None:
+    thursday = segment(transcript, "2026-11-26T14:05:00+00:00")
+    assert "birthday" not in thursday
+    friday = segment(transcript, "2026-11-27T14:05:00+00:00")
+    assert "Acme Corp — birthday" in friday
+    assert "Lea Sprung turns 41" in friday
+
+
+def test_the_manager_digest_lists_the_teams_quiet_accounts(transcript: str) -> None:
+    # The last command of the session: Ada's `digest team`, on 2026-11-27.
+    last = transcript[transcript.rindex("Team digest: 2 people, 3 customers") :]
+    assert "Quiet accounts" in last
+    assert "Acme Corp — amber, 25 days (Maria), 500,000" in last
+    assert "Initech — amber, 25 days (Bob), 100,000" in last
+
+
+def test_the_scheduled_weekly_digest_reaches_the_manager_on_monday(transcript: str) -> None:
+    monday = segment(transcript, "2026-11-16T08:05:00+00:00")  # 09:05 Berlin, Ada's Monday
+    assert "1 message for Ada" in monday
