@@ -44,11 +44,9 @@ ZONES = [
     "Not/AZone",
 ]
 # hypothesis takes naive bounds and makes the values aware with ``timezones``
-LOW, HIGH, EARLIEST = (
-    datetime(2020, 1, 1),
-    datetime(2032, 12, 31),  # noqa: DTZ001
-    datetime(2018, 1, 1),
-)  # noqa: DTZ001
+LOW = datetime(2020, 1, 1)  # noqa: DTZ001
+HIGH = datetime(2032, 12, 31)  # noqa: DTZ001
+EARLIEST = datetime(2018, 1, 1)  # noqa: DTZ001
 instants = st.datetimes(min_value=LOW, max_value=HIGH, timezones=st.just(UTC))
 days = st.dates(min_value=date(2018, 1, 1), max_value=date(2034, 12, 31))
 policies = st.builds(
