@@ -1,0 +1,168 @@
+"""bolt's installation and OAuth state stores over our tables (several replicas share them)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.installation_store.models.bot import Bot
+from slack_sdk.oauth.installation_store.models.installation import Installation
+from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
+
+from bot.services.context import Deps
+from storage.repositories.slack import (
+    BOT,
+    INSTALLATION,
+    InstallationKey,
+    SlackInstallationRepository,
+    SlackOAuthStateRepository,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _installed_at(value: float) -> datetime:
+    return datetime.fromtimestamp(value, tz=UTC)
+
+
+class SqlInstallationStore(AsyncInstallationStore):
+    """Installations and bots by (client id, enterprise, team). Saving an installation saves
+    its bot too: bot rows are what requests and proactive sends are authorized with."""
+
+    def __init__(self, deps: Deps, *, client_id: str) -> None:
+        self.deps = deps
+        self.client_id = client_id
+        self._logger = log
+
+    @property
+    def logger(self) -> logging.Logger:
+        return self._logger
+
+    def _key(
+        self,
+        enterprise_id: str | None,
+        team_id: str | None,
+        *,
+        is_enterprise_install: bool | None = False,
+        user_id: str | None = None,
+    ) -> InstallationKey:
+        team = None if is_enterprise_install else team_id
+        return InstallationKey(self.client_id, enterprise_id, team, user_id)
+
+    def _save(
+        self, kind: str, key: InstallationKey, data: str, enterprise: bool, at: float
+    ) -> None:
+        with self.deps.uow() as uow:
+            SlackInstallationRepository(uow.session).save(
+                kind,
+                key,
+                data=data,
+                is_enterprise_install=enterprise,
+                installed_at=_installed_at(at),
+            )
+            uow.commit()
+
+    def _find(self, kind: str, key: InstallationKey) -> str | None:
+        with self.deps.uow() as uow:
+            return SlackInstallationRepository(uow.session).find(kind, key)
+
+    def _delete(self, kind: str, key: InstallationKey) -> int:
+        with self.deps.uow() as uow:
+            count = SlackInstallationRepository(uow.session).delete(kind, key)
+            uow.commit()
+        return count
+
+    async def async_save(self, installation: Installation) -> None:
+        key = self._key(
+            installation.enterprise_id,
+            installation.team_id,
+            is_enterprise_install=installation.is_enterprise_install,
+            user_id=installation.user_id,
+        )
+        data = json.dumps(installation.__dict__)
+        enterprise = bool(installation.is_enterprise_install)
+        await asyncio.to_thread(
+            self._save, INSTALLATION, key, data, enterprise, installation.installed_at
+        )
+        await self.async_save_bot(installation.to_bot())
+
+    async def async_save_bot(self, bot: Bot) -> None:
+        key = self._key(
+            bot.enterprise_id, bot.team_id, is_enterprise_install=bot.is_enterprise_install
+        )
+        data = json.dumps(bot.__dict__)
+        enterprise = bool(bot.is_enterprise_install)
+        await asyncio.to_thread(self._save, BOT, key, data, enterprise, bot.installed_at)
+
+    async def async_find_bot(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        is_enterprise_install: bool | None = False,
+    ) -> Bot | None:
+        key = self._key(enterprise_id, team_id, is_enterprise_install=is_enterprise_install)
+        data = await asyncio.to_thread(self._find, BOT, key)
+        return Bot(**json.loads(data)) if data else None
+
+    async def async_find_installation(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        is_enterprise_install: bool | None = False,
+    ) -> Installation | None:
+        key = self._key(
+            enterprise_id, team_id, is_enterprise_install=is_enterprise_install, user_id=user_id
+        )
+        data = await asyncio.to_thread(self._find, INSTALLATION, key)
+        return Installation(**json.loads(data)) if data else None
+
+    async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        await asyncio.to_thread(self._delete, BOT, self._key(enterprise_id, team_id))
+
+    async def async_delete_installation(
+        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
+    ) -> None:
+        key = self._key(enterprise_id, team_id, user_id=user_id)
+        await asyncio.to_thread(self._delete, INSTALLATION, key)
+
+
+class SqlOAuthStateStore(AsyncOAuthStateStore):
+    """The OAuth ``state`` parameter: issued once, consumed once, expiring after 10 minutes."""
+
+    def __init__(self, deps: Deps, *, expiration_seconds: int = 600) -> None:
+        self.deps = deps
+        self.expiration = timedelta(seconds=expiration_seconds)
+        self._logger = log
+
+    @property
+    def logger(self) -> logging.Logger:
+        return self._logger
+
+    def _issue(self, state: str) -> None:
+        with self.deps.uow() as uow:
+            repo = SlackOAuthStateRepository(uow.session)
+            now = self.deps.clock.now()
+            repo.prune(now=now)
+            repo.issue(state, expires_at=now + self.expiration)
+            uow.commit()
+
+    def _consume(self, state: str) -> bool:
+        with self.deps.uow() as uow:
+            valid = SlackOAuthStateRepository(uow.session).consume(state, now=self.deps.clock.now())
+            uow.commit()
+        return valid
+
+    async def async_issue(self, *args: object, **kwargs: object) -> str:
+        state = secrets.token_urlsafe(24)
+        await asyncio.to_thread(self._issue, state)
+        return state
+
+    async def async_consume(self, state: str) -> bool:
+        return await asyncio.to_thread(self._consume, state)

@@ -1,0 +1,125 @@
+"""The modals behind a nudge's *Log…* and *Skip* buttons, and reading their submissions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    DatePickerElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.slack.blocks import _mrkdwn, escape
+
+LOG_CALLBACK = "nudge_log_modal"
+SKIP_CALLBACK = "nudge_skip_modal"
+
+RITUAL, CONTACT, NOTE, DATE, REASON = "ritual", "contact", "note", "date", "reason"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where the button was: the nudge, and the message to update once the modal is sent."""
+
+    ref: str
+    channel: str | None = None
+    ts: str | None = None
+
+    def dumps(self) -> str:
+        return json.dumps({"ref": self.ref, "channel": self.channel, "ts": self.ts})
+
+    @staticmethod
+    def loads(raw: str) -> Origin:
+        data = json.loads(raw or "{}")
+        return Origin(ref=str(data.get("ref", "")), channel=data.get("channel"), ts=data.get("ts"))
+
+
+def _text(value: str) -> PlainTextObject:
+    return PlainTextObject(text=value)
+
+
+def log_modal(
+    origin: Origin, *, customer: str, rituals: Sequence[tuple[str, str]], today: date
+) -> dict[str, Any]:
+    """Ritual (from the playbook), contact, note and date of the touch."""
+    options = [Option(value=name, text=_text(label[:75])) for name, label in rituals[:100]]
+    blocks = [
+        SectionBlock(text=_mrkdwn("Log a touch with *" + escape(customer) + "*")),
+        InputBlock(
+            block_id=RITUAL,
+            label=_text("Ritual"),
+            optional=True,
+            element=StaticSelectElement(
+                action_id=RITUAL, placeholder=_text("Call, coffee, card…"), options=options
+            ),
+        ),
+        InputBlock(
+            block_id=CONTACT,
+            label=_text("Contact"),
+            optional=True,
+            element=PlainTextInputElement(action_id=CONTACT, max_length=200),
+        ),
+        InputBlock(
+            block_id=NOTE,
+            label=_text("Note"),
+            optional=True,
+            element=PlainTextInputElement(action_id=NOTE, multiline=True, max_length=2000),
+        ),
+        InputBlock(
+            block_id=DATE,
+            label=_text("Date"),
+            optional=True,
+            element=DatePickerElement(action_id=DATE, initial_date=today.isoformat()),
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=LOG_CALLBACK,
+        title=_text("Log a touch"),
+        submit=_text("Log"),
+        close=_text("Cancel"),
+        private_metadata=origin.dumps(),
+        blocks=blocks,
+    ).to_dict()
+
+
+def skip_modal(origin: Origin, *, customer: str) -> dict[str, Any]:
+    blocks = [
+        SectionBlock(text=_mrkdwn("Skip this nudge about *" + escape(customer) + "*")),
+        InputBlock(
+            block_id=REASON,
+            label=_text("Reason"),
+            optional=True,
+            element=PlainTextInputElement(action_id=REASON, max_length=500),
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=SKIP_CALLBACK,
+        title=_text("Skip"),
+        submit=_text("Skip"),
+        close=_text("Cancel"),
+        private_metadata=origin.dumps(),
+        blocks=blocks,
+    ).to_dict()
+
+
+def submitted(view: dict[str, Any], block_id: str) -> str | None:
+    """The value of one input of a submitted view (text, selected option or date)."""
+    value = view.get("state", {}).get("values", {}).get(block_id, {}).get(block_id, {})
+    found = (
+        value.get("value")
+        or (value.get("selected_option") or {}).get("value")
+        or value.get("selected_date")
+    )
+    return str(found).strip() or None if found else None
