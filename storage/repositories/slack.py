@@ -46,12 +46,11 @@ class SlackInstallationRepository:
 
     def _where(self, kind: str, key: InstallationKey, *, with_user: bool) -> ColumnElement[bool]:
         c = slack_installation_t.c
-        clauses = [
-            c.kind == kind,
-            c.client_id == key.client_id,
-            _same(c.enterprise_id, key.enterprise_id),
-            _same(c.team_id, key.team_id),
-        ]
+        clauses = [c.kind == kind, c.client_id == key.client_id]
+        if key.team_id is not None:  # Slack team ids are unique across organizations
+            clauses.append(c.team_id == key.team_id)
+        else:  # an org-wide install
+            clauses += [_same(c.enterprise_id, key.enterprise_id), c.team_id.is_(None)]
         if with_user:
             clauses.append(_same(c.user_id, key.user_id))
         return and_(*clauses)

@@ -1,0 +1,182 @@
+"""A nudge's buttons: Done, Snooze (a choice or a date), Log… and Skip (modals).
+
+After an answer the message is updated in place: the item shows its new state, its buttons go.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.commands import ParseError, parse_relative_until
+from bot.replies import Verb
+from bot.services.context import Actor
+from bot.slack.blocks import mark_item, message, ref_of_block
+from bot.slack.listeners.context import services_of
+from bot.slack.modals import Origin, log_modal, skip_modal
+from bot.slack.services import SlackServices, nudge_id
+
+
+async def actor_of(services: SlackServices, client: AsyncWebClient, body: dict[str, Any]) -> Actor:
+    user = body.get("user") or {}
+    team = body.get("team") or {}
+    return await services.actor(
+        client,
+        team_id=str(team.get("id") or user.get("team_id") or ""),
+        team_name=str(team.get("domain") or ""),
+        user_id=str(user.get("id") or ""),
+    )
+
+
+def origin_of(body: dict[str, Any], ref: str) -> Origin:
+    container = body.get("container") or {}
+    if container.get("type") == "message" and not container.get("is_ephemeral"):
+        return Origin(ref=ref, channel=container.get("channel_id"), ts=container.get("message_ts"))
+    return Origin(ref=ref)
+
+
+async def show_answer(
+    services: SlackServices,
+    client: AsyncWebClient,
+    actor: Actor,
+    *,
+    origin: Origin,
+    state: str,
+    blocks: list[dict[str, Any]] | None,
+    fallback: str,
+) -> None:
+    """The answered item, updated where the button was (a message, or the Home tab)."""
+    if origin.channel and origin.ts:
+        if blocks is None:  # a modal's submission: read the message back
+            history = await client.conversations_history(
+                channel=origin.channel, latest=origin.ts, inclusive=True, limit=1
+            )
+            found = history.get("messages") or []
+            blocks = found[0].get("blocks", []) if found else []
+            fallback = found[0].get("text", fallback) if found else fallback
+        await client.chat_update(
+            channel=origin.channel,
+            ts=origin.ts,
+            text=fallback,
+            blocks=mark_item(blocks or [], origin.ref, state),
+        )
+    await services.publish_home(client, actor)
+
+
+async def _answer(
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+    *,
+    ref: str,
+    verb: Verb,
+    until: str | None = None,
+) -> None:
+    services = services_of(context)
+    actor = await actor_of(services, client, body)
+    number = nudge_id(ref)
+    day: date | None = None
+    if until:
+        parsed = parse_relative_until(until, today=actor.today(services.container.deps.clock.now()))
+        day = None if isinstance(parsed, ParseError) else parsed
+    reply, state = (
+        await services.answer(actor, nudge=number, verb=verb, until=day)
+        if number is not None
+        else (None, None)
+    )
+    if state is None:
+        if reply is not None:
+            text, blocks = message(reply)
+            await respond(
+                text=text, blocks=blocks, response_type="ephemeral", replace_original=False
+            )
+        return
+    original = body.get("message") or {}
+    await show_answer(
+        services,
+        client,
+        actor,
+        origin=origin_of(body, ref),
+        state=state,
+        blocks=original.get("blocks"),
+        fallback=str(original.get("text") or reply.text if reply else ""),
+    )
+
+
+async def done(
+    ack: AsyncAck,
+    action: dict[str, Any],
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+) -> None:
+    await ack()
+    await _answer(body, client, context, respond, ref=str(action.get("value")), verb=Verb.DONE)
+
+
+async def snooze(
+    ack: AsyncAck,
+    action: dict[str, Any],
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+) -> None:
+    await ack()
+    value = str((action.get("selected_option") or {}).get("value") or "")
+    ref, _, choice = value.partition("|")
+    await _answer(body, client, context, respond, ref=ref, verb=Verb.SNOOZE, until=choice)
+
+
+async def snooze_until(
+    ack: AsyncAck,
+    action: dict[str, Any],
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+) -> None:
+    await ack()
+    ref = ref_of_block(str(action.get("block_id") or ""))
+    until = str(action.get("selected_date") or "")
+    await _answer(body, client, context, respond, ref=ref, verb=Verb.SNOOZE, until=until)
+
+
+async def open_log(
+    ack: AsyncAck,
+    action: dict[str, Any],
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+) -> None:
+    await ack()
+    services = services_of(context)
+    ref = str(action.get("value"))
+    number = nudge_id(ref)
+    customer = await services.customer_of(number) if number is not None else None
+    today = services.container.deps.clock.now().date()
+    view = log_modal(
+        origin_of(body, ref), customer=customer or "?", rituals=services.rituals(), today=today
+    )
+    await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+async def open_skip(
+    ack: AsyncAck,
+    action: dict[str, Any],
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+) -> None:
+    await ack()
+    services = services_of(context)
+    ref = str(action.get("value"))
+    number = nudge_id(ref)
+    customer = await services.customer_of(number) if number is not None else None
+    view = skip_modal(origin_of(body, ref), customer=customer or "?")
+    await client.views_open(trigger_id=body["trigger_id"], view=view)

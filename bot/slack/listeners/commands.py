@@ -1,0 +1,35 @@
+"""``/touch <customer> [ritual] [-- note]`` and ``/nudge <any command>``: ephemeral replies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.commands import slash_text
+from bot.replies import Tone
+from bot.slack.blocks import message
+from bot.slack.listeners.context import services_of
+
+
+async def slash_command(
+    ack: AsyncAck,
+    command: dict[str, Any],
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+) -> None:
+    await ack()  # within Slack's 3 seconds; the work happens after
+    services = services_of(context)
+    actor = await services.actor(
+        client,
+        team_id=command["team_id"],
+        team_name=command.get("team_domain", ""),
+        user_id=command["user_id"],
+    )
+    reply = await services.run(actor, slash_text(command["command"], command.get("text", "")))
+    text, blocks = message(reply)
+    await respond(text=text, blocks=blocks, response_type="ephemeral")
+    if reply.tone is Tone.SUCCESS:  # something changed: the Home tab shows it
+        await services.publish_home(client, actor)

@@ -1,0 +1,116 @@
+"""Serving Slack: ``POST /slack/events`` (events, slash commands, interactivity) and the OAuth
+install flow on the bot's aiohttp server, or Socket Mode for one workspace behind a firewall."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+
+from bot.bootstrap import Container
+from bot.slack.app import BuiltApp, build_app
+from bot.slack.platform import slack_platform
+from nudges.model import Platform as PlatformName
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+
+
+def _shared_session() -> aiohttp.ClientSession | None:
+    """One session for every Web API call of this process (else one per call)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    return aiohttp.ClientSession()
+
+
+@dataclass
+class SlackRuntime:
+    built: BuiltApp
+    session: aiohttp.ClientSession | None
+
+    @property
+    def app(self) -> AsyncApp:
+        return self.built.app
+
+    async def events(self, request: web.Request) -> web.Response:
+        response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def install(self, request: web.Request) -> web.Response:
+        flow = self.app.oauth_flow
+        if flow is None:  # pragma: no cover - the route exists only with OAuth
+            return web.Response(status=404)
+        return await to_aiohttp_response(
+            await flow.handle_installation(await to_bolt_request(request))
+        )
+
+    async def oauth_redirect(self, request: web.Request) -> web.Response:
+        flow = self.app.oauth_flow
+        if flow is None:  # pragma: no cover - the route exists only with OAuth
+            return web.Response(status=404)
+        return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
+
+    async def stop(self) -> None:
+        if self.session is not None and not self.session.closed:
+            await self.session.close()
+
+
+def _register_platform(
+    container: Container, built: BuiltApp, session: aiohttp.ClientSession | None
+) -> None:
+    """The scheduler of this process sends through the same session and token source."""
+    container.platforms[PlatformName.SLACK] = slack_platform(
+        container, session=session, tokens=built.tokens
+    )
+
+
+def attach_slack(app: web.Application, container: Container) -> SlackRuntime:
+    """Slack's HTTP endpoints on ``app`` (in Socket Mode, nothing is served: only the
+    platform for proactive sends is prepared)."""
+    from bot.config import SlackMode
+
+    session = _shared_session()
+    socket_mode = container.settings.slack.mode is SlackMode.SOCKET
+    built = build_app(container, session=session, socket_mode=socket_mode)
+    runtime = SlackRuntime(built=built, session=session)
+    _register_platform(container, built, session)
+    if not socket_mode:
+        app.router.add_post(EVENTS_PATH, runtime.events)
+        flow = built.app.oauth_flow
+        if flow is not None:
+            app.router.add_get(flow.install_path, runtime.install)
+            app.router.add_get(flow.redirect_uri_path, runtime.oauth_redirect)
+    return runtime
+
+
+@dataclass
+class SocketModeClient:
+    handler: AsyncSocketModeHandler
+    session: aiohttp.ClientSession | None
+
+    async def close(self) -> None:
+        await self.handler.close_async()  # type: ignore[no-untyped-call]
+        if self.session is not None and not self.session.closed:
+            await self.session.close()
+
+
+async def start_socket_mode(container: Container) -> SocketModeClient:
+    """Connect to Slack over Socket Mode with ``SLACK_APP_TOKEN``."""
+    app_token = container.settings.secrets.slack_app_token
+    if not app_token:
+        raise RuntimeError("Socket Mode needs SLACK_APP_TOKEN (xapp-…)")
+    session = aiohttp.ClientSession()
+    built = build_app(container, session=session, socket_mode=True)
+    handler = AsyncSocketModeHandler(built.app, app_token)
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    log.info("connected to Slack over Socket Mode")
+    return SocketModeClient(handler=handler, session=session)

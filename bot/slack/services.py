@@ -1,0 +1,192 @@
+"""What the listeners share: who is asking (registered on first contact, time zone from
+``users.info``), running commands off the event loop, and the Home tab."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.bootstrap import Container
+from bot.commands import LogTouch
+from bot.replies import Reply, Verb
+from bot.services.context import Actor
+from bot.services.identity import identify
+from bot.slack.blocks import home_view
+from bot.slack.installations import SqlInstallationStore
+from nudges.model import Platform
+from storage.repositories.slack import ProcessedEventRepository
+
+log = logging.getLogger(__name__)
+
+HOME_PARTS = (
+    ("Open nudges", "nudges"),
+    ("Quiet relationships", "quiet"),
+    ("Coming up", "digest"),
+    ("Offers to pitch first", "offer list"),
+    ("My settings", "me"),
+)
+TEAM_PART = ("My team", "digest team")
+
+
+def nudge_id(ref: str) -> int | None:
+    """``nudge:42`` -> 42."""
+    kind, _, number = ref.partition(":")
+    return int(number) if kind == "nudge" and number.isdigit() else None
+
+
+@dataclass
+class SlackServices:
+    container: Container
+    installations: SqlInstallationStore | None = None
+
+    # ------------------------------------------------------------------ people
+
+    def _known(self, team_id: str, user_id: str) -> bool:
+        with self.container.deps.uow() as uow:
+            workspace = uow.workspaces.find(platform=Platform.SLACK, external_id=team_id)
+            if workspace is None:
+                return False
+            found = uow.people.by_platform_id(workspace_id=workspace.id, platform_user_id=user_id)
+            return found is not None
+
+    async def user_info(self, client: AsyncWebClient, user_id: str) -> dict[str, Any]:
+        try:
+            response = await client.users_info(user=user_id)
+        except SlackApiError as exc:
+            log.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
+            return {}
+        user = response.get("user")
+        return user if isinstance(user, dict) else {}
+
+    async def actor(
+        self, client: AsyncWebClient, *, team_id: str, team_name: str, user_id: str
+    ) -> Actor:
+        """The person behind a request; a newcomer is registered with their Slack name and
+        time zone."""
+        timezone: str | None = None
+        name = ""
+        if not await asyncio.to_thread(self._known, team_id, user_id):
+            user = await self.user_info(client, user_id)
+            timezone = user.get("tz")
+            profile = user.get("profile") or {}
+            name = str(profile.get("real_name") or user.get("real_name") or user.get("name") or "")
+        return await asyncio.to_thread(
+            identify,
+            self.container.deps,
+            platform=Platform.SLACK,
+            team_id=team_id,
+            team_name=team_name or team_id,
+            user_id=user_id,
+            display_name=name,
+            timezone=timezone,
+        )
+
+    async def user_changed(self, *, team_id: str, user: dict[str, Any]) -> None:
+        """Keep a known person's time zone current (strangers are not registered)."""
+        user_id = str(user.get("id") or "")
+        if not user_id or not await asyncio.to_thread(self._known, team_id, user_id):
+            return
+        await asyncio.to_thread(
+            identify,
+            self.container.deps,
+            platform=Platform.SLACK,
+            team_id=team_id,
+            team_name=team_id,
+            user_id=user_id,
+            display_name="",
+            timezone=user.get("tz"),
+        )
+
+    def _mark_unreachable(self, team_id: str, user_ids: set[str] | None) -> int:
+        marked = 0
+        with self.container.deps.uow() as uow:
+            workspace = uow.workspaces.find(platform=Platform.SLACK, external_id=team_id)
+            if workspace is None:
+                return 0
+            for person in uow.people.in_workspace(workspace.id):
+                wanted = user_ids is None or person.platform_user_id in user_ids
+                if wanted and not person.unreachable:
+                    uow.people.update(replace(person, unreachable=True))
+                    marked += 1
+            uow.commit()
+        return marked
+
+    async def workspace_gone(self, team_id: str, *, user_ids: set[str] | None = None) -> None:
+        marked = await asyncio.to_thread(self._mark_unreachable, team_id, user_ids)
+        log.info("slack workspace %s: %s people marked unreachable", team_id, marked)
+
+    # ------------------------------------------------------------------ use cases
+
+    async def run(self, actor: Actor, text: str) -> Reply:
+        return await asyncio.to_thread(self.container.commands.handle_text, actor, text)
+
+    async def answer(
+        self,
+        actor: Actor,
+        *,
+        nudge: int,
+        verb: Verb,
+        until: date | None = None,
+        reason: str | None = None,
+    ) -> tuple[Reply, str | None]:
+        return await asyncio.to_thread(
+            self.container.commands.answer,
+            actor,
+            nudge_id=nudge,
+            verb=verb,
+            until=until,
+            reason=reason,
+        )
+
+    async def log_touch(self, actor: Actor, command: LogTouch, *, nudge: int | None) -> Reply:
+        return await asyncio.to_thread(
+            self.container.commands.log_touch, actor, command, nudge_id=nudge
+        )
+
+    def _customer_name(self, nudge: int) -> str | None:
+        with self.container.deps.uow() as uow:
+            found = uow.nudges.get(nudge)
+            customer = uow.customers.get(found.customer_id) if found else None
+        return customer.name if customer else None
+
+    async def customer_of(self, nudge: int) -> str | None:
+        return await asyncio.to_thread(self._customer_name, nudge)
+
+    def rituals(self) -> list[tuple[str, str]]:
+        return [(r.name, r.label) for r in self.container.deps.policy.playbook]
+
+    def _first_time(self, event_id: str) -> bool:
+        with self.container.deps.uow() as uow:
+            repo = ProcessedEventRepository(uow.session)
+            first = repo.first_time("slack", event_id, now=self.container.deps.clock.now())
+            uow.commit()
+        return first
+
+    async def first_time(self, event_id: str) -> bool:
+        return await asyncio.to_thread(self._first_time, event_id)
+
+    # ------------------------------------------------------------------ home
+
+    def _is_manager(self, actor: Actor) -> bool:
+        with self.container.deps.uow() as uow:
+            return bool(uow.people.reports_of(actor.person.id))
+
+    async def home(self, actor: Actor) -> dict[str, Any]:
+        parts = list(HOME_PARTS)
+        if await asyncio.to_thread(self._is_manager, actor):
+            parts.insert(1, TEAM_PART)
+        replies = [(title, await self.run(actor, text)) for title, text in parts]
+        return home_view(replies)
+
+    async def publish_home(self, client: AsyncWebClient, actor: Actor) -> None:
+        try:
+            view = await self.home(actor)
+            await client.views_publish(user_id=actor.person.platform_user_id, view=view)
+        except SlackApiError as exc:
+            log.warning("views.publish failed: %s", exc.response.get("error"))
