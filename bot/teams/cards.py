@@ -33,15 +33,15 @@ def note_input(ref: str) -> str:
 
 
 def needs_card(reply: Reply) -> bool:
-    """Plain replies go as text; anything with sections is a card."""
-    return bool(reply.sections)
+    """Short replies go as text; sections and multi-line text (help) are cards."""
+    return bool(reply.sections) or "\n" in reply.text.strip()
 
 
 def render_card(reply: Reply) -> dict[str, Any]:
     """The Adaptive Card 1.5 for a reply (user text escaped)."""
-    body: list[dict[str, Any]] = [
-        _text(reply.text, weight="Bolder", size="Medium", tone=reply.tone)
-    ]
+    first, _, rest = reply.text.strip().partition("\n")
+    title = _text(first, weight="Bolder", size="Medium", tone=reply.tone)
+    body: list[dict[str, Any]] = [title, *_lines(rest)]
     interactive = False
     for section in reply.sections:
         body.extend(_section(section, numbered=reply.kind in _NUMBERED))
@@ -82,6 +82,27 @@ def _text(
     if spacing:
         block["spacing"] = spacing
     return block
+
+
+def _lines(text: str) -> list[dict[str, Any]]:
+    """Multi-line text (help): a block per line, so no renderer merges them; indented lines
+    explain the unindented one above them."""
+    blocks: list[dict[str, Any]] = []
+    gap = False
+    for line in text.splitlines():
+        if not line.strip():
+            gap = True
+            continue
+        indented = line.startswith(" ")
+        block = _text(
+            line.strip(),
+            weight=None if indented else "Bolder",
+            subtle=indented,
+            spacing="Medium" if gap else "None",
+        )
+        blocks.append(block)
+        gap = False
+    return blocks
 
 
 def _section(section: Section, *, numbered: bool) -> list[dict[str, Any]]:

@@ -1,0 +1,277 @@
+"""The daily message through the real outbox to a local fake Bot Connector (the stored
+``serviceUrl`` points at loopback), then its buttons posted back to the real endpoint."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jsonschema
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+from sqlalchemy import text
+
+from bot.bootstrap import Container
+from bot.delivery.cycle import CycleReport, run_cycle
+from bot.teams.platform import TeamsPlatform, teams_platform
+from nudges.model import DeliveryState, NudgeState, Person, Platform
+from tests.fakes import FakeBotConnector
+from tests.integration.teams.support import (
+    OUTGOING_TOKEN,
+    FixedTokens,
+    activity,
+    card_schema,
+    cards_of,
+    endpoint,
+    make_container,
+    post,
+    replies,
+    teams_settings,
+)
+
+# Megan (message_personal.json) lives in Los Angeles: 09:00 there is 16:00 UTC in March 2026.
+SLOT = datetime(2026, 3, 10, 16, 0, tzinfo=UTC)
+AFTER_SLOT = SLOT + timedelta(minutes=1)
+
+
+@dataclass
+class Scene:
+    container: Container
+    fake: FakeBotConnector
+    client: TestClient[web.Request, web.Application]
+    platform: TeamsPlatform
+
+    async def say(self, words: str) -> list[dict[str, Any]]:
+        body = activity(
+            "message_personal.json",
+            text=words,
+            serviceUrl=self.fake.service_url,
+            deliveryMode="expectReplies",
+        )
+        status, answer = await post(self.client, body)
+        assert status == 200, answer
+        return replies(answer)
+
+    async def cycle(self, at: datetime) -> CycleReport:
+        self.container.deps.clock.set(at)
+        return await run_cycle(self.container, now=at, platforms={Platform.TEAMS: self.platform})
+
+    def megan(self) -> Person:
+        with self.container.deps.uow() as uow:
+            row = uow.session.execute(text("select id from person")).one()
+            person = uow.people.get(row.id)
+        assert person is not None
+        return person
+
+    def nudge_states(self) -> dict[int, NudgeState]:
+        with self.container.deps.uow() as uow:
+            ids = [r.id for r in uow.session.execute(text("select id from nudge order by id"))]
+            nudges = [uow.nudges.get(i) for i in ids]
+        return {n.id: n.state for n in nudges if n is not None and n.id is not None}
+
+    def delivery_states(self) -> list[str]:
+        with self.container.deps.uow() as uow:
+            rows = uow.session.execute(text("select state from delivery order by id")).all()
+        return [r.state for r in rows]
+
+
+@pytest.fixture
+async def scene(database: str) -> AsyncIterator[Scene]:
+    container = make_container(teams_settings(database))
+    tokens = FixedTokens()
+    async with FakeBotConnector() as fake, endpoint(container, tokens=tokens) as (client, _):
+        fake.expected_token = OUTGOING_TOKEN
+        platform = teams_platform(container, tokens=tokens)
+        scene = Scene(container, fake, client, platform)
+        await scene.say("customer add Acme tier=key since=2026-02-20")
+        await scene.say("customer add Beta tier=key since=2026-02-21")
+        try:
+            yield scene
+        finally:
+            await platform.close()
+            container.close()
+
+
+def without_msteams(card: dict[str, Any]) -> dict[str, Any]:
+    stripped = copy.deepcopy(card)
+    stripped.pop("msteams", None)
+    return stripped
+
+
+def inputs_of(card: dict[str, Any]) -> dict[str, Any]:
+    """Input ids -> their default values, as Teams would submit them untouched."""
+    found: dict[str, Any] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if str(node.get("type", "")).startswith("Input.") and "id" in node:
+                found[node["id"]] = node.get("value", "")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card["body"])
+    return found
+
+
+def submit(
+    scene: Scene, *, reply_to: str, data: dict[str, Any], card: dict[str, Any]
+) -> dict[str, Any]:
+    """An Action.Submit from Megan's personal chat: data merged with the card's inputs."""
+    megan = activity("message_personal.json")
+    value = {**inputs_of(card), **data}
+    return activity(
+        "message_action_submit_value.derived.json",
+        serviceUrl=scene.fake.service_url,
+        deliveryMode="expectReplies",
+        replyToId=reply_to,
+        value=value,
+        **{k: megan[k] for k in ("from", "recipient", "conversation", "channelData")},
+    )
+
+
+async def test_the_daily_message_reaches_the_connector_as_a_valid_adaptive_card(
+    scene: Scene,
+) -> None:
+    report = await scene.cycle(AFTER_SLOT)
+
+    assert len(report.drain.sent) == 1
+    [send] = scene.fake.calls_to("send")
+    assert send.ok
+    assert send.authorization == f"Bearer {OUTGOING_TOKEN}"
+    assert send.conversation_id.startswith("a:1FakeConv02")
+    [card] = cards_of(send.body)
+    jsonschema.validate(without_msteams(card), card_schema())
+    assert card["version"] == "1.5"
+    assert send.body["summary"].startswith("Good morning Megan")
+    submits = [
+        a for node in _walk(card) if node.get("type") == "ActionSet" for a in node["actions"]
+    ]
+    assert {a["data"]["verb"] for a in submits} == {"done", "snooze", "skip"}
+    assert all(
+        a["type"] == "Action.Submit" and a["data"]["ref"].startswith("nudge:") for a in submits
+    )
+    choices = [n for n in _walk(card) if n.get("type") == "Input.ChoiceSet"]
+    assert [c["title"] for c in choices[0]["choices"]] == ["1 day", "1 week", "1 month"]
+    assert any(n.get("type") == "Input.Text" and n["id"].endswith("/note") for n in _walk(card))
+    assert scene.delivery_states() == ["sent"]
+
+
+async def test_snooze_and_done_with_a_note_answer_the_nudges_and_redraw_the_card(
+    scene: Scene,
+) -> None:
+    await scene.cycle(AFTER_SLOT)
+    [send] = scene.fake.calls_to("send")
+    [card] = cards_of(send.body)
+    sent_id = send.response["id"]
+    first, second = sorted(scene.nudge_states())
+
+    status, body = await post(
+        scene.client,
+        submit(
+            scene,
+            reply_to=sent_id,
+            card=card,
+            data={"verb": "snooze", "ref": f"nudge:{first}", f"nudge:{first}/until": "1m"},
+        ),
+    )
+    assert status == 200, body
+    assert replies(body) == []  # the card itself shows the answer
+    [update] = scene.fake.calls_to("update")
+    assert update.ok and update.activity_id == sent_id
+    [redrawn] = cards_of(update.body)
+    jsonschema.validate(without_msteams(redrawn), card_schema())
+    rendered = str(redrawn["body"])
+    assert "Snoozed until 2026" in rendered
+    assert scene.nudge_states()[first] is NudgeState.SNOOZED
+
+    status, body = await post(
+        scene.client,
+        submit(
+            scene,
+            reply_to=sent_id,
+            card=redrawn,
+            data={
+                "verb": "done",
+                "ref": f"nudge:{second}",
+                f"nudge:{second}/note": "Coffee with *their* CFO",
+            },
+        ),
+    )
+    assert status == 200, body
+    assert scene.nudge_states()[second] is NudgeState.DONE
+    with scene.container.deps.uow() as uow:
+        notes = [r.note for r in uow.session.execute(text("select note from touchpoint"))]
+    assert notes == ["Coffee with *their* CFO"]
+    last = cards_of(scene.fake.calls_to("update")[-1].body)[0]
+    assert "Snoozed until" in str(last["body"]) and "with a note" in str(last["body"])
+    assert not [n for n in _walk(last) if n.get("type") == "ActionSet"]  # every item answered
+
+    # A second click on a stale card is refused in words.
+    status, body = await post(
+        scene.client,
+        submit(scene, reply_to=sent_id, card=card, data={"verb": "skip", "ref": f"nudge:{second}"}),
+    )
+    assert status == 200
+    [refusal] = replies(body)
+    assert "already done" in refusal["text"]
+
+
+async def test_429_and_502_are_retried_and_delivered_once(scene: Scene) -> None:
+    scene.fake.fail_next("send", status=429, retry_after=7)
+    first = await scene.cycle(AFTER_SLOT)
+    assert (len(first.drain.sent), first.drain.retried) == (0, 1)
+
+    early = await scene.cycle(AFTER_SLOT + timedelta(seconds=3))  # Retry-After not over yet
+    assert early.drain.sent == [] and len(scene.fake.calls_to("send")) == 1
+
+    scene.fake.fail_next("send", status=502)
+    second = await scene.cycle(AFTER_SLOT + timedelta(seconds=8))
+    assert second.drain.retried == 1
+
+    third = await scene.cycle(AFTER_SLOT + timedelta(hours=2))  # past any backoff
+    assert len(third.drain.sent) == 1
+    statuses = [c.status for c in scene.fake.calls_to("send")]
+    assert statuses == [429, 502, 200]
+    assert len(scene.fake.activities(scene.fake.calls_to("send")[0].conversation_id or "")) == 1
+    assert scene.delivery_states() == ["sent"]
+
+
+@pytest.mark.parametrize("code", ["MessageWritesBlocked", "ConversationBlockedByUser"])
+async def test_a_person_who_blocked_the_bot_is_marked_unreachable(scene: Scene, code: str) -> None:
+    scene.fake.fail_next("send", status=403, code=code)
+    report = await scene.cycle(AFTER_SLOT)
+    assert report.drain.unreachable == 1
+    assert scene.delivery_states() == [DeliveryState.UNREACHABLE.value]
+    assert scene.megan().unreachable
+    assert set(scene.nudge_states().values()) == {NudgeState.OPEN}  # kept for later
+
+    await scene.say("nudges")  # talking to the bot again makes them reachable
+    assert not scene.megan().unreachable
+
+
+async def test_a_person_without_the_app_installed_is_unreachable(scene: Scene) -> None:
+    with scene.container.deps.uow() as uow:
+        uow.session.execute(text("delete from teams_conversation"))
+        uow.commit()
+    report = await scene.cycle(AFTER_SLOT)
+    assert report.drain.unreachable == 1
+    assert scene.fake.calls_to("send") == []
+
+
+def _walk(node: Any) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if isinstance(node, dict):
+        out.append(node)
+        for value in node.values():
+            out.extend(_walk(value))
+    elif isinstance(node, list):
+        for value in node:
+            out.extend(_walk(value))
+    return out
