@@ -52,6 +52,11 @@ def escape(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
+def unescape(text: str) -> str:
+    """Text as Slack sends it (slash command text is escaped) back to what was typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import slash_text
 from bot.replies import Tone
-from bot.slack.blocks import message
+from bot.slack.blocks import message, unescape
 from bot.slack.listeners.context import services_of
 
 
@@ -28,7 +28,7 @@ async def slash_command(
         team_name=command.get("team_domain", ""),
         user_id=command["user_id"],
     )
-    reply = await services.run(actor, slash_text(command["command"], command.get("text", "")))
+    reply = await services.run(actor, slash_text(command["command"], unescape(command.get("text", ""))))
     text, blocks = message(reply)
     await respond(text=text, blocks=blocks, response_type="ephemeral")
     if reply.tone is Tone.SUCCESS:  # something changed: the Home tab shows it
