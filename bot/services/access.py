@@ -4,11 +4,16 @@
   (the account was touched, whoever touched it).
 - A manager sees and changes their reports' customers, transitively.
 - Admins see and change everything and manage the team.
+- A nudge is answered (done, snooze, skip) by its recipient, by their managers and admins, and by
+  the colleague covering for the recipient while they are out of office.
 """
 
 from __future__ import annotations
 
-from nudges.model import Customer, Person
+from datetime import datetime
+
+from nudges.model import Customer, Nudge, Person
+from nudges.suppress import is_out_of_office
 from storage import SqlUnitOfWork
 
 
@@ -51,3 +56,30 @@ def require_person_access(uow: SqlUnitOfWork, person: Person, other: Person) -> 
 def require_admin(person: Person, what: str) -> None:
     if not person.is_admin:
         raise Forbidden(f"Only admins can {what}. Ask an admin, or see `help team`.")
+
+
+def may_answer(uow: SqlUnitOfWork, person: Person, nudge: Nudge, *, now: datetime) -> bool:
+    """Whether ``person`` may answer the nudge: it is theirs, or its recipient is in their team,
+    or they cover for its recipient, who is away."""
+    if nudge.recipient_id == person.id or in_scope(uow, person, nudge.recipient_id):
+        return True
+    recipient = uow.people.get(nudge.recipient_id)
+    return (
+        recipient is not None
+        and recipient.cover_id == person.id
+        and is_out_of_office(recipient, now=now)
+    )
+
+
+def require_nudge_access(
+    uow: SqlUnitOfWork, person: Person, nudge: Nudge, customer: Customer, *, now: datetime
+) -> None:
+    if may_answer(uow, person, nudge, now=now):
+        return
+    require_customer_access(uow, person, customer)
+    recipient = uow.people.get(nudge.recipient_id)
+    who = recipient.display_name if recipient else "someone else"
+    raise Forbidden(
+        f"That nudge about {customer.name} is for {who}: only they, their managers, their cover "
+        "while they are away and admins can answer it."
+    )

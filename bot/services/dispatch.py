@@ -46,7 +46,6 @@ from bot.services.context import Actor, Deps
 from bot.services.handlers import customers, insights, offers, people, touches
 from bot.services.identity import UnknownPerson
 from bot.services.request import Request, ServiceError
-from nudges.model import NudgeState
 
 log = logging.getLogger(__name__)
 
@@ -155,10 +154,7 @@ class CommandService:
         now = self.deps.clock.now()
         with self.deps.uow() as uow:
             request = Request(self.deps, uow, actor, now)
-            reply = self._run(request, command)
-            if nudge_id is not None and reply.tone.value == "success":
-                nudge = uow.nudges.get(nudge_id)
-                if nudge is not None and nudge.state.value in ("open", "delivered", "snoozed"):
-                    uow.nudges.set_state(nudge_id, NudgeState.DONE, now=now)
-                    uow.commit()
-            return reply
+            if nudge_id is not None:
+                # Committed with the touch, or rolled back with it when the touch is refused.
+                touches.close_answered_nudge(request, nudge_id, customer=command.customer)
+            return self._run(request, command)

@@ -9,6 +9,12 @@ from zoneinfo import ZoneInfo
 
 from bot.commands import Done, DoNotContact, LogTouch, Skip, Snooze
 from bot.replies import Reply, Tone, ok
+from bot.services.access import (
+    in_scope,
+    may_answer,
+    require_customer_access,
+    require_nudge_access,
+)
 from bot.services.request import Request, ServiceError
 from nudges.model import Customer, Nudge, NudgeState, Touch
 from nudges.names import name_key
@@ -107,9 +113,11 @@ def _contact_id(req: Request, customer: Customer, name: str | None) -> int | Non
 
 
 def _live_nudges(req: Request, customer: Customer) -> list[Nudge]:
-    mine = req.uow.nudges.live_for_customer(customer.id)
-    addressed = [n for n in mine if n.recipient_id == req.person.id]
-    return addressed or [n for n in mine if customer.owner_id == req.person.id]
+    """The actor's own live nudges about the customer; failing those, the ones they may answer
+    for someone else (a report's, or an absent colleague's they cover for)."""
+    live = req.uow.nudges.live_for_customer(customer.id)
+    addressed = [n for n in live if n.recipient_id == req.person.id]
+    return addressed or [n for n in live if may_answer(req.uow, req.person, n, now=req.now)]
 
 
 def answer_nudge(
@@ -119,8 +127,9 @@ def answer_nudge(
     customer = req.uow.customers.get(nudge.customer_id)
     if customer is None:  # pragma: no cover - nudges cascade with their customer
         raise ServiceError("That customer no longer exists.")
-    if nudge.recipient_id != req.person.id:
-        req.customer(customer.name)  # someone else's nudge: only with access to the customer
+    if customer.workspace_id != req.actor.workspace.id:
+        raise ServiceError("That nudge no longer exists.")
+    require_nudge_access(req.uow, req.person, nudge, customer, now=req.now)
     if nudge.state.value not in ("open", "delivered", "snoozed"):
         raise ServiceError(f"That nudge about {customer.name} is already {nudge.state.value}.")
     nid = nudge.id or 0
@@ -151,6 +160,24 @@ def answer_nudge(
     raise ServiceError(f"Unknown answer {verb!r}: expected done, snooze or skip.")
 
 
+def close_answered_nudge(req: Request, nudge_id: int, *, customer: str) -> None:
+    """A touch logged from a nudge's "Log…" form answers that nudge: it is done, if it is about
+    the customer touched and the actor may answer it (a forged or stale id changes nothing).
+    The caller commits it with the touch."""
+    nudge = req.uow.nudges.get(nudge_id)
+    touched = req.uow.customers.by_name(workspace_id=req.actor.workspace.id, name=customer)
+    if (
+        nudge is None
+        or touched is None
+        or nudge.customer_id != touched.id
+        or nudge.state.value not in ("open", "delivered", "snoozed")
+        or not may_answer(req.uow, req.person, nudge, now=req.now)
+    ):
+        return
+    req.uow.nudges.set_state(nudge_id, NudgeState.DONE, now=req.now)
+    req.audit("nudge.done", subject_type="nudge", subject_id=nudge_id)
+
+
 def _answer_all(
     req: Request,
     customer_name: str,
@@ -162,6 +189,8 @@ def _answer_all(
     customer = req.customer(customer_name, for_change=False)
     nudges = _live_nudges(req, customer)
     if not nudges:
+        if not in_scope(req.uow, req.person, customer.owner_id):
+            require_customer_access(req.uow, req.person, customer)  # say whose it is
         raise ServiceError(
             f"No open nudge about {customer.name} for you. `nudges` lists yours; "
             f"`touch {customer.name}` logs a touch anyway."
@@ -171,6 +200,7 @@ def _answer_all(
         top = nudges[0]
         for other in nudges[1:]:
             req.uow.nudges.set_state(other.id or 0, NudgeState.DONE, now=req.now)
+            req.audit("nudge.done", subject_type="nudge", subject_id=other.id)
         state = answer_nudge(req, top, verb="done")
         return ok(f"{customer.name}: {state}.")
     states = [answer_nudge(req, n, verb=verb, until=until, reason=reason) for n in nudges]
