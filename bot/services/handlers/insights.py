@@ -96,6 +96,9 @@ def show_digest(req: Request, cmd: ShowDigest) -> Reply:
     elif cmd.team:
         manager = req.person
         team = req.uow.people.reports_of(manager.id)
+        if not team and manager.is_admin:
+            # Admins see everyone: with nobody reporting to them, their team is the workspace.
+            team = req.uow.people.in_workspace(req.actor.workspace.id)
         if not team:
             raise ServiceError(
                 "Nobody reports to you yet, so there is no team digest. Admins add reports with "
@@ -218,6 +221,9 @@ def show_deliveries(req: Request, cmd: ShowDeliveries) -> Reply:
         raise ServiceError("Only admins see everyone's deliveries; `deliveries` shows yours.")
     recipient = None if cmd.everyone else req.person.id
     rows = req.uow.deliveries.in_states(states, recipient_id=recipient)
+    if recipient is None:  # everyone's: in this workspace only, an admin's rights end there
+        here = {p.id for p in req.uow.people.in_workspace(req.actor.workspace.id)}
+        rows = [d for d in rows if d.recipient_id in here]
     if not rows:
         return info("No failed or waiting deliveries.")
     items = [
