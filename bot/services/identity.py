@@ -103,8 +103,21 @@ def register(
             display_name=display_name or person.display_name,
             email=email or person.email,
             unreachable=False,  # they are talking to us: reachable again
+            # Configured admins are admins even when added to the configuration after their
+            # first contact. (Rights granted with `team add … admin` are kept either way.)
+            is_admin=person.is_admin or user_id in defaults.admins,
         )
         if changed != person:
+            if changed.is_admin and not person.is_admin:
+                uow.audit.record(
+                    "person.admin",
+                    subject_type="person",
+                    subject_id=person.id,
+                    actor_id=None,  # the configuration made them one, not a person
+                    workspace_id=workspace.id,
+                    at=now,
+                    source="configuration",
+                )
             person = uow.people.update(changed)
     return Actor(workspace=workspace, person=person)
 
