@@ -1,0 +1,273 @@
+"""One measured part of the benchmark, run in a fresh process so that its peak resident memory
+(``ru_maxrss``) is its own: ``python -m benchmarks.parts PART --db URL --now ISO [options]``.
+
+The last line of the output is ``RESULT {json}`` with at least ``seconds`` and ``peak_rss_mb``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import io
+import json
+import pstats
+import sys
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from time import perf_counter
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, text
+
+from benchmarks.platform import TokenBucketPlatform
+from bot.config import Settings
+from bot.config.loader import parse_settings
+from bot.demo.generate import peak_rss_mb
+from storage import make_engine
+from storage.types import UTCDateTime
+
+Result = dict[str, Any]
+
+# Every due customer and the rows the sweep reads for it, answered by the database alone.
+FLOOR_QUERIES = {
+    "customers": "SELECT * FROM customer c WHERE c.next_due_at <= :now "
+    "ORDER BY c.next_due_at, c.id",
+    "tags": "SELECT t.* FROM customer_tag t JOIN customer c ON c.id = t.customer_id "
+    "WHERE c.next_due_at <= :now",
+    "owners": "SELECT p.* FROM person p WHERE p.id IN "
+    "(SELECT c.owner_id FROM customer c WHERE c.next_due_at <= :now)",
+    "contacts": "SELECT k.* FROM contact k JOIN customer c ON c.id = k.customer_id "
+    "WHERE c.next_due_at <= :now",
+    "dates": "SELECT d.* FROM important_date d JOIN customer c ON c.id = d.customer_id "
+    "WHERE c.next_due_at <= :now",
+    "events": "SELECT e.* FROM life_event e JOIN customer c ON c.id = e.customer_id "
+    "WHERE c.next_due_at <= :now",
+    "touches": "SELECT t.* FROM touchpoint t JOIN customer c ON c.id = t.customer_id "
+    "WHERE c.next_due_at <= :now AND t.at >= :since",
+    "nudges": "SELECT n.customer_id, n.dedupe_key, n.state, n.snoozed_until FROM nudge n "
+    "JOIN customer c ON c.id = n.customer_id WHERE c.next_due_at <= :now",
+}
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return parse_settings({}, env={"NUDGEBOT_DATABASE_URL": args.db}, source="benchmark")
+
+
+def _now(args: argparse.Namespace) -> datetime:
+    return datetime.fromisoformat(args.now)
+
+
+def demo(args: argparse.Namespace) -> Result:
+    """``nudgebot demo`` itself, in this process."""
+    from bot.cli import main
+
+    command = ["demo", "--customers", str(args.customers), "--db", args.db, "--now", args.now]
+    command += ["--seed", str(args.seed)]
+    report = io.StringIO()
+    started = perf_counter()
+    with contextlib.redirect_stdout(report):
+        status = main(command)
+    seconds = perf_counter() - started
+    print(report.getvalue(), file=sys.stderr)
+    if status != 0:
+        raise SystemExit(status)
+    return {"seconds": seconds}
+
+
+def prepare(args: argparse.Namespace) -> Result:
+    """Make a random ``--share`` of customers due (the rest far from due), forget what earlier
+    runs wrote (open nudges, deliveries), and leave the offer for later, so the sweep measured
+    next decides exactly the chosen customers."""
+    now = _now(args)
+    per_mille = round(args.share * 1000)
+    engine = make_engine(args.db)
+    started = perf_counter()
+    try:
+        with engine.begin() as connection:
+            _clear(connection)
+            connection.execute(
+                text(
+                    "UPDATE customer SET next_due_at = CASE "
+                    "WHEN (id * 2654435761 + :salt) % 1000 < :per_mille THEN :due ELSE :later END "
+                    "WHERE archived = :no"
+                ).bindparams(
+                    bindparam("due", type_=UTCDateTime()), bindparam("later", type_=UTCDateTime())
+                ),
+                {
+                    "salt": args.seed,
+                    "per_mille": per_mille,
+                    "due": now - timedelta(hours=1),
+                    "later": now + timedelta(days=30),
+                    "no": False,
+                },
+            )
+            connection.execute(
+                text("UPDATE offer SET next_due_at = :later").bindparams(
+                    bindparam("later", type_=UTCDateTime())
+                ),
+                {"later": now + timedelta(days=1)},
+            )
+            due = connection.scalar(
+                text("SELECT count(*) FROM customer WHERE next_due_at <= :now").bindparams(
+                    bindparam("now", type_=UTCDateTime())
+                ),
+                {"now": now},
+            )
+        _vacuum(engine)
+    finally:
+        engine.dispose()
+    return {"seconds": perf_counter() - started, "due": int(due or 0)}
+
+
+def _clear(connection: Connection) -> None:
+    connection.execute(text("DELETE FROM delivery_item"))
+    connection.execute(text("DELETE FROM delivery"))
+    connection.execute(text("DELETE FROM nudge WHERE state <> 'done'"))
+
+
+def _vacuum(engine: Any) -> None:
+    """PostgreSQL: clean the dead rows a million-row update leaves and refresh statistics."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in ("customer", "nudge", "delivery", "delivery_item"):
+            connection.execute(text(f"VACUUM ANALYZE {table}"))
+
+
+def floor(args: argparse.Namespace) -> Result:
+    """The database's own time to hand over every row the sweep needs."""
+    now = _now(args)
+    settings = _settings(args)
+    since = now - timedelta(days=max(settings.policy.ritual_variety_days, 1))
+    engine = make_engine(args.db)
+    rows: dict[str, int] = {}
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))  # connect before the clock starts
+            started = perf_counter()
+            for name, sql in FLOOR_QUERIES.items():
+                binds = [bindparam("now", type_=UTCDateTime())]
+                params = {"now": now}
+                if ":since" in sql:
+                    binds.append(bindparam("since", type_=UTCDateTime()))
+                    params["since"] = since
+                query = text(sql).bindparams(*binds)
+                rows[name] = len(connection.execute(query, params).fetchall())
+            seconds = perf_counter() - started
+            connection.rollback()
+    finally:
+        engine.dispose()
+    return {"seconds": seconds, "rows": rows}
+
+
+def sweep(args: argparse.Namespace) -> Result:
+    """One full sweep at ``--now``, as the scheduler runs it."""
+    from bot.bootstrap import build
+    from bot.delivery.sweep import sweep as run_sweep
+
+    now = _now(args)
+    container = build(_settings(args), auto_migrate=False)
+    profiler = cProfile.Profile() if args.profile else None
+    try:
+        started = perf_counter()
+        if profiler is not None:
+            profiler.enable()
+        result = run_sweep(container.deps, now=now)
+        if profiler is not None:
+            profiler.disable()
+        seconds = perf_counter() - started
+    finally:
+        container.close()
+    if profiler is not None:
+        profiler.dump_stats(args.profile)
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+        stats.print_stats(40)
+        stats.sort_stats("tottime").print_stats(25)
+        print(out.getvalue(), file=sys.stderr)
+    return {
+        "seconds": seconds,
+        "customers": result.customers,
+        "offers": result.offers,
+        "nudges": result.nudges,
+        "deliveries": len(result.deliveries),
+        "digests": len(result.digests),
+    }
+
+
+def drain(args: argparse.Namespace) -> Result:
+    """``--count`` deliveries through a platform that admits ``--rate`` sends a second."""
+    return asyncio.run(_drain(args))
+
+
+async def _drain(args: argparse.Namespace) -> Result:
+    from benchmarks.outbox import load_deliveries
+    from bot.bootstrap import build
+    from bot.delivery.outbox import Outbox
+    from nudges.model import Platform
+
+    container = build(_settings(args), auto_migrate=False)
+    try:
+        with container.engine.begin() as connection:
+            _clear(connection)
+        load_deliveries(container, count=args.count)
+        platform = TokenBucketPlatform(rate=args.rate)
+        outbox = Outbox(container.deps, {p: platform for p in Platform}, worker="bench")
+        started = perf_counter()
+        retried = failed = 0
+        deadline = started + max(60.0, 4 * args.count / args.rate)
+        while platform.sent < args.count and perf_counter() < deadline:
+            drained = await outbox.drain()
+            retried += drained.retried
+            failed += drained.failed + drained.unreachable
+            if not drained.sent and not drained.retried and not drained.failed:
+                if failed + platform.sent >= args.count:
+                    break
+                await asyncio.sleep(0.005)
+        seconds = perf_counter() - started
+    finally:
+        container.close()
+    achieved = platform.sent / seconds if seconds else 0.0
+    return {
+        "seconds": seconds,
+        "sent": platform.sent,
+        "rate_limited": platform.refused,
+        "retried": retried,
+        "failed": failed,
+        "limit_per_second": args.rate,
+        "achieved_per_second": achieved,
+        "share_of_limit": achieved / args.rate,
+    }
+
+
+PARTS: dict[str, Callable[[argparse.Namespace], Result]] = {
+    "demo": demo,
+    "prepare": prepare,
+    "floor": floor,
+    "sweep": sweep,
+    "drain": drain,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.parts")
+    parser.add_argument("part", choices=sorted(PARTS))
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--now", required=True)
+    parser.add_argument("--customers", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--share", type=float, default=0.01)
+    parser.add_argument("--profile", metavar="FILE", help="sweep: write a cProfile here")
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--rate", type=float, default=200.0)
+    args = parser.parse_args(argv)
+    result = PARTS[args.part](args)
+    result["peak_rss_mb"] = peak_rss_mb()
+    print("RESULT " + json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,238 @@
+"""The benchmark: books of 10k, 100k and 1M customers made by ``nudgebot demo`` (one salesperson
+per 100 customers), on SQLite and on PostgreSQL. Prints one table.
+
+    python -m benchmarks.run                       # 10k, 100k and 1M on both databases
+    python -m benchmarks.run --sizes 10k           # what CI runs
+    python -m benchmarks.run --sizes 1m --databases postgresql --profile-dir /tmp/prof
+
+For each book: the sweep with ~1% and with ~10% of customers due (each in a fresh process: its
+time and peak resident memory), the floor (the same database handing over the rows that sweep
+needs, by raw SQL, in the same run) and the ratio sweep / floor; /touch latency through the Slack
+HTTP endpoint at 50 concurrent clients while a sweep runs; and the outbox draining 10,000
+deliveries through a platform that admits a fixed rate. Databases: SQLite files in a temporary
+directory; PostgreSQL databases created (and dropped) on ``--postgres`` (default: the local
+server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from benchmarks.touch import TouchResult, measure_touch
+
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class PartFailed(RuntimeError):
+    pass
+
+
+def run_part(part: str, *, db: str, now: str, verbose: bool, **options: Any) -> dict[str, Any]:
+    """Run ``benchmarks.parts PART`` in a fresh interpreter and return its RESULT."""
+    command = [sys.executable, "-m", "benchmarks.parts", part, "--db", db, "--now", now]
+    for key, value in options.items():
+        if value is not None:
+            command += [f"--{key.replace('_', '-')}", str(value)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if verbose or done.returncode != 0:
+        sys.stderr.write(done.stderr)
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith("RESULT "):
+            result: dict[str, Any] = json.loads(line[len("RESULT ") :])
+            return result
+    raise PartFailed(f"{part} failed (exit {done.returncode}): {done.stderr[-2000:]}")
+
+
+@contextmanager
+def database(kind: str, size: str, *, workdir: Path, postgres: str, keep: bool) -> Iterator[str]:
+    if kind == "sqlite":
+        path = workdir / f"bench-{size}.db"
+        yield f"sqlite:///{path}"
+        if not keep:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    name = f"nudgebot_bench_{size}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(postgres).set(database=name).render_as_string(hide_password=False)
+    finally:
+        if not keep:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def bench_book(
+    kind: str, size: str, *, args: argparse.Namespace, workdir: Path, now: str
+) -> list[dict[str, Any]]:
+    customers = SIZES[size]
+    rows: list[dict[str, Any]] = []
+    with database(kind, size, workdir=workdir, postgres=args.postgres, keep=args.keep) as url:
+        part_options = {"db": url, "now": now, "verbose": args.verbose}
+        made = run_part("demo", customers=customers, **part_options)
+        print(
+            f"[{kind} {size}] demo: {made['seconds']:.1f}s, peak {made['peak_rss_mb']:.0f} MB",
+            file=sys.stderr,
+        )
+        for share in args.shares:
+            prepared = run_part("prepare", share=share, **part_options)
+            floor = run_part("floor", **part_options)
+            profile = None
+            if args.profile_dir:
+                profile = str(Path(args.profile_dir) / f"sweep-{kind}-{size}-{share:g}.prof")
+            swept = run_part("sweep", profile=profile, **part_options)
+            row = {
+                "database": kind,
+                "size": size,
+                "demo_s": made["seconds"],
+                "demo_mb": made["peak_rss_mb"],
+                "share": share,
+                "due": prepared["due"],
+                "floor_s": floor["seconds"],
+                "floor_rows": sum(floor["rows"].values()),
+                "sweep_s": swept["seconds"],
+                "sweep_mb": swept["peak_rss_mb"],
+                "nudges": swept["nudges"],
+                "deliveries": swept["deliveries"],
+            }
+            rows.append(row)
+            print(f"[{kind} {size}] {json.dumps(row)}", file=sys.stderr)
+        if not args.skip_touch:
+            touch = asyncio.run(
+                measure_touch(
+                    url=url,
+                    now_iso=now,
+                    run_part=lambda part, **o: run_part(part, **part_options, **o),
+                    clients=args.clients,
+                )
+            )
+            rows[-1]["touch"] = touch
+            print(f"[{kind} {size}] /touch: {_touch_text(touch)}", file=sys.stderr)
+    return rows
+
+
+def bench_drain(kind: str, *, args: argparse.Namespace, workdir: Path, now: str) -> dict[str, Any]:
+    with database(kind, "drain", workdir=workdir, postgres=args.postgres, keep=args.keep) as url:
+        part_options = {"db": url, "now": now, "verbose": args.verbose}
+        run_part("demo", customers=max(1000, args.drain_count // 10), **part_options)
+        return run_part("drain", count=args.drain_count, rate=args.drain_rate, **part_options)
+
+
+def _touch_text(touch: TouchResult) -> str:
+    if not touch.measured:
+        return touch.reason
+    ack50, ack99 = touch.percentile("ack", 50), touch.percentile("ack", 99)
+    p50, p99 = touch.percentile("handled", 50), touch.percentile("handled", 99)
+    return (
+        f"handled p50 {p50:.0f} ms, p99 {p99:.0f} ms (ack p50 {ack50:.0f} ms, p99 {ack99:.0f} ms)"
+        f"; {touch.requests} requests, {touch.errors} errors, during a "
+        f"{touch.sweep_seconds or 0:.1f}s sweep"
+    )
+
+
+def print_table(rows: list[dict[str, Any]], drains: dict[str, dict[str, Any]]) -> None:
+    header = (
+        f"{'database':<10} {'book':>5} {'demo':>8} {'demo MB':>7} {'due':>4} {'customers':>9} "
+        f"{'floor':>8} {'sweep':>8} {'ratio':>6} {'sweep MB':>8} {'nudges':>7}"
+    )
+    print()
+    print("Sweep (fresh process per run; floor = raw SQL for the rows that sweep needs)")
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        ratio = r["sweep_s"] / r["floor_s"] if r["floor_s"] else float("inf")
+        print(
+            f"{r['database']:<10} {r['size']:>5} {r['demo_s']:>7.1f}s {r['demo_mb']:>7.0f} "
+            f"{r['share']:>4.0%} {r['due']:>9} {r['floor_s']:>7.2f}s {r['sweep_s']:>7.2f}s "
+            f"{ratio:>5.1f}x {r['sweep_mb']:>8.0f} {r['nudges']:>7}"
+        )
+    touches = [(r["database"], r["size"], r["touch"]) for r in rows if "touch" in r]
+    if touches:
+        print()
+        print("/touch through POST /slack/events, 50 concurrent clients, while a 10% sweep runs")
+        for kind, size, touch in touches:
+            print(f"{kind:<10} {size:>5}  {_touch_text(touch)}")
+    if drains:
+        print()
+        print("Outbox drain through a rate-limited platform")
+        for kind, d in drains.items():
+            print(
+                f"{kind:<10} {d['sent']} sent in {d['seconds']:.1f}s: "
+                f"{d['achieved_per_second']:.0f}/s of a {d['limit_per_second']:.0f}/s limit "
+                f"({d['share_of_limit']:.0%}); {d['rate_limited']} refused by the limit, "
+                f"{d['failed']} failed; peak {d['peak_rss_mb']:.0f} MB"
+            )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--sizes", default="10k,100k,1m", help="of 10k, 100k, 1m")
+    parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite, postgresql")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("NUDGEBOT_BENCH_POSTGRES_URL", DEFAULT_POSTGRES),
+        help="an admin URL of the PostgreSQL server (CREATE DATABASE)",
+    )
+    parser.add_argument("--shares", default="0.01,0.1", help="shares of customers due")
+    parser.add_argument("--clients", type=int, default=50, help="/touch clients")
+    parser.add_argument("--skip-touch", action="store_true", help="leave /touch out")
+    parser.add_argument("--skip-drain", action="store_true", help="leave the outbox out")
+    parser.add_argument("--drain-count", type=int, default=10_000, help="deliveries")
+    parser.add_argument("--drain-rate", type=float, default=200.0, help="platform sends/s")
+    parser.add_argument("--profile-dir", help="write a cProfile of each sweep here")
+    parser.add_argument("--workdir", help="where SQLite files go (default: a temp dir)")
+    parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    parser.add_argument("--verbose", action="store_true", help="show each part's output")
+    args = parser.parse_args(argv)
+    sizes = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
+    kinds = [d.strip().lower() for d in args.databases.split(",") if d.strip()]
+    args.shares = [float(s) for s in args.shares.split(",") if s.strip()]
+    if unknown := [s for s in sizes if s not in SIZES] + [
+        k for k in kinds if k not in ("sqlite", "postgresql")
+    ]:
+        parser.error(f"unknown size or database: {', '.join(unknown)}")
+    if args.profile_dir:
+        Path(args.profile_dir).mkdir(parents=True, exist_ok=True)
+    # The book's present is the real present: the server under /touch sweeps on the real clock.
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    rows: list[dict[str, Any]] = []
+    drains: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="nudgebot-bench-") as temp:
+        workdir = Path(args.workdir or temp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        for kind in kinds:
+            for size in sizes:
+                rows += bench_book(kind, size, args=args, workdir=workdir, now=now)
+            if not args.skip_drain:
+                drains[kind] = bench_drain(kind, args=args, workdir=workdir, now=now)
+                print(f"[{kind}] drain: {json.dumps(drains[kind])}", file=sys.stderr)
+    print_table(rows, drains)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
