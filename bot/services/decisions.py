@@ -7,15 +7,17 @@ sweep for customers whose ``next_due_at`` has come. Reads in bulk per batch, nev
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Protocol, TypeVar
 
 from nudges.calendar import start_of_day
 from nudges.engine import CustomerView, decide_customer
+from nudges.model import NudgeState, NudgeStatus
 from nudges.offers import OfferCandidate, decide_offer
 from nudges.policy import Policy
+from nudges.suppress import Held
 from storage import SqlUnitOfWork
 
 OFFER_REFRESH = timedelta(hours=6)  # pitches and new customers change who is first in line
@@ -65,6 +67,7 @@ def refresh_customers(
         decision = decide_customer(view, now=now, policy=policy)
         for nudge in decision.nudges:
             uow.nudges.upsert(nudge, now=now)
+        hold_open(uow, decision.held, view.existing, now=now)
         written += len(decision.nudges)
         expired += uow.nudges.expire(decision.expired, now=now)
         uow.customers.set_next_due(customer.id, decision.next_due_at)
@@ -98,6 +101,7 @@ def refresh_offers(uow: SqlUnitOfWork, *, now: datetime, policy: Policy) -> Appl
         decision = decide_offer(offer, candidates, now=now, policy=policy, timezone=zone)
         for nudge in decision.nudges:
             uow.nudges.upsert(nudge, now=now)
+        hold_open(uow, decision.held, _flat(statuses), now=now)
         written += len(decision.nudges)
         expired += uow.nudges.expire(decision.expired, now=now)
         after = now + OFFER_REFRESH
@@ -106,6 +110,35 @@ def refresh_offers(uow: SqlUnitOfWork, *, now: datetime, policy: Policy) -> Appl
         ends = datetime.combine(offer.public_on, time(), tzinfo=now.tzinfo)
         uow.offers.set_next_due(offer.id, None if now >= ends + timedelta(days=1) else after)
     return Applied(len(offers), written, expired)
+
+
+def hold_open(
+    uow: SqlUnitOfWork,
+    held: Iterable[Held],
+    existing: Mapping[str, NudgeStatus],
+    *,
+    now: datetime,
+) -> None:
+    """Apply the engine's holds to nudges already stored as open.
+
+    The engine holds a due nudge (do-not-contact, a sensitive life event, the minimum gap after
+    a touch) by not emitting it, which leaves a nudge stored before the hold began open: it
+    would still be delivered. Such a nudge is snoozed until the hold's last day, with the hold
+    as the reason; the engine reopens it after that day like any snoozed nudge.
+    """
+    for hold in held:
+        status = existing.get(hold.dedupe_key)
+        if hold.until is None or status is None or status.state is not NudgeState.OPEN:
+            continue
+        stored = uow.nudges.by_key(hold.dedupe_key)
+        if stored is not None and stored.id is not None:
+            uow.nudges.set_state(
+                stored.id, NudgeState.SNOOZED, now=now, snoozed_until=hold.until, reason=hold.why
+            )
+
+
+def _flat(statuses: Mapping[int, Mapping[str, NudgeStatus]]) -> dict[str, NudgeStatus]:
+    return {key: status for by_key in statuses.values() for key, status in by_key.items()}
 
 
 def _group(rows: Iterable[R]) -> dict[int, list[R]]:

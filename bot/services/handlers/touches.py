@@ -229,6 +229,12 @@ def do_not_contact(req: Request, cmd: DoNotContact) -> Reply:
         )
     updated = replace(customer, dnc_until=cmd.until, dnc_reason=cmd.reason if cmd.until else None)
     req.uow.customers.update(updated)
+    if customer.dnc_until is not None:
+        # Nudges held by the previous do-not-contact were snoozed to its last day: open them,
+        # and the decision below holds them again for as long as the new one asks.
+        for nudge in req.uow.nudges.live_for_customer(customer.id):
+            if nudge.state is NudgeState.SNOOZED and nudge.snoozed_until == customer.dnc_until:
+                req.uow.nudges.set_state(nudge.id or 0, NudgeState.OPEN, now=req.now)
     req.audit(
         "customer.dnc",
         subject_type="customer",
