@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.commands import (
     Help,
     ShowDeliveries,
@@ -20,6 +22,7 @@ from nudges.digest import TeamDigest, team_digest
 from nudges.health import health
 from nudges.model import Customer, DeliveryState, NudgeState, Person
 from nudges.quiet import Level, quiet_status
+from nudges.suppress import is_out_of_office
 
 LIST_LIMIT = 30
 
@@ -54,16 +57,22 @@ def show_quiet(req: Request, cmd: ShowQuiet) -> Reply:
 
 
 def show_nudges(req: Request, cmd: ShowNudges) -> Reply:
-    nudges = req.uow.nudges.for_recipient(
-        req.person.id, states=(NudgeState.OPEN, NudgeState.DELIVERED, NudgeState.SNOOZED)
-    )
+    live = (NudgeState.OPEN, NudgeState.DELIVERED, NudgeState.SNOOZED)
+    nudges = req.uow.nudges.for_recipient(req.person.id, states=live)
+    # While a colleague is out of office with the actor as cover, their nudges come here too.
+    covered = {p.id: p for p in _covered_by(req)}
+    for absent in covered:
+        nudges += req.uow.nudges.for_recipient(absent, states=live)
     if not nudges:
         return info("No open nudges. `quiet` shows relationships that are cooling.")
     customers = {c.id: c for c in req.uow.customers.get_many([n.customer_id for n in nudges])}
-    items = [
-        nudge_item(n, customers.get(n.customer_id), policy=req.deps.policy, now=req.now)
-        for n in nudges[:LIST_LIMIT]
-    ]
+    items = []
+    for n in nudges[:LIST_LIMIT]:
+        item = nudge_item(n, customers.get(n.customer_id), policy=req.deps.policy, now=req.now)
+        if n.recipient_id in covered:
+            away = covered[n.recipient_id]
+            item = replace(item, lines=(*item.lines, f"Covering for {away.display_name}"))
+        items.append(item)
     more = len(nudges) - LIST_LIMIT
     return info(
         f"{len(nudges)} open nudges",
@@ -71,6 +80,15 @@ def show_nudges(req: Request, cmd: ShowNudges) -> Reply:
         footer=f"…and {more} more." if more > 0 else None,
         kind="nudges",
     )
+
+
+def _covered_by(req: Request) -> list[Person]:
+    """The colleagues away today who named the actor as their cover."""
+    return [
+        p
+        for p in req.uow.people.in_workspace(req.actor.workspace.id)
+        if p.cover_id == req.person.id and is_out_of_office(p, now=req.now)
+    ]
 
 
 def show_health(req: Request, cmd: ShowHealth) -> Reply:
