@@ -1,0 +1,171 @@
+"""Who may run which command: every command that reads or changes data, for the owner of a
+customer (Sam), the owner's manager (Mia), the manager's manager (Bo), an admin (Maria) and a
+colleague outside the team (Otto).
+
+A refusal is an error reply that says why, and leaves every table as it was (no audit entry
+either). An allowed change changes data and writes audit entries naming the actor; an allowed
+read writes nothing at all.
+
+Every actor acts on a customer of their own in each row (all of them Sam's, each with a contact
+and an open quiet nudge), so one actor's allowed change never decides the next one's outcome and
+the whole table runs on one database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.replies import Tone
+from storage.tables import audit_log_t
+from tests.integration.services.team import Snapshot, Team, day
+
+# role -> (who plays it, the stem of the names of the customers they act on)
+ROLES: dict[str, tuple[str, str]] = {
+    "owner": ("sam", "Alpha"),
+    "manager": ("mia", "Bravo"),
+    "manager's manager": ("bo", "Charlie"),
+    "admin": ("maria", "Delta"),
+    "outsider": ("otto", "Echo"),
+}
+OWNER, MANAGER, GRAND, ADMIN, OUTSIDER = ROLES
+EVERYONE = frozenset(ROLES)
+SAMS_SIDE = frozenset({OWNER, MANAGER, GRAND, ADMIN})  # Sam and everyone above him
+MANAGERS = frozenset({MANAGER, GRAND, ADMIN})
+ADMINS = frozenset({ADMIN})
+
+NOT_HIS = r"belongs to Sam; only they, their managers and admins"
+NOT_IN_TEAM = r"is not in your team"
+
+
+@dataclass(frozen=True)
+class Case:
+    """{c}: the actor's customer (Sam's), {contact}: its contact, {n}: a number unique per run."""
+
+    command: str
+    allowed: frozenset[str]
+    change: bool  # True: it changes data; False: it only reads
+    why: str = "^$"  # what every refusal must say (a regular expression)
+
+
+CASES = (
+    # Touches: anyone may log one on any customer (the account was touched).
+    Case("touch {c} coffee -- caught up", EVERYONE, change=True),
+    # Customers.
+    Case("customer add Own {n}", EVERYONE, change=True),
+    Case("customer add New {n} owner=@sam", SAMS_SIDE, change=True, why=f"Sam {NOT_IN_TEAM}"),
+    Case("customer edit {c} value=50k tier=core", SAMS_SIDE, change=True, why=NOT_HIS),
+    Case("customer show {c}", SAMS_SIDE, change=False, why=NOT_HIS),
+    Case("customer list", EVERYONE, change=False),
+    Case("customer list all", EVERYONE, change=False),
+    Case("customer list owner=@sam", SAMS_SIDE, change=False, why=f"Sam {NOT_IN_TEAM}"),
+    Case("customer archive {c} -- acquired", SAMS_SIDE, change=True, why=NOT_HIS),
+    Case(
+        "customer assign {c} owner=@sue", MANAGERS, change=True, why=f"Sue {NOT_IN_TEAM}|{NOT_HIS}"
+    ),
+    Case("customer assign {c} @otto", ADMINS, change=True, why=f"Otto {NOT_IN_TEAM}|{NOT_HIS}"),
+    Case("contact add {c} Bob {n} role=CTO birthday=05-17", SAMS_SIDE, change=True, why=NOT_HIS),
+    Case("date add {c} go-live 2026-09-15", SAMS_SIDE, change=True, why=NOT_HIS),
+    Case("event add {c} new_role", SAMS_SIDE, change=True, why=NOT_HIS),
+    Case("event add {contact} illness", SAMS_SIDE, change=True, why=r"in your book"),
+    # My nudges.
+    Case("quiet", EVERYONE, change=False),
+    Case("nudges", EVERYONE, change=False),
+    Case("snooze {c} 1w -- after their reorg", SAMS_SIDE, change=True, why=NOT_HIS),
+    Case("skip {c} -- met at the fair", SAMS_SIDE, change=True, why=NOT_HIS),
+    Case("done {c}", SAMS_SIDE, change=True, why=NOT_HIS),
+    Case(f"dnc {{c}} until={day(90)} -- legal dispute", SAMS_SIDE, change=True, why=NOT_HIS),
+    # Me.
+    Case(f"ooo until={day(14)} cover=@sue", EVERYONE, change=True),
+    Case("me", EVERYONE, change=False),
+    Case("me tz=Asia/Tokyo hour=8", EVERYONE, change=True),
+    # Offers: managers and admins add them; a pitch is a change to the customer.
+    Case(
+        f"offer add Offer {{n}} kind=product from={day(7)} public={day(37)}",
+        MANAGERS,
+        change=True,
+        why=r"Only managers and admins add offers",
+    ),
+    Case("offer list", EVERYONE, change=False),
+    Case("offer show Launch", EVERYONE, change=False),
+    Case("offer pitched Launch {c} accepted", SAMS_SIDE, change=True, why=NOT_HIS),
+    # Insights.
+    Case("digest", EVERYONE, change=False),
+    Case("digest @sam", SAMS_SIDE, change=False, why=f"Sam {NOT_IN_TEAM}"),
+    Case("digest @mia", MANAGERS, change=False, why=f"Mia {NOT_IN_TEAM}"),
+    Case("digest team", MANAGERS, change=False, why=r"Nobody reports to you"),
+    Case("health {c}", SAMS_SIDE, change=False, why=NOT_HIS),
+    # The team.
+    Case("team add @nia manager=@mia", ADMINS, change=True, why=r"Only admins can manage"),
+    Case("team list", EVERYONE, change=False),
+    # Deliveries.
+    Case("deliveries", EVERYONE, change=False),
+    Case("deliveries failed all", ADMINS, change=False, why=r"Only admins see everyone's"),
+)
+
+
+def test_every_command_is_allowed_or_refused_by_role(team: Team) -> None:
+    team.do("maria", f"offer add Launch kind=product from={day(-1)} public={day(30)}")
+    team.book("sam", [_customer(i, stem) for i in range(len(CASES)) for _, stem in ROLES.values()])
+    actors = {role: team.actor(user_id) for role, (user_id, _) in ROLES.items()}
+
+    outcomes: dict[tuple[str, str], str] = {}
+    problems: list[str] = []
+    before = team.snapshot()
+    for i, case in enumerate(CASES):
+        for r, (role, (_, stem)) in enumerate(ROLES.items()):
+            text = case.command.format(c=_customer(i, stem), contact=f"Ann {_customer(i, stem)}",
+                                       n=f"{i}{r}")  # fmt: skip
+            actor = actors[role]
+            last_audit = team.last_audit_id()
+            reply = team.container.commands.handle_text(actor, text)
+            after = team.snapshot()
+            outcome = "refused" if reply.tone is Tone.ERROR else "allowed"
+            outcomes[case.command, role] = outcome
+            where = f"{role}: {text!r} -> {reply.text!r}"
+            if outcome == "refused":
+                if not re.search(case.why, reply.text):
+                    problems.append(f"the refusal does not say why: {where}")
+                if after != before:
+                    problems.append(f"a refusal changed the database: {where}")
+            elif not case.change:
+                if after != before:
+                    problems.append(f"a read changed the database: {where}")
+            else:
+                problems += _check_change(team, before, after, last_audit, actor.person.id, where)
+            before = after
+
+    expected = {
+        (case.command, role): "allowed" if role in case.allowed else "refused"
+        for case in CASES
+        for role in ROLES
+    }
+    assert not problems, "\n".join(problems)
+    assert _table(outcomes) == _table(expected)
+
+
+def _customer(i: int, stem: str) -> str:
+    return f"{stem}-{i:02d}"
+
+
+def _check_change(
+    team: Team, before: Snapshot, after: Snapshot, last_audit: int, actor_id: int, where: str
+) -> list[str]:
+    problems = []
+    if not any(after[t] != before[t] for t in after if t != audit_log_t.name):
+        problems.append(f"an allowed change changed nothing: {where}")
+    written = team.audit(after_id=last_audit)
+    if not written:
+        problems.append(f"an allowed change wrote no audit entry: {where}")
+    elif {entry.actor_id for entry in written} != {actor_id}:
+        problems.append(f"an audit entry does not name the actor: {where}: {written}")
+    return problems
+
+
+def _table(outcomes: dict[tuple[str, str], str]) -> list[str]:
+    """One line per command, one column per role: readable when the assertion fails."""
+    lines = []
+    for case in CASES:
+        cells = [outcomes[case.command, role][0].upper() for role in ROLES]
+        lines.append(f"{case.command:<60} {' '.join(cells)}")
+    return lines
