@@ -21,6 +21,7 @@ import tempfile
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from storage import make_engine
 from storage.tables import customer_t, person_t, workspace_t
 
 TEAM_ID = "TBENCH0001"
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SIGNING_SECRET = "benchmark-signing-secret"
 BOT_TOKEN = "xoxb-benchmark-token"
 
@@ -178,7 +180,9 @@ async def measure_touch(
         'mode = "http"\nhost = "127.0.0.1"\n'
         f"port = {port}\n"
         "[scheduler]\n"  # the server's own scheduler stays out of the way
-        "sweep_minutes = 1440\ndeliver_seconds = 3600\nhousekeeping_minutes = 1440\n",
+        "sweep_minutes = 1440\ndeliver_seconds = 3600\nhousekeeping_minutes = 1440\n"
+        "[digest]\n"  # not due on the real clock either (its start-up sweep would plan it)
+        f'weekday = "{_WEEKDAYS[(datetime.now(UTC).weekday() + 3) % 7]}"\n',
         encoding="utf-8",
     )
     collector = _Collector()
