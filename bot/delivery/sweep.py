@@ -28,6 +28,7 @@ from storage import SqlUnitOfWork
 log = logging.getLogger(__name__)
 
 BATCH = 500
+MAX_CONFLICTS = 10  # replicas writing the same rows at once: retries before giving up
 SLOT_GRACE = timedelta(hours=1)
 DIGEST_GRACE = timedelta(days=1)
 
@@ -49,9 +50,18 @@ def sweep(deps: Deps, *, now: datetime, lookahead: timedelta | None = None) -> S
         lookahead = timedelta(minutes=deps.settings.scheduler.sweep_minutes)
     result = SweepResult()
     decide_due(deps, now=now, result=result)
-    with deps.uow() as uow:
-        applied = refresh_offers(uow, now=now, policy=deps.policy)
-        uow.commit()
+    conflicts = 0
+    while True:
+        with deps.uow() as uow:
+            try:
+                applied = refresh_offers(uow, now=now, policy=deps.policy)
+                uow.commit()
+                break
+            except IntegrityError:  # another replica decided these offers a moment ago
+                uow.rollback()
+                conflicts += 1
+                if conflicts > MAX_CONFLICTS:
+                    raise
     result.offers, result.nudges = applied.decided, result.nudges + applied.nudges
     result.expired += applied.expired
     plan_messages(deps, now=now, horizon=now + lookahead, result=result)
@@ -63,13 +73,23 @@ def decide_due(deps: Deps, *, now: datetime, result: SweepResult) -> None:
     """Every customer whose ``next_due_at`` has come, a batch per transaction. Each decision
     moves ``next_due_at`` past ``now``, so the loop ends; a guard stops a runaway anyway."""
     seen: set[int] = set()
+    conflicts = 0
     while True:
         with deps.uow() as uow:
             ids = [i for i in uow.customers.due_ids(now=now, limit=BATCH) if i not in seen]
             if not ids:
                 return
-            applied = refresh_customers(uow, ids, now=now, policy=deps.policy)
-            uow.commit()
+            try:
+                applied = refresh_customers(uow, ids, now=now, policy=deps.policy)
+                uow.commit()
+            except IntegrityError:
+                # Another replica wrote a nudge of this batch a moment ago (unique dedupe
+                # key). Its transaction has committed: the batch is read and decided again.
+                uow.rollback()
+                conflicts += 1
+                if conflicts > MAX_CONFLICTS:
+                    raise
+                continue
         seen.update(ids)
         result.customers += applied.decided
         result.nudges += applied.nudges
@@ -127,18 +147,18 @@ def _plan_batch(
         if uow.deliveries.by_key(key) is not None:
             continue
         ids = [n.id for n in plan.nudges if n.id is not None]
-        delivery = uow.deliveries.add(
-            dedupe_key=key,
-            recipient_id=person.id,
-            platform=workspace.platform,
-            kind=DeliveryKind.NUDGES,
-            slot_at=plan.slot,
-            payload=daily_message(person, waiting=plan.waiting).to_json(),
-            nudge_ids=ids,
-            now=now,
-        )
-        uow.nudges.set_states(ids, NudgeState.DELIVERED, now=now, only_from=(NudgeState.OPEN,))
-        try:
+        try:  # the insert is flushed at once: a duplicate slot fails here, not at the commit
+            delivery = uow.deliveries.add(
+                dedupe_key=key,
+                recipient_id=person.id,
+                platform=workspace.platform,
+                kind=DeliveryKind.NUDGES,
+                slot_at=plan.slot,
+                payload=daily_message(person, waiting=plan.waiting).to_json(),
+                nudge_ids=ids,
+                now=now,
+            )
+            uow.nudges.set_states(ids, NudgeState.DELIVERED, now=now, only_from=(NudgeState.OPEN,))
             uow.commit()
         except IntegrityError:  # another replica wrote this slot a moment ago
             uow.rollback()
@@ -172,16 +192,16 @@ def plan_digests(deps: Deps, *, now: datetime, horizon: datetime, result: SweepR
             team = uow.people.reports_of(manager.id)
             request = Request(deps, uow, Actor(workspace, manager), now)
             reply = digest_reply(request, manager=manager, team=team)
-            uow.deliveries.add(
-                dedupe_key=key,
-                recipient_id=manager.id,
-                platform=workspace.platform,
-                kind=DeliveryKind.DIGEST,
-                slot_at=slot,
-                payload=reply.to_json(),
-                now=now,
-            )
-            try:
+            try:  # flushed at once: a digest another replica just wrote fails here
+                uow.deliveries.add(
+                    dedupe_key=key,
+                    recipient_id=manager.id,
+                    platform=workspace.platform,
+                    kind=DeliveryKind.DIGEST,
+                    slot_at=slot,
+                    payload=reply.to_json(),
+                    now=now,
+                )
                 uow.commit()
             except IntegrityError:
                 uow.rollback()

@@ -18,8 +18,8 @@ import itertools
 import os
 import sqlite3
 import threading
+import weakref
 from collections import deque
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,9 +100,11 @@ class FakePlatform:
         self._seq = itertools.count(1)
         #: Every call, in order: (operation, delivery id, outcome).
         self.attempts: list[tuple[str, int, str]] = []
+        self._db: sqlite3.Connection | None = None
         if self.record_path is not None:
-            with closing(self._connect()) as db:
-                db.execute(_SCHEMA)
+            db = self._connection()
+            db.execute("PRAGMA journal_mode = WAL")  # writers do not block readers
+            db.execute(_SCHEMA)
 
     # ----------------------------------------------------------------- the port
 
@@ -145,11 +147,15 @@ class FakePlatform:
         if self.record_path is None:
             with self._lock:
                 return list(self._sent)
-        with closing(self._connect()) as db:
-            rows = db.execute(
-                "SELECT seq, recipient, person_id, payload, delivery_id, message_ref, pid"
-                " FROM sends ORDER BY seq"
-            ).fetchall()
+        with self._lock:
+            rows = (
+                self._connection()
+                .execute(
+                    "SELECT seq, recipient, person_id, payload, delivery_id, message_ref, pid"
+                    " FROM sends ORDER BY seq"
+                )
+                .fetchall()
+            )
         return [
             SentMessage(seq, recipient, person_id, Reply.from_json(payload), delivery_id, ref, pid)
             for seq, recipient, person_id, payload, delivery_id, ref, pid in rows
@@ -213,11 +219,27 @@ class FakePlatform:
 
     # ----------------------------------------------------------------- internals
 
-    def _connect(self) -> sqlite3.Connection:
+    def close(self) -> None:
+        """Close the record file (a no-op in memory); it reopens when used again."""
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    def _connection(self) -> sqlite3.Connection:
+        """This process's connection to the record file, opened on first use."""
         assert self.record_path is not None
-        db = sqlite3.connect(self.record_path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA busy_timeout = 30000")
-        return db
+        if self._db is None:
+            db = sqlite3.connect(
+                self.record_path, timeout=30, isolation_level=None, check_same_thread=False
+            )
+            db.execute("PRAGMA busy_timeout = 30000")
+            # Survives a killed process (not a power cut, which tests do not simulate), and
+            # keeps the write lock short when several worker processes record at once.
+            db.execute("PRAGMA synchronous = OFF")
+            self._db = db
+            weakref.finalize(self, db.close)
+        return self._db
 
     def _take_failure(self, operation: str) -> _Failure | None:
         with self._lock:
@@ -259,16 +281,23 @@ class FakePlatform:
                     )
                 )
                 return ref
-        with closing(self._connect()) as db:
+        with self._lock:
+            db = self._connection()
             db.execute("BEGIN IMMEDIATE")
-            cursor = db.execute(
-                "INSERT INTO sends (recipient, person_id, payload, delivery_id, pid)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (recipient.platform_user_id, recipient.id, reply.to_json(), delivery_id, pid),
-            )
-            ref = f"msg-{cursor.lastrowid}"
-            db.execute("UPDATE sends SET message_ref = ? WHERE seq = ?", (ref, cursor.lastrowid))
-            db.execute("COMMIT")
+            try:
+                cursor = db.execute(
+                    "INSERT INTO sends (recipient, person_id, payload, delivery_id, pid)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (recipient.platform_user_id, recipient.id, reply.to_json(), delivery_id, pid),
+                )
+                ref = f"msg-{cursor.lastrowid}"
+                db.execute(
+                    "UPDATE sends SET message_ref = ? WHERE seq = ?", (ref, cursor.lastrowid)
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
         return ref
 
 
