@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import IntegrityError
 
 from bot.bootstrap import Container
 from bot.commands import LogTouch
@@ -77,15 +78,34 @@ class SlackServices:
             profile = user.get("profile") or {}
             name = str(profile.get("real_name") or user.get("real_name") or user.get("name") or "")
         return await asyncio.to_thread(
-            identify,
-            self.container.deps,
-            platform=Platform.SLACK,
+            self._identify,
             team_id=team_id,
-            team_name=team_name or team_id,
+            team_name=team_name,
             user_id=user_id,
-            display_name=name,
+            name=name,
             timezone=timezone,
         )
+
+    def _identify(
+        self, *, team_id: str, team_name: str, user_id: str, name: str, timezone: str | None
+    ) -> Actor:
+        def attempt() -> Actor:
+            return identify(
+                self.container.deps,
+                platform=Platform.SLACK,
+                team_id=team_id,
+                team_name=team_name or team_id,
+                user_id=user_id,
+                display_name=name,
+                timezone=timezone,
+            )
+
+        try:
+            return attempt()
+        except IntegrityError:
+            # Two first requests from one workspace or person at once (Slack sends them in
+            # parallel): the other registered them first; now they are found.
+            return attempt()
 
     async def user_changed(self, *, team_id: str, user: dict[str, Any]) -> None:
         """Keep a known person's time zone current (strangers are not registered)."""

@@ -134,19 +134,21 @@ class ProcessedEventRepository:
     def first_time(self, source: str, event_id: str, *, now: datetime) -> bool:
         values = {"source": source, "event_id": event_id, "received_at": now}
         dialect = self.session.get_bind().dialect.name
-        if dialect == "postgresql":
-            statement = postgresql.insert(processed_event_t).values(**values)
-            result = self.session.execute(statement.on_conflict_do_nothing())
-        elif dialect == "sqlite":
-            lite = sqlite.insert(processed_event_t).values(**values)
-            result = self.session.execute(lite.on_conflict_do_nothing())
-        else:  # pragma: no cover - the project runs on SQLite and PostgreSQL only
-            if self.session.get(ProcessedEventRow, (source, event_id)) is not None:
-                return False
-            self.session.add(ProcessedEventRow(source=source, event_id=event_id, received_at=now))
-            self.session.flush()
-            return True
-        return int(getattr(result, "rowcount", 0) or 0) == 1
+        if dialect in ("postgresql", "sqlite"):
+            module = postgresql if dialect == "postgresql" else sqlite
+            statement = (
+                module.insert(processed_event_t)
+                .values(**values)
+                .on_conflict_do_nothing()
+                .returning(processed_event_t.c.event_id)
+            )
+            return self.session.execute(statement).first() is not None
+        # pragma: no cover - the project runs on SQLite and PostgreSQL only
+        if self.session.get(ProcessedEventRow, (source, event_id)) is not None:
+            return False
+        self.session.add(ProcessedEventRow(source=source, event_id=event_id, received_at=now))
+        self.session.flush()
+        return True
 
     def prune(self, *, before: datetime) -> int:
         c = processed_event_t.c

@@ -28,7 +28,9 @@ async def slash_command(
         team_name=command.get("team_domain", ""),
         user_id=command["user_id"],
     )
-    reply = await services.run(actor, slash_text(command["command"], unescape(command.get("text", ""))))
+    reply = await services.run(
+        actor, slash_text(command["command"], unescape(command.get("text", "")))
+    )
     text, blocks = message(reply)
     await respond(text=text, blocks=blocks, response_type="ephemeral")
     if reply.tone is Tone.SUCCESS:  # something changed: the Home tab shows it

@@ -11,7 +11,7 @@ from bot.bootstrap import build
 from bot.clock import FixedClock
 from bot.config import Secrets, Settings, SlackMode, SlackSettings
 from bot.slack.runtime import attach_slack
-from tests.integration.slack.harness import SECRET, FakeSlack, Harness
+from tests.integration.slack.harness import SECRET, FakeSlack, Harness, settle
 
 START = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)  # a Monday, 09:00 in Los Angeles
 
@@ -36,5 +36,6 @@ async def harness(database: str, clock: FixedClock) -> AsyncIterator[Harness]:
         runtime = attach_slack(app, container)
         async with TestClient(TestServer(app)) as client:
             yield Harness(fake=fake, container=container, client=client)
+            await settle()
         await runtime.stop()
         container.close()

@@ -119,16 +119,32 @@ def event(name: str, **overrides: Any) -> dict[str, Any]:
     return data
 
 
-async def eventually(check: Callable[[], Any], *, timeout: float = 8.0) -> Any:
+async def eventually(check: Callable[[], Any], *, within: float = 8.0) -> Any:
     """Wait for work bolt does after acknowledging (never a fixed sleep)."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while True:
         result = check()
         if result:
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout}s: {check}")
+            raise AssertionError(f"not true within {within}s: {check}")
         await asyncio.sleep(0.05)
+
+
+async def settle(*, within: float = 10.0) -> None:
+    """Wait for the work bolt runs after acknowledging requests to finish (so the database is
+    not closed under it)."""
+
+    def pending() -> list[asyncio.Task[Any]]:
+        return [
+            t
+            for t in asyncio.all_tasks()
+            if not t.done() and "run_ack_function_asynchronously" in repr(t.get_coro())
+        ]
+
+    running = pending()
+    if running:
+        await asyncio.wait(running, timeout=within)
 
 
 @dataclass

@@ -24,6 +24,7 @@ LATER = START + timedelta(days=91)  # a Monday, 10:00 in Los Angeles
 async def deliver_daily_message(harness: Harness, clock: FixedClock) -> dict[str, Any]:
     """Sam owns a quiet key customer; the sweep and the outbox post his morning DM."""
     await harness.slash('customer add "Acme Corp" tier=key', user="W222")
+    await eventually(lambda: len(harness.replies()) == 1)
     await harness.slash("acme call", user="W222", command="/touch")
     await eventually(lambda: len(harness.replies()) == 2)
     clock.set(LATER)
@@ -65,7 +66,8 @@ async def test_the_daily_message_carries_buttons_metadata_and_fallback_text(
     assert set(action_ids(message)) >= {ACTION_DONE, ACTION_LOG, ACTION_SNOOZE, ACTION_SKIP}
     assert "Acme Corp" in str(message["blocks"])
     assert "Suggested" in str(message["blocks"])
-    assert [c.method for c in harness.fake.calls][-2:] == ["conversations.open", "chat.postMessage"]
+    methods = [c.method for c in harness.fake.calls if c.method != "views.publish"]
+    assert methods[-2:] == ["conversations.open", "chat.postMessage"]
 
 
 async def test_a_crashed_send_is_found_in_the_history_not_posted_twice(
@@ -187,7 +189,7 @@ async def test_log_opens_a_modal_whose_submission_logs_the_touch(
 
     with harness.container.deps.uow() as uow:
         rituals = list(uow.session.execute(select(touchpoint_t.c.ritual)).scalars())
-    assert rituals == ["call", ritual]
+    assert sorted(rituals) == sorted(["call", ritual])
 
 
 async def test_a_retried_event_is_handled_once(harness: Harness) -> None:

@@ -26,6 +26,7 @@ def assert_escaped(surface: object) -> None:
 
 async def team_with_a_nasty_customer(harness: Harness) -> None:
     await harness.slash("me", user="W111")  # the first person: an admin, Sam's manager
+    await eventually(lambda: len(harness.replies()) == 1)
     await harness.slash(f'customer add "{NASTY}" tier=key', user="W222")
     await eventually(lambda: len(harness.replies()) == 2)
     await harness.slash("team add <@W222> manager=<@W111>", user="W111")
