@@ -1,0 +1,99 @@
+"""Who gets which nudges, and when: out of office (with or without a cover) and the daily cap,
+through the real sweep and outbox."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from bot.services.context import Actor
+from nudges.model import NudgeState
+from tests.fakes import FakePlatform
+from tests.integration.delivery.conftest import START, Book
+
+TUESDAY_SLOT = START + timedelta(hours=1)  # Tuesday 20 January 2026, 09:00 UTC
+
+
+def customers_in(platform: FakePlatform, actor: Actor) -> list[list[str]]:
+    """Each message ``actor`` received, as the customers its items are about."""
+    return [
+        [i.title.split(" — ")[0] for section in s.reply.sections for i in section.items]
+        for s in platform.sent_to(actor.person.id)
+    ]
+
+
+async def mornings(book: Book, platform: FakePlatform, first: datetime, days: int) -> None:
+    """Cycles around the delivery hour on ``days`` consecutive days from ``first``."""
+    for day in range(days):
+        for minutes in (-10, -5, 0, 5, 60):
+            await book.cycle(first + timedelta(days=day, minutes=minutes), platform)
+
+
+async def test_out_of_office_gets_nothing_until_return_then_the_nudges_wait_for_them(
+    book: Book, fake: FakePlatform
+) -> None:
+    bob = book.join("bob", "Bob")
+    book.say('customer add "Acme" tier=key since=2026-01-05', actor=bob)
+    assert "your nudges wait for you" in book.say("ooo until=2026-01-22", actor=bob)
+
+    await mornings(book, fake, TUESDAY_SLOT, days=3)  # Tuesday to Thursday: away
+    assert customers_in(fake, bob) == []
+    with book.deps.uow() as uow:
+        [waiting] = uow.nudges.for_recipient(bob.person.id)
+    assert waiting.state is NudgeState.OPEN
+
+    await mornings(book, fake, TUESDAY_SLOT + timedelta(days=3), days=1)  # Friday: back
+    assert customers_in(fake, bob) == [["Acme"]]
+    [delivery] = book.deliveries(recipient_id=bob.person.id)
+    assert delivery.sent_at == TUESDAY_SLOT + timedelta(days=3)
+    assert fake.duplicates() == {}
+
+
+async def test_out_of_office_with_a_cover_the_cover_gets_the_nudges_meanwhile(
+    book: Book, fake: FakePlatform
+) -> None:
+    bob = book.join("bob", "Bob")
+    carol = book.join("carol", "Carol")
+    book.say('customer add "Acme" tier=key since=2026-01-05', actor=bob)
+    book.say('customer add "Zenith" tier=key since=2026-01-05', actor=carol)
+    assert "Carol gets your nudges" in book.say("ooo until=2026-01-22 cover=@carol", actor=bob)
+
+    await mornings(book, fake, TUESDAY_SLOT, days=4)  # Tuesday to Friday
+    assert customers_in(fake, bob) == []
+    assert len(customers_in(fake, carol)) == 1  # one message, with her own and Bob's
+    assert sorted(customers_in(fake, carol)[0]) == ["Acme", "Zenith"]
+    [delivery] = book.deliveries(recipient_id=carol.person.id)
+    assert delivery.sent_at == TUESDAY_SLOT
+    assert book.deliveries(recipient_id=bob.person.id) == []  # nothing for Bob on his return
+    assert fake.duplicates() == {}
+
+
+async def test_the_daily_cap_sends_the_most_important_and_the_rest_the_next_day(
+    book: Book, fake: FakePlatform
+) -> None:
+    book.say("me cap=5")
+    names = [f"Customer {letter}" for letter in "ABCDEFG"]
+    for n, name in enumerate(names):  # all amber; G is the quietest, A the least quiet
+        since = date(2026, 1, 6) - timedelta(days=n)
+        book.say(f'customer add "{name}" tier=key since={since.isoformat()}')
+    assert len(book.ask("nudges").sections[0].items) == 7
+
+    await mornings(book, fake, TUESDAY_SLOT, days=1)
+    [tuesday] = fake.sent_to(book.maria.person.id)
+    assert len(tuesday.reply.sections[0].items) == 5
+    assert tuesday.reply.footer is not None
+    assert tuesday.reply.footer.startswith("2 more waiting")
+    assert "5 relationships need you today" in tuesday.reply.text
+    with book.deps.uow() as uow:
+        still_open = uow.nudges.for_recipient(book.maria.person.id)
+    assert len(still_open) == 2  # waiting, not dropped
+
+    await mornings(book, fake, TUESDAY_SLOT + timedelta(days=1), days=1)
+    [first, second] = customers_in(fake, book.maria)
+    assert first == names[:1:-1]  # the five quietest first, ranked
+    assert second == ["Customer B", "Customer A"]  # the other two, the next morning
+    wednesday = fake.sent_to(book.maria.person.id)[1]
+    assert wednesday.reply.footer is None
+    [_, delivery] = book.deliveries(recipient_id=book.maria.person.id)
+    assert delivery.sent_at == TUESDAY_SLOT + timedelta(days=1)
+    await mornings(book, fake, TUESDAY_SLOT + timedelta(days=2), days=2)
+    assert len(fake.sent) == 2
