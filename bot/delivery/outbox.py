@@ -43,14 +43,22 @@ class Outbox:
     rng: random.Random = field(default_factory=random.Random)
 
     async def drain(self, *, now: datetime | None = None, rounds: int = 1000) -> DrainResult:
-        """Send everything that may be sent at ``now`` (default: the clock), batch by batch."""
+        """Send everything that may be sent at ``now`` (default: the clock), batch by batch.
+
+        A batch is worked on only in the first half of its lease: sends can be slow (a client
+        sleeping on rate limits), and once the lease has run out another worker may take the
+        rest over and send it too. What is left then is released and claimed again afresh."""
         result = DrainResult()
+        usable = timedelta(seconds=self.deps.settings.delivery.lease_seconds) / 2
         for _ in range(rounds):
             at = now or self.deps.clock.now()
             claimed = self._claim(at)
             if not claimed:
                 break
-            for delivery in claimed:
+            for index, delivery in enumerate(claimed):
+                if index and (now or self.deps.clock.now()) >= at + usable:
+                    self._release(claimed[index:])
+                    break
                 await self._deliver(delivery, now=now, result=result)
         return result
 
@@ -65,6 +73,12 @@ class Outbox:
             )
             uow.commit()
         return claimed
+
+    def _release(self, deliveries: list[Delivery]) -> None:
+        with self.deps.uow() as uow:
+            released = uow.deliveries.release([d.id for d in deliveries], worker=self.worker)
+            uow.commit()
+        log.info("%s deliveries released: their lease was half used", released)
 
     async def _deliver(
         self, delivery: Delivery, *, now: datetime | None, result: DrainResult

@@ -133,6 +133,27 @@ class DeliveryRepository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def release(self, delivery_ids: Sequence[int], *, worker: str) -> int:
+        """Hand back deliveries this worker claimed but did not try to send: pending again,
+        ready for the next claim (by any worker), and the claim not counted as an attempt."""
+        if not delivery_ids:
+            return 0
+        result = self.session.execute(
+            update(delivery_t)
+            .where(
+                delivery_t.c.id.in_(delivery_ids),
+                delivery_t.c.state == DeliveryState.SENDING.value,
+                delivery_t.c.lease_owner == worker,
+            )
+            .values(
+                state=DeliveryState.PENDING.value,
+                lease_owner=None,
+                lease_until=None,
+                attempts=delivery_t.c.attempts - 1,
+            )
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     def mark_sent(self, delivery_id: int, *, worker: str, message_ref: str, now: datetime) -> bool:
         return self._finish(
             delivery_id,
