@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 PER_CONVERSATION = 7.0
 PER_TENANT = 30.0
+_EPSILON = 1e-9
+_MIN_SLEEP = 0.001
 
 
 @dataclass
@@ -32,10 +34,10 @@ class TokenBucket:
                 now = self.clock()
                 self._tokens = min(self.rate, self._tokens + (now - self._stamp) * self.rate)
                 self._stamp = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
+                if self._tokens >= 1 - _EPSILON:  # float sums may land just below 1
+                    self._tokens = max(0.0, self._tokens - 1)
                     return
-                await self.sleep((1 - self._tokens) / self.rate)
+                await self.sleep(max((1 - self._tokens) / self.rate, _MIN_SLEEP))
 
 
 @dataclass
