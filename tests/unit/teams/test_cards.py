@@ -168,3 +168,25 @@ def test_a_submitted_value_is_parsed_back_with_its_inputs_and_card() -> None:
 )
 def test_other_values_are_not_card_actions(value: Any) -> None:
     assert parse_action(value) is None
+
+
+def test_a_manager_digest_is_a_numbered_card(schema: dict[str, Any]) -> None:
+    digest = Reply(
+        "Team digest, week of 2026-03-09",
+        (
+            Section(
+                heading="Maria <Key accounts>",
+                items=(Item("Acme", fields=(("Health", "42/100"),)), Item("Beta")),
+                note="2 quiet",
+            ),
+        ),
+        kind="digest",
+    )
+    card = render_card(digest)
+    valid(card, schema)
+    texts = [str(n.get("text")) for n in nodes(card) if n.get("type") == "TextBlock"]
+    assert r"Maria \<Key accounts\>" in texts
+    assert "**1\\. Acme**" in texts and "**2\\. Beta**" in texts
+    assert [f["value"] for n in nodes(card) if n.get("type") == "FactSet" for f in n["facts"]] == [
+        "42/100"
+    ]
