@@ -20,9 +20,8 @@ from bot.delivery.compose import fill_daily_message
 from bot.delivery.ports import Platform, RateLimited, TransientError, Unreachable
 from bot.replies import Reply
 from bot.services.context import Deps
-from nudges.model import Delivery, DeliveryKind, DeliveryState, NudgeState
+from nudges.model import Delivery, DeliveryKind, DeliveryState, NudgeState, Person
 from nudges.model import Platform as PlatformName
-from storage import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +54,15 @@ class Outbox:
             claimed = self._claim(at)
             if not claimed:
                 break
-            for index, delivery in enumerate(claimed):
+            for index, (delivery, recipient) in enumerate(claimed):
                 if index and (now or self.deps.clock.now()) >= at + usable:
-                    self._release(claimed[index:])
+                    self._release([d for d, _ in claimed[index:]])
                     break
-                await self._deliver(delivery, now=now, result=result)
+                await self._deliver(delivery, recipient, now=now, result=result)
         return result
 
-    def _claim(self, now: datetime) -> list[Delivery]:
+    def _claim(self, now: datetime) -> list[tuple[Delivery, Person | None]]:
+        """A batch of deliveries, each with its recipient (read with the claim, in bulk)."""
         settings = self.deps.settings.delivery
         with self.deps.uow() as uow:
             claimed = uow.deliveries.claim(
@@ -71,8 +71,9 @@ class Outbox:
                 lease_seconds=settings.lease_seconds,
                 limit=settings.batch_size,
             )
+            people = {p.id: p for p in uow.people.get_many({d.recipient_id for d in claimed})}
             uow.commit()
-        return claimed
+        return [(d, people.get(d.recipient_id)) for d in claimed]
 
     def _release(self, deliveries: list[Delivery]) -> None:
         with self.deps.uow() as uow:
@@ -81,16 +82,19 @@ class Outbox:
         log.info("%s deliveries released: their lease was half used", released)
 
     async def _deliver(
-        self, delivery: Delivery, *, now: datetime | None, result: DrainResult
+        self,
+        delivery: Delivery,
+        recipient: Person | None,
+        *,
+        now: datetime | None,
+        result: DrainResult,
     ) -> None:
         platform = self.platforms.get(delivery.platform)
-        with self.deps.uow() as uow:
-            recipient = uow.people.get(delivery.recipient_id)
-            reply = self._compose(uow, delivery, now=now or self.deps.clock.now())
         if recipient is None or platform is None:
             why = "recipient removed" if recipient is None else f"no {delivery.platform} platform"
             self._finish_failed(delivery, DeliveryState.FAILED, why, result)
             return
+        reply = self._compose(delivery, now=now or self.deps.clock.now())
         if reply is None:
             self._record_sent(delivery, ref="", result=result, recipient_id=recipient.id)
             return
@@ -123,15 +127,18 @@ class Outbox:
             return
         self._record_sent(delivery, ref=ref, result=result, recipient_id=recipient.id)
 
-    def _compose(self, uow: SqlUnitOfWork, delivery: Delivery, *, now: datetime) -> Reply | None:
+    def _compose(self, delivery: Delivery, *, now: datetime) -> Reply | None:
+        """The message as it stands now: a daily message's items are read at send time, so an
+        answer given meanwhile is not asked again; other payloads go as they are."""
         envelope = Reply.from_json(delivery.payload)
         if delivery.kind is not DeliveryKind.NUDGES:
             return envelope
-        nudges = uow.deliveries.nudges_of(delivery.id)
-        live = [n for n in nudges if n.state in (NudgeState.OPEN, NudgeState.DELIVERED)]
-        if not live:
-            return None  # everything was answered meanwhile: nothing left to say
-        customers = {c.id: c for c in uow.customers.get_many([n.customer_id for n in live])}
+        with self.deps.uow() as uow:
+            nudges = uow.deliveries.nudges_of(delivery.id)
+            live = [n for n in nudges if n.state in (NudgeState.OPEN, NudgeState.DELIVERED)]
+            if not live:
+                return None  # everything was answered meanwhile: nothing left to say
+            customers = {c.id: c for c in uow.customers.get_many([n.customer_id for n in live])}
         return fill_daily_message(envelope, live, customers, policy=self.deps.policy, now=now)
 
     def _backoff(self, delivery: Delivery) -> float:
