@@ -4,6 +4,7 @@ the delivery it had handed to the platform when it died is found there, not sent
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -13,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.delivery.outbox import Outbox
 from bot.delivery.sweep import sweep
 from nudges.model import DeliveryKind, DeliveryState
+from nudges.model import Platform as PlatformName
 from tests.fakes import FakePlatform
 from tests.integration.delivery.conftest import START, Book, run_python
 
@@ -84,15 +87,21 @@ def test_kill_9_mid_batch_then_restart_sends_every_delivery_exactly_once(
     assert [i for i in ids if by_id[i].state is DeliveryState.SENDING] == in_flight
     assert [i for i in ids if by_id[i].state is DeliveryState.PENDING] == ids[BATCH:]
 
-    # Restarted at once: the pending ones go; the dead worker's batch waits for its lease.
+    # Another worker (here, in this process) right away: the pending ones go; the dead
+    # worker's batch waits for its lease to expire.
     lease = timedelta(seconds=book.container.settings.delivery.lease_seconds)
-    finish(start_worker(database, record, name="second", now=SLOT + timedelta(seconds=30)))
+    other = Outbox(book.deps, {PlatformName.CONSOLE: platform}, worker="other")
+    drained = asyncio.run(other.drain(now=SLOT + timedelta(seconds=30)))
+    assert len(drained.sent) == len(ids) - BATCH
     assert platform.duplicates() == {}
     assert len(platform.sent) == HANG_AT + len(ids) - BATCH
     assert {d.id for d in book.deliveries() if d.state is DeliveryState.SENDING} == set(in_flight)
 
-    # Once the lease has expired, a worker takes the batch over; the 30th is found, not resent.
-    finish(start_worker(database, record, name="third", now=SLOT + lease + timedelta(seconds=1)))
+    # The bot restarted after the lease has expired takes the batch over; the 30th is found,
+    # not sent again.
+    finish(
+        start_worker(database, record, name="restarted", now=SLOT + lease + timedelta(seconds=1))
+    )
     assert platform.duplicates() == {}
     assert sorted(s.delivery_id for s in platform.sent) == ids
     after = {d.id: d for d in book.deliveries()}

@@ -3,6 +3,7 @@ was (or would be) delivered to whom; a dry run changes nothing in the database."
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from datetime import timedelta
@@ -11,8 +12,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.delivery.cycle import run_cycle
+from bot.replies import render_text
 from nudges.model import DeliveryState, NudgeState
+from nudges.model import Platform as PlatformName
 from storage.tables import metadata
+from tests.fakes import FakePlatform
 from tests.integration.delivery.conftest import START, Book
 
 SLOT = START + timedelta(hours=1)
@@ -67,9 +72,10 @@ def test_dry_run_prints_what_would_be_delivered_and_changes_nothing(
     assert snapshot(book) == before
     assert book.deliveries() == []
 
-    # A dry run a day later decides customers too (their due time has come): still nothing.
-    out = tick(database, "--now", (SLOT + timedelta(days=9)).isoformat(), "--dry-run", cwd=tmp_path)
-    assert "Later" in out
+    # A dry run when customers come due decides them too, and still changes nothing.
+    report = asyncio.run(run_cycle(book.container, now=SLOT + timedelta(days=9), dry_run=True))
+    assert report.sweep.customers > 0
+    assert ["Later" in render_text(reply) for _, reply in report.messages].count(True) == 1
     assert snapshot(book) == before
 
 
@@ -95,7 +101,13 @@ def test_tick_delivers_and_prints_to_whom_then_has_nothing_more_to_send(
         delivered = uow.nudges.for_recipient(book.maria.person.id, states=[NudgeState.DELIVERED])
     assert len(delivered) == 1
 
-    out = tick(database, "--now", (SLOT + timedelta(minutes=5)).isoformat(), cwd=tmp_path)
-    assert "0 messages were sent" in out
-    assert "→" not in out
+    platform = FakePlatform()
+    later = asyncio.run(
+        run_cycle(
+            book.container,
+            now=SLOT + timedelta(minutes=5),
+            platforms={PlatformName.CONSOLE: platform},
+        )
+    )
+    assert (later.sweep.deliveries, later.drain.sent, platform.sent) == ([], [], [])
     assert len(book.deliveries()) == 2
