@@ -25,6 +25,10 @@ from nudges.model import Platform as PlatformName
 
 log = logging.getLogger(__name__)
 
+# A retry never comes in the same instant: "Retry-After: 0" would otherwise be claimed again
+# by the same drain at once and spend the whole retry budget in a burst of calls.
+MIN_WAIT_SECONDS = 1.0
+
 
 @dataclass
 class DrainResult:
@@ -161,7 +165,7 @@ class Outbox:
         if delivery.attempts >= self.deps.settings.delivery.max_attempts:
             self._finish_failed(delivery, DeliveryState.FAILED, error, result)
             return
-        at = (now or self.deps.clock.now()) + timedelta(seconds=max(wait, 0.0))
+        at = (now or self.deps.clock.now()) + timedelta(seconds=max(wait, MIN_WAIT_SECONDS))
         with self.deps.uow() as uow:
             uow.deliveries.retry_at(delivery.id, worker=self.worker, at=at, error=error)
             uow.commit()

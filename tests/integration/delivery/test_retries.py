@@ -91,6 +91,23 @@ async def test_429_then_500_then_success_is_delivered_once_after_waits_that_resp
     assert titles(fake, bob) == [["Acme"]]
 
 
+async def test_retry_after_zero_is_retried_a_second_later_not_in_a_burst(book: Book) -> None:
+    [delivery_id] = book.add_digests(recipients=[book.maria], count=1, slot=SLOT)
+    platform = FakePlatform()
+    platform.fail_next("rate_limited", retry_after=0, times=3)
+    outbox = Outbox(book.deps, {PlatformName.CONSOLE: platform}, worker="w")
+
+    await outbox.drain(now=SLOT)
+    [delivery] = book.deliveries()
+    assert (delivery.state, delivery.attempts) == (DeliveryState.PENDING, 1)
+    assert delivery.next_attempt_at == SLOT + timedelta(seconds=1)
+    for second in range(1, 4):
+        await outbox.drain(now=SLOT + timedelta(seconds=second))
+    [delivery] = book.deliveries()
+    assert (delivery.state, delivery.attempts) == (DeliveryState.SENT, 4)
+    assert [s.delivery_id for s in platform.sent] == [delivery_id]
+
+
 async def test_backoff_grows_exponentially_with_jitter_up_to_its_ceiling(
     make_book: BookFactory,
 ) -> None:
