@@ -96,11 +96,11 @@ class Outbox:
         platform = self.platforms.get(delivery.platform)
         if recipient is None or platform is None:
             why = "recipient removed" if recipient is None else f"no {delivery.platform} platform"
-            self._finish_failed(delivery, DeliveryState.FAILED, why, result)
+            self._finish_failed(delivery, DeliveryState.FAILED, why, now=now, result=result)
             return
         reply = self._compose(delivery, now=now or self.deps.clock.now())
         if reply is None:
-            self._record_sent(delivery, ref="", result=result, recipient_id=recipient.id)
+            self._record_sent(delivery, ref="", now=now, result=result, recipient_id=recipient.id)
             return
         try:
             ref = None
@@ -109,7 +109,9 @@ class Outbox:
             if ref is None:
                 ref = await platform.send(recipient, reply, delivery_id=delivery.id)
         except Unreachable as exc:
-            self._finish_failed(delivery, DeliveryState.UNREACHABLE, str(exc), result)
+            self._finish_failed(
+                delivery, DeliveryState.UNREACHABLE, str(exc), now=now, result=result
+            )
             return
         except RateLimited as exc:
             self._retry(delivery, wait=exc.retry_after, error=str(exc), now=now, result=result)
@@ -129,7 +131,7 @@ class Outbox:
                 result=result,
             )
             return
-        self._record_sent(delivery, ref=ref, result=result, recipient_id=recipient.id)
+        self._record_sent(delivery, ref=ref, now=now, result=result, recipient_id=recipient.id)
 
     def _compose(self, delivery: Delivery, *, now: datetime) -> Reply | None:
         """The message as it stands now: a daily message's items are read at send time, so an
@@ -163,7 +165,7 @@ class Outbox:
         result: DrainResult,
     ) -> None:
         if delivery.attempts >= self.deps.settings.delivery.max_attempts:
-            self._finish_failed(delivery, DeliveryState.FAILED, error, result)
+            self._finish_failed(delivery, DeliveryState.FAILED, error, now=now, result=result)
             return
         at = (now or self.deps.clock.now()) + timedelta(seconds=max(wait, MIN_WAIT_SECONDS))
         with self.deps.uow() as uow:
@@ -179,9 +181,15 @@ class Outbox:
         )
 
     def _record_sent(
-        self, delivery: Delivery, *, ref: str, result: DrainResult, recipient_id: int
+        self,
+        delivery: Delivery,
+        *,
+        ref: str,
+        now: datetime | None,
+        result: DrainResult,
+        recipient_id: int,
     ) -> None:
-        now = self.deps.clock.now()
+        now = now or self.deps.clock.now()
         with self.deps.uow() as uow:
             held = uow.deliveries.mark_sent(
                 delivery.id, worker=self.worker, message_ref=ref, now=now
@@ -194,9 +202,15 @@ class Outbox:
         result.sent.append((delivery.id, recipient_id, ref))
 
     def _finish_failed(
-        self, delivery: Delivery, state: DeliveryState, error: str, result: DrainResult
+        self,
+        delivery: Delivery,
+        state: DeliveryState,
+        error: str,
+        *,
+        now: datetime | None,
+        result: DrainResult,
     ) -> None:
-        now = self.deps.clock.now()
+        now = now or self.deps.clock.now()
         with self.deps.uow() as uow:
             uow.deliveries.give_up(delivery.id, worker=self.worker, state=state, error=error)
             ids = [n.id for n in uow.deliveries.nudges_of(delivery.id) if n.id is not None]

@@ -105,6 +105,7 @@ async def test_retry_after_zero_is_retried_a_second_later_not_in_a_burst(book: B
         await outbox.drain(now=SLOT + timedelta(seconds=second))
     [delivery] = book.deliveries()
     assert (delivery.state, delivery.attempts) == (DeliveryState.SENT, 4)
+    assert delivery.sent_at == SLOT + timedelta(seconds=3)  # the drain's instant, not the clock's
     assert [s.delivery_id for s in platform.sent] == [delivery_id]
 
 
