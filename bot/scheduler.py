@@ -32,7 +32,15 @@ def build_scheduler(
     settings = container.settings.scheduler
     outbox = Outbox(deps, platforms, worker=worker_name())
     scheduler = AsyncIOScheduler(timezone="UTC")
-    defaults = {"replace_existing": True, "coalesce": True, "max_instances": 1}
+    # A beat that comes late (a slow start-up before the scheduler starts, a busy event loop)
+    # still runs, once: APScheduler's default would skip any run more than a second late,
+    # the first sweep at start-up included.
+    defaults = {
+        "replace_existing": True,
+        "coalesce": True,
+        "max_instances": 1,
+        "misfire_grace_time": None,
+    }
 
     async def run_sweep() -> None:
         # The sweep is synchronous database work: keep it off the event loop that serves chat.

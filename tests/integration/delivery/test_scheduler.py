@@ -25,6 +25,7 @@ async def test_jobs_have_fixed_ids_coalesce_and_never_overlap(book: Book) -> Non
     for job in jobs.values():
         assert job.coalesce is True  # missed beats run once, not once each
         assert job.max_instances == 1  # a slow run is never overlapped by the next beat
+        assert job.misfire_grace_time is None  # a late beat runs (once), it is not skipped
         assert isinstance(job.trigger, IntervalTrigger)
     assert jobs["sweep"].trigger.interval == timedelta(minutes=settings.sweep_minutes)
     assert jobs["outbox"].trigger.interval == timedelta(seconds=settings.deliver_seconds)
