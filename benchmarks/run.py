@@ -118,14 +118,17 @@ def bench_book(
             rows.append(row)
             print(f"[{kind} {size}] {json.dumps(row)}", file=sys.stderr)
         if not args.skip_touch:
-            touch = asyncio.run(
-                measure_touch(
-                    url=url,
-                    now_iso=now,
-                    run_part=lambda part, **o: run_part(part, **part_options, **o),
-                    clients=args.clients,
+            try:
+                touch = asyncio.run(
+                    measure_touch(
+                        url=url,
+                        now_iso=now,
+                        run_part=lambda part, **o: run_part(part, **part_options, **o),
+                        clients=args.clients,
+                    )
                 )
-            )
+            except (OSError, PartFailed) as exc:
+                touch = TouchResult(False, f"not measured: {type(exc).__name__}: {exc}"[:300])
             rows[-1]["touch"] = touch
             print(f"[{kind} {size}] /touch: {_touch_text(touch)}", file=sys.stderr)
     return rows
