@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.commands import ParseError, parse_relative_until
 from bot.replies import Verb
 from bot.services.context import Actor
-from bot.slack.blocks import mark_item, message, ref_of_block
+from bot.slack.blocks import escape, mark_item, message, ref_of_block
 from bot.slack.listeners.context import services_of
 from bot.slack.modals import Origin, log_modal, skip_modal
 from bot.slack.services import SlackServices, nudge_id
@@ -95,6 +95,8 @@ async def _answer(
                 text=text, blocks=blocks, response_type="ephemeral", replace_original=False
             )
         return
+    if (body.get("container") or {}).get("is_ephemeral"):  # Slack keeps no copy to update
+        await respond(text="✓ " + escape(state), replace_original=True, response_type="ephemeral")
     original = body.get("message") or {}
     await show_answer(
         services,
@@ -103,7 +105,7 @@ async def _answer(
         origin=origin_of(body, ref),
         state=state,
         blocks=original.get("blocks"),
-        fallback=str(original.get("text") or reply.text if reply else ""),
+        fallback=str(original.get("text") or (reply.text if reply else "")),
     )
 
 
