@@ -98,9 +98,7 @@ async def test_tokens_are_refreshed_before_sends_one_at_a_time(oauth: Harness) -
     )
 
     assert len(set(refs)) == 3
-    refreshes = [
-        c for c in oauth.fake.calls_to("oauth.v2.access") if c.params.get("grant_type")
-    ]
+    refreshes = [c for c in oauth.fake.calls_to("oauth.v2.access") if c.params.get("grant_type")]
     assert refreshes and all(c.ok for c in refreshes)
     posted = oauth.fake.calls_to("chat.postMessage")
     assert all(c.ok for c in posted)
