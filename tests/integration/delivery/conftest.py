@@ -23,7 +23,7 @@ from bot.config import DeliverySettings, Settings
 from bot.delivery.cycle import CycleReport, run_cycle
 from bot.delivery.ports import Platform
 from bot.replies import Reply, Tone, render_text
-from bot.services.context import Actor
+from bot.services.context import Actor, Deps
 from bot.services.identity import identify
 from nudges.model import Delivery, DeliveryKind, DeliveryState
 from nudges.model import Platform as PlatformName
@@ -42,7 +42,7 @@ class Book:
     maria: Actor
 
     @property
-    def deps(self) -> Any:
+    def deps(self) -> Deps:
         return self.container.deps
 
     def join(self, user_id: str, name: str) -> Actor:
@@ -71,16 +71,9 @@ class Book:
         return await run_cycle(self.container, now=at, platforms={PlatformName.CONSOLE: platform})
 
     def deliveries(self, *, recipient_id: int | None = None) -> list[Delivery]:
+        """Every delivery (of one recipient), in slot order."""
         with self.deps.uow() as uow:
-            found: list[Delivery] = uow.deliveries.in_states(
-                list(DeliveryState), recipient_id=recipient_id
-            )
-        return found
-
-    def counts(self) -> dict[str, int]:
-        with self.deps.uow() as uow:
-            counts: dict[str, int] = uow.deliveries.count_by_state()
-        return counts
+            return uow.deliveries.in_states(list(DeliveryState), recipient_id=recipient_id)
 
     def add_digests(self, *, recipients: list[Actor], count: int, slot: datetime) -> list[int]:
         """``count`` ready-made messages spread over ``recipients``, inserted straight into the
