@@ -114,7 +114,6 @@ def test_a_manager_answers_a_reports_nudge_but_a_salesperson_not_their_managers_
 
 def test_the_log_form_answers_its_own_nudge_only(team: Team) -> None:
     team.book("sam", ["Acme", "Beta", "Gamma"])
-    (acme,) = team.nudges_about("Acme")
     (beta,) = team.nudges_about("Beta")
     (gamma,) = team.nudges_about("Gamma")
     commands = team.container.commands
@@ -138,7 +137,6 @@ def test_the_log_form_answers_its_own_nudge_only(team: Team) -> None:
         ("nudge.done", mia),
         ("touch.log", mia),
     ]
-    assert acme.state is NudgeState.OPEN
 
 
 def test_an_outsiders_button_changes_nothing(team: Team) -> None:
