@@ -66,7 +66,10 @@ class Outbox:
         return result
 
     def _claim(self, now: datetime) -> list[tuple[Delivery, Person | None]]:
-        """A batch of deliveries, each with its recipient (read with the claim, in bulk)."""
+        """A batch of deliveries, each with its recipient (read with the claim, in bulk).
+        Only deliveries this worker can send: a process without a platform's credentials (an
+        admin's ``nudgebot tick``) leaves that platform's deliveries to the workers that have
+        them, instead of failing them."""
         settings = self.deps.settings.delivery
         with self.deps.uow() as uow:
             claimed = uow.deliveries.claim(
@@ -74,6 +77,7 @@ class Outbox:
                 worker=self.worker,
                 lease_seconds=settings.lease_seconds,
                 limit=settings.batch_size,
+                platforms=sorted(self.platforms),
             )
             people = {p.id: p for p in uow.people.get_many({d.recipient_id for d in claimed})}
             uow.commit()

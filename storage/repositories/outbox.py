@@ -83,17 +83,26 @@ class DeliveryRepository:
         return [mapping.delivery(r) for r in rows]
 
     def claim(
-        self, *, now: datetime, worker: str, lease_seconds: int, limit: int
+        self,
+        *,
+        now: datetime,
+        worker: str,
+        lease_seconds: int,
+        limit: int,
+        platforms: Sequence[Platform] | None = None,
     ) -> list[Delivery]:
         """Lease up to ``limit`` deliveries that may be sent now: pending ones whose time has
-        come, and ones whose worker's lease expired (it crashed). On PostgreSQL rows locked by
-        another worker are skipped (``FOR UPDATE SKIP LOCKED``); SQLite takes the database write
-        lock for the whole transaction (``BEGIN IMMEDIATE``), so claims never overlap either."""
+        come, and ones whose worker's lease expired (it crashed); only for ``platforms`` when
+        given (the ones the worker can send through). On PostgreSQL rows locked by another
+        worker are skipped (``FOR UPDATE SKIP LOCKED``); SQLite takes the database write lock
+        for the whole transaction (``BEGIN IMMEDIATE``), so claims never overlap either."""
         ready = or_(
             (delivery_t.c.state == DeliveryState.PENDING.value)
             & (delivery_t.c.next_attempt_at <= now),
             (delivery_t.c.state == DeliveryState.SENDING.value) & (delivery_t.c.lease_until < now),
         )
+        if platforms is not None:
+            ready = ready & delivery_t.c.platform.in_([p.value for p in platforms])
         query = (
             select(delivery_t.c.id)
             .where(ready)

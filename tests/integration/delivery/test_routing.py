@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from bot.delivery.outbox import Outbox
 from bot.services.context import Actor
-from nudges.model import NudgeState
+from bot.services.identity import identify
+from nudges.model import DeliveryState, NudgeState
+from nudges.model import Platform as PlatformName
 from tests.fakes import FakePlatform
 from tests.integration.delivery.conftest import START, Book
 
@@ -97,3 +100,37 @@ async def test_the_daily_cap_sends_the_most_important_and_the_rest_the_next_day(
     assert delivery.sent_at == TUESDAY_SLOT + timedelta(days=1)
     await mornings(book, fake, TUESDAY_SLOT + timedelta(days=2), days=2)
     assert len(fake.sent) == 2
+
+
+async def test_a_worker_leaves_deliveries_it_cannot_send_to_the_workers_that_can(
+    book: Book, fake: FakePlatform
+) -> None:
+    # Sam works in a Slack workspace; this process (an admin's `nudgebot tick`, say) has no
+    # Slack credentials, only the console.
+    sam = identify(
+        book.deps,
+        platform=PlatformName.SLACK,
+        team_id="T1",
+        team_name="Acme Sales",
+        user_id="U1",
+        display_name="Sam",
+    )
+    book.say('customer add "Acme" tier=key since=2026-01-05')
+    book.say('customer add "Slackers" tier=key since=2026-01-05', actor=sam)
+
+    await mornings(book, fake, TUESDAY_SLOT, days=1)
+    assert customers_in(fake, book.maria) == [["Acme"]]
+    [waiting] = book.deliveries(recipient_id=sam.person.id)
+    assert (waiting.platform, waiting.state, waiting.attempts) == (
+        PlatformName.SLACK,
+        DeliveryState.PENDING,
+        0,
+    )
+
+    slack = FakePlatform()
+    await Outbox(book.deps, {PlatformName.SLACK: slack}, worker="bot").drain(
+        now=TUESDAY_SLOT + timedelta(hours=2)
+    )
+    assert customers_in(slack, sam) == [["Slackers"]]
+    [sent] = book.deliveries(recipient_id=sam.person.id)
+    assert sent.state is DeliveryState.SENT
