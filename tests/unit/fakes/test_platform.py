@@ -190,4 +190,7 @@ def test_record_file_is_shared_across_processes(tmp_path: Path) -> None:
     assert observer.has(99) is not None  # delivered just before the process died
     assert asyncio.run(observer.find(person(9, "U9"), delivery_id=99)) == observer.has(99)
     assert {s.pid for s in sent} == {w.pid for w in workers}
+    observer.close()
+    assert len(observer.sent) == 16  # reopened on use
+    observer.close()
     assert {s.reply.fields["worker"] for s in sent if s.delivery_id == 0} == {"a", "b", "crasher"}
