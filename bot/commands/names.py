@@ -130,6 +130,9 @@ def resolve_whole(words: Sequence[str], known: KnownNames) -> Resolution:
     found = resolve_leading(words, known)
     if isinstance(found, Found) and found.words < len(words):
         return NotFound(" ".join(words), suggest(words, known))
+    if isinstance(found, Ambiguous) and len(found.typed.split()) < len(words):
+        # "acme crop" with Acme Corp and Acme Labs known: a typo, not a choice between them.
+        return NotFound(" ".join(words), suggest(words, known))
     return found
 
 

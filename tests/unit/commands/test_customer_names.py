@@ -147,3 +147,11 @@ def test_duplicate_names_after_normalisation_keep_the_first_spelling() -> None:
     index = NameIndex(["ACME", "acme", "  "])
     assert index.exact("acme") == "ACME"
     assert index.starting_with("", limit=10) == ["ACME"]
+
+
+def test_a_typo_after_a_shared_prefix_is_not_found_with_suggestions_not_ambiguous() -> None:
+    from bot.commands.names import NameIndex, NotFound, resolve_whole
+
+    found = resolve_whole(["acme", "crop"], NameIndex(["Acme Corp", "Acme Labs"]))
+    assert isinstance(found, NotFound)
+    assert "Acme Corp" in found.suggestions
