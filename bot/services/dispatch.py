@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.commands import (
     AddContact,
     AddCustomer,
@@ -117,11 +119,19 @@ class CommandService:
         handler = HANDLERS.get(type(command))
         if handler is None:  # pragma: no cover - every command type has a handler (tested)
             return error(f"{type(command).__name__} is not supported here yet.")
-        try:
-            return handler(request, command)
-        except _REFUSALS as refusal:
-            request.uow.rollback()
-            return error(str(refusal), usage=getattr(refusal, "usage", None))
+        for attempt in (1, 2):
+            try:
+                return handler(request, command)
+            except _REFUSALS as refusal:
+                request.uow.rollback()
+                return error(str(refusal), usage=getattr(refusal, "usage", None))
+            except IntegrityError:
+                # A sweep on another replica wrote the same nudge a moment ago: the whole use
+                # case was one transaction, so running it again on fresh data is safe.
+                request.uow.rollback()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def answer(
         self,
