@@ -14,7 +14,7 @@ from typing import Protocol, TypeVar
 
 from nudges.calendar import start_of_day
 from nudges.engine import CustomerView, decide_customer
-from nudges.model import NudgeState, NudgeStatus
+from nudges.model import Nudge, NudgeState, NudgeStatus
 from nudges.offers import OfferCandidate, decide_offer
 from nudges.policy import Policy
 from nudges.suppress import Held
@@ -53,7 +53,9 @@ def refresh_customers(
     since = now - timedelta(days=max(policy.ritual_variety_days, 1))
     touches = _group(uow.touches.recent(ids, since=since))
     statuses = uow.nudges.statuses_by_customer(ids)
-    written = expired = 0
+    decided: list[Nudge] = []
+    expiring: list[str] = []
+    next_due: dict[int, datetime | None] = {}
     for customer in customers:
         view = CustomerView(
             customer=customer,
@@ -65,13 +67,15 @@ def refresh_customers(
             existing=statuses.get(customer.id, {}),
         )
         decision = decide_customer(view, now=now, policy=policy)
-        for nudge in decision.nudges:
-            uow.nudges.upsert(nudge, now=now)
+        decided.extend(decision.nudges)
         hold_open(uow, decision.held, view.existing, now=now)
-        written += len(decision.nudges)
-        expired += uow.nudges.expire(decision.expired, now=now)
-        uow.customers.set_next_due(customer.id, decision.next_due_at)
-    return Applied(len(customers), written, expired)
+        expiring.extend(decision.expired)
+        next_due[customer.id] = decision.next_due_at
+    # Decide first, then write the whole batch in a few set-based statements.
+    uow.nudges.upsert_many(decided, existing=_flat(statuses), now=now)
+    expired = uow.nudges.expire(expiring, now=now)
+    uow.customers.set_next_due_many(next_due)
+    return Applied(len(customers), len(decided), expired)
 
 
 def refresh_offers(uow: SqlUnitOfWork, *, now: datetime, policy: Policy) -> Applied:
@@ -99,8 +103,7 @@ def refresh_offers(uow: SqlUnitOfWork, *, now: datetime, policy: Policy) -> Appl
         workspace = uow.workspaces.get(offer.workspace_id)
         zone = workspace.timezone if workspace else None
         decision = decide_offer(offer, candidates, now=now, policy=policy, timezone=zone)
-        for nudge in decision.nudges:
-            uow.nudges.upsert(nudge, now=now)
+        uow.nudges.upsert_many(decision.nudges, existing=_flat(statuses), now=now)
         hold_open(uow, decision.held, _flat(statuses), now=now)
         written += len(decision.nudges)
         expired += uow.nudges.expire(decision.expired, now=now)

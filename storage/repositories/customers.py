@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from nudges.model import Customer
@@ -141,6 +141,17 @@ class CustomerRepository:
             update(customer_t)
             .where(customer_t.c.id == customer_id, customer_t.c.archived.is_(False))
             .values(next_due_at=next_due_at)
+        )
+
+    def set_next_due_many(self, next_due: Mapping[int, datetime | None]) -> None:
+        """``set_next_due`` for a batch, as one executemany statement."""
+        if not next_due:
+            return
+        self.session.execute(
+            update(customer_t)
+            .where(customer_t.c.id == bindparam("b_id"), customer_t.c.archived.is_(False))
+            .values(next_due_at=bindparam("b_due")),
+            [{"b_id": cid, "b_due": due} for cid, due in next_due.items()],
         )
 
     def due_ids(self, *, now: datetime, limit: int) -> list[int]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from nudges.model import Nudge, NudgeState, NudgeStatus
@@ -64,6 +64,81 @@ class NudgeRepository:
             row.updated_at = now
         self.session.flush()
         return mapping.nudge(row)
+
+    def upsert_many(
+        self, nudges: Sequence[Nudge], *, existing: Mapping[str, NudgeStatus], now: datetime
+    ) -> None:
+        """``upsert`` for a batch, in two statements: ``existing`` (the statuses read for the
+        batch) tells new keys from stored ones. A row another process inserted meanwhile
+        raises IntegrityError: the caller decides the batch again."""
+        new = [n for n in nudges if n.dedupe_key not in existing]
+        live = [
+            n
+            for n in nudges
+            if n.dedupe_key in existing and existing[n.dedupe_key].state.value in _LIVE
+        ]
+        if new:
+            self.session.execute(
+                insert(nudge_t),
+                [
+                    {
+                        "dedupe_key": n.dedupe_key,
+                        "customer_id": n.customer_id,
+                        "recipient_id": n.recipient_id,
+                        "reason": n.reason.value,
+                        "level": n.level,
+                        "due_on": n.due_on,
+                        "deliver_on": n.deliver_on,
+                        "priority": n.priority,
+                        "ritual": n.ritual,
+                        "detail": n.detail,
+                        "facts": json.dumps([list(f) for f in n.facts]),
+                        "state": n.state.value,
+                        "snoozed_until": n.snoozed_until,
+                        "offer_id": n.offer_id,
+                        "contact_id": n.contact_id,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for n in new
+                ],
+            )
+        if live:
+            self.session.execute(
+                update(nudge_t)
+                .where(
+                    nudge_t.c.dedupe_key == bindparam("b_key"),
+                    # executemany allows no IN list: spell the live states out
+                    or_(*(nudge_t.c.state == state for state in _LIVE)),
+                )
+                .values(
+                    state=bindparam("b_state"),
+                    snoozed_until=bindparam("b_snoozed"),
+                    recipient_id=bindparam("b_recipient"),
+                    level=bindparam("b_level"),
+                    priority=bindparam("b_priority"),
+                    ritual=bindparam("b_ritual"),
+                    detail=bindparam("b_detail"),
+                    facts=bindparam("b_facts"),
+                    deliver_on=bindparam("b_deliver_on"),
+                    updated_at=now,
+                ),
+                [
+                    {
+                        "b_key": n.dedupe_key,
+                        "b_state": n.state.value,
+                        "b_snoozed": n.snoozed_until,
+                        "b_recipient": n.recipient_id,
+                        "b_level": n.level,
+                        "b_priority": n.priority,
+                        "b_ritual": n.ritual,
+                        "b_detail": n.detail,
+                        "b_facts": json.dumps([list(f) for f in n.facts]),
+                        "b_deliver_on": n.deliver_on,
+                    }
+                    for n in live
+                ],
+            )
 
     def get(self, nudge_id: int) -> Nudge | None:
         row = self.session.get(NudgeRow, nudge_id)
