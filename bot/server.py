@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -44,8 +45,16 @@ def build_web_app(container: Container) -> tuple[web.Application, list[Stopper]]
     return app, stoppers
 
 
+WORKER_THREADS = 16  # database work runs in threads; the pool below has as many connections
+
+
 async def serve_async(settings: Settings, *, ready: asyncio.Event | None = None) -> None:
-    container = build(settings)
+    # Chat handlers run their (synchronous) use cases in the default executor: size it to the
+    # connection pool rather than to the two cores, because the threads mostly wait on I/O.
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="nudgebot")
+    )
+    container = build(settings, pool_size=WORKER_THREADS)
     app, stoppers = build_web_app(container)
     scheduler = build_scheduler(container, build_platforms(container))
     runner = web.AppRunner(app)

@@ -22,7 +22,7 @@ from bot.services.decisions import refresh_customers, refresh_offers
 from bot.services.handlers.insights import digest_reply
 from bot.services.request import Request
 from nudges.delivery import plan_delivery, route_nudges
-from nudges.model import DeliveryKind, NudgeState
+from nudges.model import DeliveryKind, NudgeState, Workspace
 from storage import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -123,18 +123,23 @@ def _plan_batch(
     people = {p.id: p for p in uow.people.get_many(recipient_ids)}
     covers = {p.cover_id for p in people.values() if p.cover_id is not None}
     people.update({p.id: p for p in uow.people.get_many(covers - set(people))})
-    nudges = [
-        n for pid in recipient_ids for n in uow.nudges.for_recipient(pid, states=(NudgeState.OPEN,))
-    ]
+    by_recipient = uow.nudges.open_for_recipients(recipient_ids)
+    nudges = [n for pid in recipient_ids for n in by_recipient.get(pid, ())]
     routed = route_nudges(nudges, now=now, people=people)
+    missing = set(routed) - set(people)
+    people.update({p.id: p for p in uow.people.get_many(missing)})
+    last_slots = uow.deliveries.last_slots(sorted(routed), kind=DeliveryKind.NUDGES)
+    workspaces: dict[int, Workspace | None] = {}
     for recipient_id, mine in sorted(routed.items()):
-        person = people.get(recipient_id) or uow.people.get(recipient_id)
+        person = people.get(recipient_id)
         if person is None or person.unreachable:
             continue
-        workspace = uow.workspaces.get(person.workspace_id)
+        if person.workspace_id not in workspaces:
+            workspaces[person.workspace_id] = uow.workspaces.get(person.workspace_id)
+        workspace = workspaces[person.workspace_id]
         if workspace is None:  # pragma: no cover - a foreign key
             continue
-        last = uow.deliveries.last_slot(person.id, kind=DeliveryKind.NUDGES)
+        last = last_slots.get(person.id)
         since = now - SLOT_GRACE
         if last is not None:
             since = max(since, last + timedelta(seconds=1))

@@ -60,6 +60,7 @@ class SlackRuntime:
         return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
 
     async def stop(self) -> None:
+        await self.built.services.settled()
         if self.session is not None and not self.session.closed:
             await self.session.close()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -45,6 +45,9 @@ def nudge_id(ref: str) -> int | None:
 class SlackServices:
     container: Container
     installations: SqlInstallationStore | None = None
+    home_delay: float = 1.0  # seconds a Home refresh waits to gather a burst of changes
+    _home_pending: set[int] = field(default_factory=set)
+    _home_tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     # ------------------------------------------------------------------ people
 
@@ -203,6 +206,30 @@ class SlackServices:
             parts.insert(1, TEAM_PART)
         replies = [(title, await self.run(actor, text)) for title, text in parts]
         return home_view(replies)
+
+    def refresh_home(self, client: AsyncWebClient, actor: Actor) -> None:
+        """Publish the person's Home tab again soon, in the background: a burst of touches
+        publishes it once, and the request that changed something is not kept waiting."""
+        person_id = actor.person.id
+        if person_id in self._home_pending:
+            return
+        self._home_pending.add(person_id)
+
+        async def later() -> None:
+            try:
+                await asyncio.sleep(self.home_delay)
+            finally:
+                self._home_pending.discard(person_id)
+            await self.publish_home(client, actor)
+
+        task = asyncio.get_running_loop().create_task(later())
+        self._home_tasks.add(task)
+        task.add_done_callback(self._home_tasks.discard)
+
+    async def settled(self) -> None:
+        """Wait for pending Home refreshes (shutdown, tests)."""
+        while self._home_tasks:
+            await asyncio.gather(*list(self._home_tasks), return_exceptions=True)
 
     async def publish_home(self, client: AsyncWebClient, actor: Actor) -> None:
         try:

@@ -231,6 +231,21 @@ class NudgeRepository:
         )
         return [mapping.nudge(r) for r in rows]
 
+    def open_for_recipients(self, recipient_ids: Sequence[int]) -> dict[int, list[Nudge]]:
+        """Open nudges of many recipients in one query, each list ranked."""
+        found: dict[int, list[Nudge]] = {}
+        rows = self.session.scalars(
+            select(NudgeRow)
+            .where(
+                nudge_t.c.recipient_id.in_(recipient_ids),
+                nudge_t.c.state == NudgeState.OPEN.value,
+            )
+            .order_by(nudge_t.c.recipient_id, nudge_t.c.priority.desc(), nudge_t.c.dedupe_key)
+        )
+        for row in rows:
+            found.setdefault(row.recipient_id, []).append(mapping.nudge(row))
+        return found
+
     def recipients_with_open(self) -> list[int]:
         """People with at least one open (not yet delivered) nudge."""
         return list(

@@ -185,6 +185,17 @@ class DeliveryRepository:
     def give_up(self, delivery_id: int, *, worker: str, state: DeliveryState, error: str) -> bool:
         return self._finish(delivery_id, worker, state=state.value, last_error=error[:500])
 
+    def last_slots(
+        self, recipient_ids: Sequence[int], *, kind: DeliveryKind
+    ) -> dict[int, datetime]:
+        """``last_slot`` for many recipients in one grouped query."""
+        rows = self.session.execute(
+            select(delivery_t.c.recipient_id, func.max(delivery_t.c.slot_at))
+            .where(delivery_t.c.recipient_id.in_(recipient_ids), delivery_t.c.kind == kind.value)
+            .group_by(delivery_t.c.recipient_id)
+        )
+        return {recipient: latest for recipient, latest in rows if latest is not None}
+
     def last_slot(self, recipient_id: int, *, kind: DeliveryKind) -> datetime | None:
         latest: datetime | None = self.session.scalar(
             select(func.max(delivery_t.c.slot_at)).where(

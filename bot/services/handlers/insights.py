@@ -171,7 +171,7 @@ def render_digest(
             )
         )
     sections = [Section("By salesperson", tuple(sellers))]
-    quiet = _quiet_accounts(req, customers)
+    quiet = _quiet_accounts(req, customers, owners=team)
     if quiet:
         sections.append(Section("Quiet accounts", tuple(quiet)))
     if digest.escalations:
@@ -208,10 +208,12 @@ def render_digest(
     return Reply(text=title, sections=tuple(sections), kind="digest")
 
 
-def _quiet_accounts(req: Request, customers: dict[int, Customer]) -> list[Item]:
+def _quiet_accounts(
+    req: Request, customers: dict[int, Customer], *, owners: dict[int, Person]
+) -> list[Item]:
     rows = []
     for customer in customers.values():
-        owner = req.uow.people.get(customer.owner_id)
+        owner = owners.get(customer.owner_id)
         status = quiet_status(
             customer,
             now=req.now,

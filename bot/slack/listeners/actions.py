@@ -63,7 +63,7 @@ async def show_answer(
             text=fallback,
             blocks=mark_item(blocks or [], origin.ref, state),
         )
-    await services.publish_home(client, actor)
+    services.refresh_home(client, actor)
 
 
 async def _answer(

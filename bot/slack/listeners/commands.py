@@ -34,4 +34,4 @@ async def slash_command(
     text, blocks = message(reply)
     await respond(text=text, blocks=blocks, response_type="ephemeral")
     if reply.tone is Tone.SUCCESS:  # something changed: the Home tab shows it
-        await services.publish_home(client, actor)
+        services.refresh_home(client, actor)
