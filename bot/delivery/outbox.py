@@ -44,6 +44,8 @@ class Outbox:
     platforms: Mapping[PlatformName, Platform]
     worker: str
     rng: random.Random = field(default_factory=random.Random)
+    # Platforms that answered "slow down", and until when (shared by this worker's batches).
+    _paused: dict[PlatformName, datetime] = field(default_factory=dict)
 
     async def drain(self, *, now: datetime | None = None, rounds: int = 1000) -> DrainResult:
         """Send everything that may be sent at ``now`` (default: the clock), batch by batch.
@@ -102,7 +104,19 @@ class Outbox:
             why = "recipient removed" if recipient is None else f"no {delivery.platform} platform"
             self._finish_failed(delivery, DeliveryState.FAILED, why, now=now, result=result)
             return
-        reply = self._compose(delivery, now=now or self.deps.clock.now())
+        current = now or self.deps.clock.now()
+        paused = self._paused.get(delivery.platform)
+        if paused is not None and paused > current:
+            self._retry(
+                delivery,
+                wait=(paused - current).total_seconds(),
+                error=f"{delivery.platform} asked to slow down",
+                now=now,
+                result=result,
+                counted=False,
+            )
+            return
+        reply = self._compose(delivery, now=current)
         if reply is None:
             self._record_sent(delivery, ref="", now=now, result=result, recipient_id=recipient.id)
             return
@@ -118,7 +132,13 @@ class Outbox:
             )
             return
         except RateLimited as exc:
-            self._retry(delivery, wait=exc.retry_after, error=str(exc), now=now, result=result)
+            # Not a failure: the platform is up and said when to come back. The attempt is
+            # not counted, and the platform rests until then for the rest of the batch too.
+            wait = max(exc.retry_after, MIN_WAIT_SECONDS)
+            self._paused[delivery.platform] = (now or self.deps.clock.now()) + timedelta(
+                seconds=wait
+            )
+            self._retry(delivery, wait=wait, error=str(exc), now=now, result=result, counted=False)
             return
         except TransientError as exc:
             self._retry(
@@ -167,13 +187,16 @@ class Outbox:
         error: str,
         now: datetime | None,
         result: DrainResult,
+        counted: bool = True,
     ) -> None:
-        if delivery.attempts >= self.deps.settings.delivery.max_attempts:
+        if counted and delivery.attempts >= self.deps.settings.delivery.max_attempts:
             self._finish_failed(delivery, DeliveryState.FAILED, error, now=now, result=result)
             return
         at = (now or self.deps.clock.now()) + timedelta(seconds=max(wait, MIN_WAIT_SECONDS))
         with self.deps.uow() as uow:
-            uow.deliveries.retry_at(delivery.id, worker=self.worker, at=at, error=error)
+            uow.deliveries.retry_at(
+                delivery.id, worker=self.worker, at=at, error=error, counted=counted
+            )
             uow.commit()
         result.retried += 1
         log.info(

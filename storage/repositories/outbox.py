@@ -173,13 +173,21 @@ class DeliveryRepository:
             last_error=None,
         )
 
-    def retry_at(self, delivery_id: int, *, worker: str, at: datetime, error: str) -> bool:
+    def retry_at(
+        self, delivery_id: int, *, worker: str, at: datetime, error: str, counted: bool = True
+    ) -> bool:
+        """Back to pending until ``at``. An uncounted retry (the platform asked us to slow
+        down) gives back the attempt its claim took."""
+        extra: dict[str, object] = {}
+        if not counted:
+            extra["attempts"] = delivery_t.c.attempts - 1
         return self._finish(
             delivery_id,
             worker,
             state=DeliveryState.PENDING.value,
             next_attempt_at=at,
             last_error=error[:500],
+            **extra,
         )
 
     def give_up(self, delivery_id: int, *, worker: str, state: DeliveryState, error: str) -> bool:

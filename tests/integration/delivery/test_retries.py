@@ -46,9 +46,9 @@ async def test_429_then_500_then_success_is_delivered_once_after_waits_that_resp
     fake.fail_next("transient")
     base = book.container.settings.delivery.backoff_base_seconds
 
-    await book.cycle(SLOT, fake)  # attempt 1: 429, Retry-After: 120
+    await book.cycle(SLOT, fake)  # 429, Retry-After: 120 (not counted against the budget)
     first = only_delivery(book, bob)
-    assert (first.state, first.attempts) == (DeliveryState.PENDING, 1)
+    assert (first.state, first.attempts) == (DeliveryState.PENDING, 0)
     assert first.next_attempt_at >= SLOT + timedelta(seconds=120)
     assert "retry after 120s" in (first.last_error or "")
     assert fake.sent == []
@@ -60,9 +60,9 @@ async def test_429_then_500_then_success_is_delivered_once_after_waits_that_resp
         assert len([a for a in fake.attempts if a[0] == "send"]) == 1
     assert only_delivery(book, bob) == first
 
-    await book.cycle(first.next_attempt_at, fake)  # attempt 2: 500, then a jittered backoff
+    await book.cycle(first.next_attempt_at, fake)  # attempt 1: 500, then a jittered backoff
     second = only_delivery(book, bob)
-    assert (second.state, second.attempts) == (DeliveryState.PENDING, 2)
+    assert (second.state, second.attempts) == (DeliveryState.PENDING, 1)
     wait = (second.next_attempt_at - first.next_attempt_at).total_seconds()
     n = second.attempts - 1
     assert base / 2 * 2**n <= wait <= base * 2**n
@@ -70,18 +70,17 @@ async def test_429_then_500_then_success_is_delivered_once_after_waits_that_resp
 
     report = await book.cycle(second.next_attempt_at - timedelta(seconds=1), fake)
     assert report.drain.sent == []
-    report = await book.cycle(second.next_attempt_at, fake)  # attempt 3: delivered
+    report = await book.cycle(second.next_attempt_at, fake)  # attempt 2: delivered
     [(delivery_id, recipient_id, ref)] = report.drain.sent
     done = only_delivery(book, bob)
     assert (delivery_id, recipient_id) == (first.id, bob.person.id)
-    assert (done.state, done.attempts, done.message_ref) == (DeliveryState.SENT, 3, ref)
+    assert (done.state, done.attempts, done.message_ref) == (DeliveryState.SENT, 2, ref)
     assert done.sent_at == second.next_attempt_at
     assert titles(fake, bob) == [["Acme"]]
     assert [(op, outcome) for op, _, outcome in fake.attempts] == [
         ("send", "rate_limited"),
-        ("find", "not found"),  # a retry asks first whether an earlier attempt got through
         ("send", "transient"),
-        ("find", "not found"),
+        ("find", "not found"),  # a retry asks first whether an earlier attempt got through
         ("send", "sent"),
     ]
 
@@ -99,12 +98,12 @@ async def test_retry_after_zero_is_retried_a_second_later_not_in_a_burst(book: B
 
     await outbox.drain(now=SLOT)
     [delivery] = book.deliveries()
-    assert (delivery.state, delivery.attempts) == (DeliveryState.PENDING, 1)
+    assert (delivery.state, delivery.attempts) == (DeliveryState.PENDING, 0)  # not counted
     assert delivery.next_attempt_at == SLOT + timedelta(seconds=1)
     for second in range(1, 4):
         await outbox.drain(now=SLOT + timedelta(seconds=second))
     [delivery] = book.deliveries()
-    assert (delivery.state, delivery.attempts) == (DeliveryState.SENT, 4)
+    assert (delivery.state, delivery.attempts) == (DeliveryState.SENT, 1)
     assert delivery.sent_at == SLOT + timedelta(seconds=3)  # the drain's instant, not the clock's
     assert [s.delivery_id for s in platform.sent] == [delivery_id]
 
@@ -209,3 +208,16 @@ async def test_a_recipient_who_blocked_the_bot_is_marked_unreachable_not_retried
     assert [op for op, _, _ in fake.attempts] == ["send"]
     assert book.deliveries(recipient_id=bob.person.id) == [delivery]
     assert "unreachable after 1 attempt" in book.say("deliveries failed", actor=bob)
+
+
+async def test_rate_limits_never_spend_the_retry_budget(make_book: BookFactory) -> None:
+    book = make_book(max_attempts=2)
+    [delivery_id] = book.add_digests(recipients=[book.maria], count=1, slot=SLOT)
+    platform = FakePlatform()
+    platform.fail_next("rate_limited", retry_after=5, times=6)
+    outbox = Outbox(book.deps, {PlatformName.CONSOLE: platform}, worker="w")
+    for step in range(8):
+        await outbox.drain(now=SLOT + timedelta(seconds=5 * step))
+    [delivery] = book.deliveries()
+    assert delivery.state is DeliveryState.SENT
+    assert [s.delivery_id for s in platform.sent] == [delivery_id]
