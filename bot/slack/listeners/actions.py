@@ -159,11 +159,10 @@ async def open_log(
     await ack()
     services = services_of(context)
     ref = str(action.get("value"))
-    number = nudge_id(ref)
-    customer = await services.customer_of(number) if number is not None else None
+    customer = await _customer_named(services, ref)
     today = services.container.deps.clock.now().date()
     view = log_modal(
-        origin_of(body, ref), customer=customer or "?", rituals=services.rituals(), today=today
+        origin_of(body, ref), customer=customer, rituals=services.rituals(), today=today
     )
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -178,7 +177,12 @@ async def open_skip(
     await ack()
     services = services_of(context)
     ref = str(action.get("value"))
+    view = skip_modal(origin_of(body, ref), customer=await _customer_named(services, ref))
+    await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+async def _customer_named(services: SlackServices, ref: str) -> str:
+    """The name of the customer a nudge reference is about, for a modal's title."""
     number = nudge_id(ref)
     customer = await services.customer_of(number) if number is not None else None
-    view = skip_modal(origin_of(body, ref), customer=customer or "?")
-    await client.views_open(trigger_id=body["trigger_id"], view=view)
+    return customer or "?"
