@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import Mapping
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 # A retry never comes in the same instant: "Retry-After: 0" would otherwise be claimed again
 # by the same drain at once and spend the whole retry budget in a burst of calls.
 MIN_WAIT_SECONDS = 1.0
+# A platform's "slow down" shorter than this is waited out in the worker (real time only).
+MAX_INLINE_PAUSE_SECONDS = 5.0
 
 
 @dataclass
@@ -106,6 +109,13 @@ class Outbox:
             return
         current = now or self.deps.clock.now()
         paused = self._paused.get(delivery.platform)
+        if paused is not None and paused > current and now is None:
+            pause = (paused - current).total_seconds()
+            if pause <= MAX_INLINE_PAUSE_SECONDS:
+                # A short pause (a rate limit of a few hundred ms): wait it out here rather
+                # than writing every delivery of the batch back to the outbox.
+                await asyncio.sleep(pause)
+                current = self.deps.clock.now()
         if paused is not None and paused > current:
             self._retry(
                 delivery,
