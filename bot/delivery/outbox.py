@@ -144,10 +144,10 @@ class Outbox:
         except RateLimited as exc:
             # Not a failure: the platform is up and said when to come back. The attempt is
             # not counted, and the platform rests until then for the rest of the batch too.
-            wait = max(exc.retry_after, MIN_WAIT_SECONDS)
             self._paused[delivery.platform] = (now or self.deps.clock.now()) + timedelta(
-                seconds=wait
+                seconds=max(exc.retry_after, 0.0)
             )
+            wait = max(exc.retry_after, MIN_WAIT_SECONDS)
             self._retry(delivery, wait=wait, error=str(exc), now=now, result=result, counted=False)
             return
         except TransientError as exc:
