@@ -46,7 +46,11 @@ def build(
     migrate_now = is_sqlite(settings.database_url) if auto_migrate is None else auto_migrate
     ensure_schema(engine, auto_migrate=migrate_now)
     sessions = make_session_factory(engine)
+    readers = make_session_factory(engine, read_only=True)
     deps = Deps(
-        settings=settings, clock=clock or SystemClock(), uow=lambda: SqlUnitOfWork(sessions)
+        settings=settings,
+        clock=clock or SystemClock(),
+        uow=lambda: SqlUnitOfWork(sessions),
+        read_only=lambda: SqlUnitOfWork(readers, read_only=True),
     )
     return Container(settings=settings, engine=engine, deps=deps, commands=CommandService(deps))

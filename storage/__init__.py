@@ -5,9 +5,10 @@ Imports ``nudges`` (to hand out domain values) and never ``bot``. Table classes 
 
 from storage.engine import is_sqlite, make_engine, make_session_factory, normalize_url
 from storage.migrate import SchemaOutOfDate, ensure_schema, migrate, schema_status
-from storage.uow import SqlUnitOfWork
+from storage.uow import ReadOnlyError, SqlUnitOfWork
 
 __all__ = [
+    "ReadOnlyError",
     "SchemaOutOfDate",
     "SqlUnitOfWork",
     "ensure_schema",

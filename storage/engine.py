@@ -55,8 +55,21 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")  # a reader: a snapshot, no lock on the file
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+READ_ONLY = "nudgebot_read_only"
+
+
+def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions for units of work; ``read_only`` ones never take SQLite's write lock (so they
+    never queue behind a writer), and PostgreSQL refuses writes in them."""
+    if read_only:
+        options: dict[str, Any] = {READ_ONLY: True}
+        if engine.dialect.name == "postgresql":
+            options["postgresql_readonly"] = True
+        engine = engine.execution_options(**options)
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)

@@ -24,13 +24,18 @@ from storage.repositories.stats import StatsRepository
 from storage.tables import offer_t
 
 
+class ReadOnlyError(RuntimeError):
+    """A write attempted through a unit of work opened for reading (a programming error)."""
+
+
 class SqlUnitOfWork:
     """``with uow: ...; uow.commit()`` — leaving the block without a commit rolls back."""
 
     session: Session
 
-    def __init__(self, session_factory: Callable[[], Session]) -> None:
+    def __init__(self, session_factory: Callable[[], Session], *, read_only: bool = False) -> None:
         self._session_factory = session_factory
+        self.read_only = read_only
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = self._session_factory()
@@ -67,6 +72,8 @@ class SqlUnitOfWork:
         return SqlKnownNames(self.session, workspace_id, table=offer_t)
 
     def commit(self) -> None:
+        if self.read_only:
+            raise ReadOnlyError("a read-only unit of work cannot commit: use deps.uow() to write")
         self.session.commit()
 
     def rollback(self) -> None:

@@ -23,6 +23,7 @@ from nudges.names import name_key
 
 AMBIGUITY_LIMIT = 5  # candidates listed when a reference is ambiguous
 SUGGESTION_LIMIT = 3  # "did you mean" suggestions
+PREPARED_WORDS = 8  # leading words announced to the directory at once (longer names: asked after)
 
 
 class KnownNames(Protocol):
@@ -42,6 +43,11 @@ class KnownNames(Protocol):
 
     def similar_to(self, key: str, *, limit: int) -> Sequence[str]:
         """Up to ``limit`` names that look like a misspelling of ``key``, best first."""
+        ...
+
+    def prepare(self, keys: Sequence[str], *, limit: int) -> None:
+        """A hint: ``exact(k)`` and ``starting_with(k + " ", limit=limit)`` follow for these
+        keys (a directory over a database answers them all in one round trip)."""
         ...
 
 
@@ -72,6 +78,9 @@ class NameIndex:
         close = difflib.get_close_matches(key, self._keys, n=limit, cutoff=0.6)
         return [self._by_key[k] for k in close]
 
+    def prepare(self, keys: Sequence[str], *, limit: int) -> None:
+        """Nothing to prepare: every answer is in memory."""
+
 
 @dataclass(frozen=True, slots=True)
 class Found:
@@ -100,10 +109,11 @@ def resolve_leading(
 ) -> Resolution:
     """Match the longest known name over the leading ``words`` (at most ``max_words`` of them)."""
     limit = len(words) if max_words is None else min(max_words, len(words))
+    keys = [name_key(" ".join(words[:k])) for k in range(1, limit + 1)]
+    known.prepare([k for k in keys[:PREPARED_WORDS] if k], limit=AMBIGUITY_LIMIT + 1)
     best: Found | None = None
     prefixed: tuple[int, Sequence[str]] | None = None
-    for k in range(1, limit + 1):
-        key = name_key(" ".join(words[:k]))
+    for k, key in enumerate(keys, start=1):
         if not key:
             break
         hit = known.exact(key)

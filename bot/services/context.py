@@ -31,6 +31,12 @@ class Deps:
     settings: Settings
     clock: Clock
     uow: Callable[[], SqlUnitOfWork]
+    #: A unit of work that only reads (on SQLite: without taking the write lock, so reading
+    #: never waits for a writer); the same as ``uow`` when not given.
+    read_only: Callable[[], SqlUnitOfWork] | None = None
+
+    def reader(self) -> SqlUnitOfWork:
+        return (self.read_only or self.uow)()
 
     @property
     def policy(self) -> Policy:

@@ -55,6 +55,22 @@ def identify(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def known_actor(deps: Deps, *, platform: Platform, team_id: str, user_id: str) -> Actor | None:
+    """The actor for a known platform user when :func:`identify` would change nothing for them
+    (no name or time zone to record: they are reachable, and an admin if configured as one);
+    None for a newcomer or someone to update. One read, no write lock."""
+    with deps.reader() as uow:
+        workspace = uow.workspaces.find(platform=platform, external_id=team_id)
+        if workspace is None:
+            return None
+        person = uow.people.by_platform_id(workspace_id=workspace.id, platform_user_id=user_id)
+    if person is None or person.unreachable:
+        return None
+    if user_id in deps.settings.workspace.admins and not person.is_admin:
+        return None
+    return Actor(workspace=workspace, person=person)
+
+
 def register(
     uow: SqlUnitOfWork,
     deps: Deps,

@@ -34,14 +34,22 @@ class Origin:
     ref: str
     channel: str | None = None
     ts: str | None = None
+    home: bool = False  # the button was on the Home tab
 
     def dumps(self) -> str:
-        return json.dumps({"ref": self.ref, "channel": self.channel, "ts": self.ts})
+        return json.dumps(
+            {"ref": self.ref, "channel": self.channel, "ts": self.ts, "home": self.home}
+        )
 
     @staticmethod
     def loads(raw: str) -> Origin:
         data = json.loads(raw or "{}")
-        return Origin(ref=str(data.get("ref", "")), channel=data.get("channel"), ts=data.get("ts"))
+        return Origin(
+            ref=str(data.get("ref", "")),
+            channel=data.get("channel"),
+            ts=data.get("ts"),
+            home=bool(data.get("home")),
+        )
 
 
 def _text(value: str) -> PlainTextObject:

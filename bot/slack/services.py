@@ -17,7 +17,7 @@ from bot.bootstrap import Container
 from bot.commands import LogTouch
 from bot.replies import Reply, Verb
 from bot.services.context import Actor
-from bot.services.identity import identify
+from bot.services.identity import identify, known_actor
 from bot.slack.blocks import home_view
 from bot.slack.installations import SqlInstallationStore
 from nudges.model import Platform
@@ -73,6 +73,15 @@ class SlackServices:
     ) -> Actor:
         """The person behind a request; a newcomer is registered with their Slack name and
         time zone."""
+        found = await asyncio.to_thread(
+            known_actor,
+            self.container.deps,
+            platform=Platform.SLACK,
+            team_id=team_id,
+            user_id=user_id,
+        )
+        if found is not None:
+            return found
         timezone: str | None = None
         name = ""
         if not await asyncio.to_thread(self._known, team_id, user_id):

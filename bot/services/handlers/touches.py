@@ -37,8 +37,7 @@ def log_touch(req: Request, cmd: LogTouch) -> Reply:
     at = _touch_instant(req, cmd.on)
     contact_id = _contact_id(req, customer, cmd.contact)
     touch = record_touch(req, customer, ritual=ritual, at=at, note=cmd.note, contact_id=contact_id)
-    stored = req.uow.customers.get(customer.id) or customer
-    cadence = cadence_for(stored, req.deps.policy)
+    cadence = cadence_for(customer, req.deps.policy)  # a touch changes no tier or cadence
     when = "today" if cmd.on is None else cmd.on.isoformat()
     owner = (
         "" if customer.owner_id == req.person.id else f" ({req.person_name(customer.owner_id)}'s)"
@@ -46,7 +45,7 @@ def log_touch(req: Request, cmd: LogTouch) -> Reply:
     return Reply(
         text=f"Logged {ritual} with {customer.name}{owner}, {when}.",
         tone=Tone.SUCCESS,
-        footer=f"Next check-in within {cadence.ideal_days} days ({stored.tier}).",
+        footer=f"Next check-in within {cadence.ideal_days} days ({customer.tier}).",
         fields={"touch_id": str(touch.id), "customer_id": str(customer.id)},
     )
 

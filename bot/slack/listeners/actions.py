@@ -1,6 +1,7 @@
 """A nudge's buttons: Done, Snooze (a choice or a date), Log… and Skip (modals).
 
 After an answer the message is updated in place: the item shows its new state, its buttons go.
+On the Home tab (which has no message, and no ``response_url``) the tab is published again.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import ParseError, parse_relative_until
-from bot.replies import Verb
+from bot.replies import Reply, Verb
 from bot.services.context import Actor
 from bot.slack.blocks import escape, mark_item, message, ref_of_block
 from bot.slack.listeners.context import services_of
@@ -35,7 +36,16 @@ def origin_of(body: dict[str, Any], ref: str) -> Origin:
     container = body.get("container") or {}
     if container.get("type") == "message" and not container.get("is_ephemeral"):
         return Origin(ref=ref, channel=container.get("channel_id"), ts=container.get("message_ts"))
+    if container.get("type") == "view" and (body.get("view") or {}).get("type") == "home":
+        return Origin(ref=ref, home=True)
     return Origin(ref=ref)
+
+
+async def tell(client: AsyncWebClient, actor: Actor, reply: Reply) -> None:
+    """A reply with nowhere else to go (a modal closed once acknowledged, a Home tab button):
+    a direct message."""
+    text, blocks = message(reply)
+    await client.chat_postMessage(channel=actor.person.platform_user_id, text=text, blocks=blocks)
 
 
 async def show_answer(
@@ -48,7 +58,8 @@ async def show_answer(
     blocks: list[dict[str, Any]] | None,
     fallback: str,
 ) -> None:
-    """The answered item, updated where the button was (a message, or the Home tab)."""
+    """The answered item, updated where the button was: a message, or the Home tab. (The Home
+    tab is not published after answers elsewhere: opening it publishes it.)"""
     if origin.channel and origin.ts:
         if blocks is None:  # a modal's submission: read the message back
             history = await client.conversations_history(
@@ -63,7 +74,8 @@ async def show_answer(
             text=fallback,
             blocks=mark_item(blocks or [], origin.ref, state),
         )
-    services.refresh_home(client, actor)
+    if origin.home:
+        services.refresh_home(client, actor)
 
 
 async def _answer(
@@ -89,11 +101,14 @@ async def _answer(
         else (None, None)
     )
     if state is None:
-        if reply is not None:
+        if reply is not None and body.get("response_url"):
             text, blocks = message(reply)
             await respond(
                 text=text, blocks=blocks, response_type="ephemeral", replace_original=False
             )
+        elif reply is not None:  # the Home tab: nowhere to answer in place
+            await tell(client, actor, reply)
+            services.refresh_home(client, actor)
         return
     if (body.get("container") or {}).get("is_ephemeral"):  # Slack keeps no copy to update
         await respond(text="✓ " + escape(state), replace_original=True, response_type="ephemeral")

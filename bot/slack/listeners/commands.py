@@ -8,7 +8,6 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import slash_text
-from bot.replies import Tone
 from bot.slack.blocks import message, unescape
 from bot.slack.listeners.context import services_of
 
@@ -33,5 +32,5 @@ async def slash_command(
     )
     text, blocks = message(reply)
     await respond(text=text, blocks=blocks, response_type="ephemeral")
-    if reply.tone is Tone.SUCCESS:  # something changed: the Home tab shows it
-        services.refresh_home(client, actor)
+    # The Home tab is not published here: it is not what the person is looking at, and
+    # opening it (app_home_opened) publishes it with this change.

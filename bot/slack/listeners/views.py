@@ -10,18 +10,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import LogTouch
 from bot.replies import Reply, Tone, Verb
-from bot.services.context import Actor
-from bot.slack.blocks import message
-from bot.slack.listeners.actions import actor_of, show_answer
+from bot.slack.listeners.actions import actor_of, show_answer, tell
 from bot.slack.listeners.context import services_of
 from bot.slack.modals import CONTACT, DATE, NOTE, REASON, RITUAL, Origin, submitted
 from bot.slack.services import nudge_id
-
-
-async def tell(client: AsyncWebClient, actor: Actor, reply: Reply) -> None:
-    """A modal is closed once acknowledged: problems arrive as a direct message."""
-    text, blocks = message(reply)
-    await client.chat_postMessage(channel=actor.person.platform_user_id, text=text, blocks=blocks)
 
 
 def _day(raw: str | None, today: date) -> date | None:

@@ -35,7 +35,7 @@ async def harness(database: str, clock: FixedClock) -> AsyncIterator[Harness]:
         app = web.Application()
         runtime = attach_slack(app, container)
         async with TestClient(TestServer(app)) as client:
-            yield Harness(fake=fake, container=container, client=client)
+            yield Harness(fake=fake, container=container, client=client, runtime=runtime)
             await settle()
         await runtime.stop()
         container.close()

@@ -17,6 +17,7 @@ from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient
 
 from bot.bootstrap import Container
+from bot.slack.runtime import SlackRuntime
 from tests.fakes.slack_web_api import FakeSlackWebApi
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -99,6 +100,20 @@ def block_action(
     return data
 
 
+def home_action(*, user: str, view: dict[str, Any], action: dict[str, Any]) -> dict[str, Any]:
+    """A button pressed on the Home tab: the container is the view; no message, no channel and
+    no ``response_url``."""
+    data = payload("block_actions_button.json")
+    data["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM}
+    data["team"] = {"id": TEAM, "domain": "test"}
+    data["container"] = {"type": "view", "view_id": view["id"]}
+    data["view"] = view
+    for key in ("message", "channel", "response_url"):
+        data.pop(key, None)
+    data["actions"] = [{"action_ts": "1596530385.194939", **action}]
+    return data
+
+
 def view_submission(*, user: str, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     data = payload("view_submission.json")
     data["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM}
@@ -152,6 +167,13 @@ class Harness:
     fake: FakeSlack
     container: Container
     client: TestClient[web.Request, web.Application]
+    runtime: SlackRuntime | None = None
+
+    async def settled(self) -> None:
+        """Bolt's work after acknowledging, then any Home tab refresh it scheduled."""
+        await settle()
+        if self.runtime is not None:
+            await self.runtime.built.services.settled()
 
     async def post(
         self, body: str, *, form: bool = True, headers: dict[str, str] | None = None

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
 
 from bot.clock import FixedClock
 from bot.delivery.outbox import Outbox
@@ -15,8 +16,16 @@ from bot.slack.blocks import ACTION_DONE, ACTION_LOG, ACTION_SKIP, ACTION_SNOOZE
 from bot.slack.modals import CONTACT, DATE, NOTE, RITUAL
 from nudges.model import NudgeState
 from nudges.model import Platform as PlatformName
+from storage.tables import nudge_t
 from tests.integration.slack.conftest import START
-from tests.integration.slack.harness import Harness, block_action, eventually, view_submission
+from tests.integration.slack.harness import (
+    Harness,
+    block_action,
+    event,
+    eventually,
+    home_action,
+    view_submission,
+)
 
 LATER = START + timedelta(days=91)  # a Monday, 10:00 in Los Angeles
 
@@ -119,7 +128,7 @@ async def test_snoozing_from_the_message_updates_it_in_place(
     assert nudge_states(harness) == [NudgeState.SNOOZED]
 
 
-async def test_done_logs_the_suggested_ritual_and_refreshes_home(
+async def test_done_in_the_dm_logs_the_suggested_ritual_and_leaves_home_to_its_opening(
     harness: Harness, clock: FixedClock
 ) -> None:
     message = await deliver_daily_message(harness, clock)
@@ -138,8 +147,65 @@ async def test_done_logs_the_suggested_ritual_and_refreshes_home(
     )
 
     await eventually(lambda: harness.fake.calls_to("chat.update"))
-    await eventually(lambda: len(harness.fake.calls_to("views.publish")) > published)
+    await harness.settled()
     assert nudge_states(harness) == [NudgeState.DONE]
+    # The person is looking at the DM, not the Home tab: opening the tab publishes it.
+    assert len(harness.fake.calls_to("views.publish")) == published
+    await harness.send_event(event("app_home_opened_home.json", user="W222"))
+    home = await eventually(lambda: len(harness.fake.calls_to("views.publish")) > published)
+    assert home
+    assert ACTION_DONE not in str(harness.fake.home_view("W222"))
+
+
+async def test_done_on_the_home_tab_answers_the_nudge_and_publishes_the_tab_again(
+    harness: Harness, clock: FixedClock
+) -> None:
+    await deliver_daily_message(harness, clock)
+    await harness.send_event(event("app_home_opened_home.json", user="W222"))
+    view = await eventually(lambda: harness.fake.home_view("W222"))
+    actions = first_action(view)
+    done = next(e for e in actions["elements"] if e["action_id"] == ACTION_DONE)
+    published = len(harness.fake.calls_to("views.publish"))
+
+    response = await harness.interact(
+        home_action(
+            user="W222",
+            view=view,
+            action={**done, "block_id": actions["block_id"], "type": "button"},
+        )
+    )
+
+    assert response.status == 200
+    await eventually(lambda: len(harness.fake.calls_to("views.publish")) > published)
+    await harness.settled()
+    assert nudge_states(harness) == [NudgeState.DONE]
+    assert ACTION_DONE not in str(harness.fake.home_view("W222"))
+    assert harness.fake.calls_to("chat.update") == []  # no message to update
+
+
+async def test_a_home_tab_button_on_a_nudge_gone_meanwhile_answers_in_the_dm(
+    harness: Harness, clock: FixedClock
+) -> None:
+    await deliver_daily_message(harness, clock)
+    await harness.send_event(event("app_home_opened_home.json", user="W222"))
+    view = await eventually(lambda: harness.fake.home_view("W222"))
+    actions = first_action(view)
+    done = next(e for e in actions["elements"] if e["action_id"] == ACTION_DONE)
+    with harness.container.deps.uow() as uow:
+        uow.session.execute(delete(nudge_t))
+        uow.commit()
+    before = len(harness.fake.dm_messages("W222"))
+
+    await harness.interact(
+        home_action(
+            user="W222",
+            view=view,
+            action={**done, "block_id": actions["block_id"], "type": "button"},
+        )
+    )
+
+    await eventually(lambda: len(harness.fake.dm_messages("W222")) > before)
+    assert "no longer exists" in harness.fake.dm_messages("W222")[-1]["text"]
 
 
 @pytest.mark.parametrize("ritual", ["coffee"])
@@ -193,8 +259,6 @@ async def test_log_opens_a_modal_whose_submission_logs_the_touch(
 
 
 async def test_a_retried_event_is_handled_once(harness: Harness) -> None:
-    from tests.integration.slack.harness import event
-
     opened = event("app_home_opened_home.json", user="W222", event_id="Ev42")
     first = await harness.send_event(opened)
     second = await harness.send_event(opened)

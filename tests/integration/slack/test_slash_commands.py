@@ -28,6 +28,24 @@ async def test_a_touch_is_logged_and_answered_ephemerally(harness: Harness) -> N
     assert "Logged" in reply["text"]
     assert reply["blocks"]
     assert touches(harness) == ["coffee"]
+    await harness.settled()
+    assert harness.fake.calls_to("views.publish") == []  # Home is published when opened
+
+
+async def test_an_unreachable_person_who_writes_again_is_reachable(harness: Harness) -> None:
+    await harness.slash("me", user="W222")
+    await eventually(lambda: len(harness.replies()) == 1)
+    assert harness.runtime is not None
+    await harness.runtime.built.services.workspace_gone("T111")
+
+    await harness.slash("me", user="W222")
+    await eventually(lambda: len(harness.replies()) == 2)
+
+    with harness.container.deps.uow() as uow:
+        workspace = uow.workspaces.find(platform=Platform.SLACK, external_id="T111")
+        assert workspace is not None
+        person = uow.people.by_platform_id(workspace_id=workspace.id, platform_user_id="W222")
+    assert person is not None and not person.unreachable
 
 
 async def test_a_newcomer_is_registered_with_the_time_zone_slack_knows(harness: Harness) -> None:
