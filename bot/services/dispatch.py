@@ -87,6 +87,25 @@ HANDLERS: dict[type, Handler] = {
 
 _REFUSALS = (ServiceError, Forbidden, UnknownPerson)
 
+#: Commands that only read: they run in a read-only unit of work (on SQLite, without waiting
+#: for the write lock a sweep or another request holds).
+READ_ONLY_COMMANDS: frozenset[type] = frozenset(
+    {
+        ShowCustomer,
+        ListCustomers,
+        ListTeam,
+        ListOffers,
+        ShowOffer,
+        ShowSettings,
+        ShowQuiet,
+        ShowNudges,
+        ShowHealth,
+        ShowDigest,
+        ShowDeliveries,
+        Help,
+    }
+)
+
 
 def _parse_error(problem: ParseError) -> Reply:
     message = problem.message
@@ -102,8 +121,10 @@ class CommandService:
         self.deps = deps
 
     def handle_text(self, actor: Actor, text: str) -> Reply:
+        """Parsed (and, for a command that only reads, answered) in a read-only unit of work;
+        a change runs in a unit of work of its own, which looks its subject up again."""
         now = self.deps.clock.now()
-        with self.deps.uow() as uow:
+        with self.deps.reader() as uow:
             command = parse(
                 text,
                 customers=uow.customer_names(actor.workspace.id),
@@ -112,8 +133,10 @@ class CommandService:
             )
             if isinstance(command, ParseError):
                 return _parse_error(command)
-            request = Request(self.deps, uow, actor, now)
-            return self._run(request, command)
+            if type(command) in READ_ONLY_COMMANDS:
+                return self._run(Request(self.deps, uow, actor, now), command)
+        with self.deps.uow() as uow:
+            return self._run(Request(self.deps, uow, actor, now), command)
 
     def _run(self, request: Request, command: object) -> Reply:
         handler = HANDLERS.get(type(command))
