@@ -3,6 +3,7 @@
 Imports ``nudges`` (to hand out domain values) and never ``bot``. Table classes stay inside.
 """
 
+from storage.conflicts import is_conflict, is_transient
 from storage.engine import is_sqlite, make_engine, make_session_factory, normalize_url
 from storage.migrate import SchemaOutOfDate, ensure_schema, migrate, schema_status
 from storage.uow import ReadOnlyError, SqlUnitOfWork
@@ -12,7 +13,9 @@ __all__ = [
     "SchemaOutOfDate",
     "SqlUnitOfWork",
     "ensure_schema",
+    "is_conflict",
     "is_sqlite",
+    "is_transient",
     "make_engine",
     "make_session_factory",
     "migrate",

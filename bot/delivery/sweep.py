@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from bot.delivery.compose import daily_message, digest_slot
 from bot.services.context import Actor, Deps
@@ -23,7 +23,7 @@ from bot.services.handlers.insights import digest_reply
 from bot.services.request import Request
 from nudges.delivery import plan_delivery, route_nudges
 from nudges.model import DeliveryKind, NudgeState, Workspace
-from storage import SqlUnitOfWork
+from storage import SqlUnitOfWork, is_conflict
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +57,10 @@ def sweep(deps: Deps, *, now: datetime, lookahead: timedelta | None = None) -> S
                 applied = refresh_offers(uow, now=now, policy=deps.policy)
                 uow.commit()
                 break
-            except IntegrityError:  # another replica decided these offers a moment ago
+            except DBAPIError as exc:  # another replica decided these offers a moment ago
                 uow.rollback()
                 conflicts += 1
-                if conflicts > MAX_CONFLICTS:
+                if not is_conflict(exc) or conflicts > MAX_CONFLICTS:
                     raise
     result.offers, result.nudges = applied.decided, result.nudges + applied.nudges
     result.expired += applied.expired
@@ -76,19 +76,29 @@ def decide_due(deps: Deps, *, now: datetime, result: SweepResult) -> None:
     conflicts = 0
     while True:
         with deps.uow() as uow:
-            ids = [i for i in uow.customers.due_ids(now=now, limit=BATCH) if i not in seen]
+            # Locked for this batch's transaction; customers another transaction holds (a
+            # replica's batch, a touch being logged, which decides its customer itself) are
+            # skipped, not waited for.
+            due = uow.customers.due_ids(now=now, limit=BATCH, skip_locked=True)
+            ids = [i for i in due if i not in seen]
             if not ids:
                 return
             try:
                 applied = refresh_customers(uow, ids, now=now, policy=deps.policy)
                 uow.commit()
-            except IntegrityError:
-                # Another replica wrote a nudge of this batch a moment ago (unique dedupe
-                # key). Its transaction has committed: the batch is read and decided again.
+            except DBAPIError as exc:
+                # Another replica or request wrote a nudge of this batch a moment ago (unique
+                # dedupe key), or the database broke a deadlock with one: the batch is read
+                # and decided again.
                 uow.rollback()
                 conflicts += 1
-                if conflicts > MAX_CONFLICTS:
+                if not is_conflict(exc) or conflicts > MAX_CONFLICTS:
                     raise
+                log.info(
+                    "sweep: batch of %s customers conflicted (%s); deciding it again",
+                    len(ids),
+                    type(exc.orig).__name__,
+                )
                 continue
         seen.update(ids)
         result.customers += applied.decided
@@ -165,8 +175,12 @@ def _plan_batch(
             )
             uow.nudges.set_states(ids, NudgeState.DELIVERED, now=now, only_from=(NudgeState.OPEN,))
             uow.commit()
-        except IntegrityError:  # another replica wrote this slot a moment ago
+        except DBAPIError as exc:
+            # Another replica wrote this slot a moment ago; or a request answering one of these
+            # nudges deadlocked with us: the next sweep plans this person again.
             uow.rollback()
+            if not is_conflict(exc):
+                raise
             continue
         result.deliveries.append((person.id, plan.slot, len(ids), plan.waiting))
         log.info(
@@ -208,7 +222,9 @@ def plan_digests(deps: Deps, *, now: datetime, horizon: datetime, result: SweepR
                     now=now,
                 )
                 uow.commit()
-            except IntegrityError:
+            except DBAPIError as exc:  # another replica wrote this digest a moment ago
                 uow.rollback()
+                if not is_conflict(exc):
+                    raise
                 continue
             result.digests.append((manager.id, slot))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from bot.commands import (
     AddContact,
@@ -48,6 +48,7 @@ from bot.services.context import Actor, Deps
 from bot.services.handlers import customers, insights, offers, people, touches
 from bot.services.identity import UnknownPerson
 from bot.services.request import Request, ServiceError
+from storage import is_conflict
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ HANDLERS: dict[type, Handler] = {
 }
 
 _REFUSALS = (ServiceError, Forbidden, UnknownPerson)
+ATTEMPTS = 3  # a use case that conflicts with a concurrent transaction runs again, this often
 
 #: Commands that only read: they run in a read-only unit of work (on SQLite, without waiting
 #: for the write lock a sweep or another request holds).
@@ -138,22 +140,24 @@ class CommandService:
         with self.deps.uow() as uow:
             return self._run(Request(self.deps, uow, actor, now), command)
 
-    def _run(self, request: Request, command: object) -> Reply:
-        handler = HANDLERS.get(type(command))
+    def _run(self, request: Request, command: object, handler: Handler | None = None) -> Reply:
+        handler = handler or HANDLERS.get(type(command))
         if handler is None:  # pragma: no cover - every command type has a handler (tested)
             return error(f"{type(command).__name__} is not supported here yet.")
-        for attempt in (1, 2):
+        for attempt in range(1, ATTEMPTS + 1):
             try:
                 return handler(request, command)
             except _REFUSALS as refusal:
                 request.uow.rollback()
                 return error(str(refusal), usage=getattr(refusal, "usage", None))
-            except IntegrityError:
-                # A sweep on another replica wrote the same nudge a moment ago: the whole use
-                # case was one transaction, so running it again on fresh data is safe.
+            except DBAPIError as exc:
+                # A sweep (or a replica) wrote the same nudge a moment ago, or the database
+                # broke a deadlock with it: the whole use case was one transaction, so running
+                # it again on fresh data is safe.
                 request.uow.rollback()
-                if attempt == 2:
+                if not is_conflict(exc) or attempt == ATTEMPTS:
                     raise
+                log.info("%s conflicted (%s); running it again", type(command).__name__, exc)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def answer(
@@ -170,24 +174,35 @@ class CommandService:
         now = self.deps.clock.now()
         with self.deps.uow() as uow:
             request = Request(self.deps, uow, actor, now)
-            nudge = uow.nudges.get(nudge_id)
-            if nudge is None:
-                return error("That nudge no longer exists."), None
-            try:
-                state = touches.answer_nudge(
-                    request, nudge, verb=verb.value, until=until, reason=reason
-                )
-            except _REFUSALS as refusal:
-                uow.rollback()
-                return error(str(refusal), usage=getattr(refusal, "usage", None)), None
-            return ok(f"{state[0].upper()}{state[1:]}."), state
+            for attempt in range(1, ATTEMPTS + 1):
+                nudge = uow.nudges.get(nudge_id)
+                if nudge is None:
+                    return error("That nudge no longer exists."), None
+                try:
+                    state = touches.answer_nudge(
+                        request, nudge, verb=verb.value, until=until, reason=reason
+                    )
+                except _REFUSALS as refusal:
+                    uow.rollback()
+                    return error(str(refusal), usage=getattr(refusal, "usage", None)), None
+                except DBAPIError as exc:  # as in _run: one transaction, run again
+                    uow.rollback()
+                    if not is_conflict(exc) or attempt == ATTEMPTS:
+                        raise
+                    continue
+                return ok(f"{state[0].upper()}{state[1:]}."), state
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def log_touch(self, actor: Actor, command: LogTouch, *, nudge_id: int | None = None) -> Reply:
         """The "Log…" form: a touch with details, answering a nudge when it came from one."""
         now = self.deps.clock.now()
-        with self.deps.uow() as uow:
-            request = Request(self.deps, uow, actor, now)
+
+        def answered(request: Request, command: LogTouch) -> Reply:
             if nudge_id is not None:
-                # Committed with the touch, or rolled back with it when the touch is refused.
+                # Committed with the touch, or rolled back with it when the touch is refused
+                # (and closed again when the two are run again after a conflict).
                 touches.close_answered_nudge(request, nudge_id, customer=command.customer)
-            return self._run(request, command)
+            return touches.log_touch(request, command)
+
+        with self.deps.uow() as uow:
+            return self._run(Request(self.deps, uow, actor, now), command, answered)

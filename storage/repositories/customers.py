@@ -154,13 +154,16 @@ class CustomerRepository:
             [{"b_id": cid, "b_due": due} for cid, due in next_due.items()],
         )
 
-    def due_ids(self, *, now: datetime, limit: int) -> list[int]:
-        """Customers whose next-due instant has come: an index range scan, oldest first."""
-        return list(
-            self.session.scalars(
-                select(customer_t.c.id)
-                .where(customer_t.c.next_due_at <= now)
-                .order_by(customer_t.c.next_due_at, customer_t.c.id)
-                .limit(limit)
-            )
+    def due_ids(self, *, now: datetime, limit: int, skip_locked: bool = False) -> list[int]:
+        """Customers whose next-due instant has come: an index range scan, oldest first. With
+        ``skip_locked`` (PostgreSQL), the rows are locked until the transaction ends and rows
+        another transaction holds are left out (SQLite's one writer needs no row locks)."""
+        query = (
+            select(customer_t.c.id)
+            .where(customer_t.c.next_due_at <= now)
+            .order_by(customer_t.c.next_due_at, customer_t.c.id)
+            .limit(limit)
         )
+        if skip_locked:
+            query = query.with_for_update(skip_locked=True)
+        return list(self.session.scalars(query))
