@@ -125,6 +125,7 @@ def bench_book(
                         now_iso=now,
                         run_part=lambda part, **o: run_part(part, **part_options, **o),
                         clients=args.clients,
+                        paced_rate=args.touch_rate or None,
                     )
                 )
             except (OSError, PartFailed) as exc:
@@ -146,11 +147,19 @@ def _touch_text(touch: TouchResult) -> str:
         return touch.reason
     ack50, ack99 = touch.percentile("ack", 50), touch.percentile("ack", 99)
     p50, p99 = touch.percentile("handled", 50), touch.percentile("handled", 99)
-    return (
-        f"handled p50 {p50:.0f} ms, p99 {p99:.0f} ms (ack p50 {ack50:.0f} ms, p99 {ack99:.0f} ms)"
-        f"; {touch.requests} requests, {touch.errors} errors, during a "
+    load = (
+        f"paced {touch.rate:g}/s"
+        if touch.rate
+        else f"closed loop, {touch.throughput:.0f}/s handled"
+    )
+    text = (
+        f"{load}: handled p50 {p50:.0f} ms, p99 {p99:.0f} ms (ack p50 {ack50:.0f} ms, "
+        f"p99 {ack99:.0f} ms); {touch.requests} requests, {touch.errors} errors, during a "
         f"{touch.sweep_seconds or 0:.1f}s sweep"
     )
+    if touch.paced is not None:
+        text += "\n" + " " * 18 + _touch_text(touch.paced)
+    return text
 
 
 def print_table(rows: list[dict[str, Any]], drains: dict[str, dict[str, Any]]) -> None:
@@ -212,6 +221,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--shares", default="0.01,0.1", help="shares of customers due")
     parser.add_argument("--clients", type=int, default=50, help="/touch clients")
+    parser.add_argument(
+        "--touch-rate",
+        type=float,
+        default=20.0,
+        help="/touch requests a second sent by the same clients at random moments, after the "
+        "closed loop (0: leave out)",
+    )
     parser.add_argument("--skip-touch", action="store_true", help="leave /touch out")
     parser.add_argument("--skip-drain", action="store_true", help="leave the outbox out")
     parser.add_argument("--drain-count", type=int, default=10_000, help="deliveries")

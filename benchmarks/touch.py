@@ -47,6 +47,13 @@ class TouchResult:
     ack_ms: list[float] = field(default_factory=list)
     handled_ms: list[float] = field(default_factory=list)
     sweep_seconds: float | None = None
+    seconds: float = 0.0  # how long the clients ran
+    rate: float | None = None  # offered requests a second (paced); None: closed loop
+    paced: TouchResult | None = None
+
+    @property
+    def throughput(self) -> float:
+        return len(self.handled_ms) / self.seconds if self.seconds else 0.0
 
     def percentile(self, which: str, p: float) -> float | None:
         values = sorted(self.ack_ms if which == "ack" else self.handled_ms)
@@ -158,6 +165,8 @@ async def measure_touch(
     min_requests: int = 500,
     max_seconds: float = 180.0,
     sweep_share: float = 0.1,
+    paced_rate: float | None = 20.0,
+    paced_seconds: float = 20.0,
 ) -> TouchResult:
     """``run_part(name, **options)`` runs a benchmark part in a subprocess (``prepare`` and
     ``sweep``) and returns its result; it is called from a worker thread."""
@@ -218,6 +227,24 @@ async def measure_touch(
             if not result.handled_ms:
                 result.measured = False
                 result.reason = "not measured: no /touch request was answered"
+                return result
+            if paced_rate:
+                paced = TouchResult(True, rate=paced_rate)
+                await asyncio.to_thread(run_part, "prepare", share=sweep_share)
+                started = time.monotonic()
+                sweep_task = asyncio.create_task(asyncio.to_thread(run_part, "sweep"))
+                await _paced(
+                    paced,
+                    collector=collector,
+                    port=port,
+                    pairs=pairs,
+                    clients=clients,
+                    rate=paced_rate,
+                    until=lambda: sweep_task.done() and time.monotonic() - started > paced_seconds,
+                    max_seconds=max_seconds,
+                )
+                paced.sweep_seconds = float((await sweep_task)["seconds"])
+                result.paced = paced
             return result
         finally:
             server.terminate()
@@ -227,6 +254,62 @@ async def measure_touch(
                 server.kill()
             log.close()
             await collector.stop()
+
+
+def _slash_body(*, collector: _Collector, rid: str, user: str, name: str) -> str:
+    return urllib.parse.urlencode(
+        {
+            "token": "legacy-verification-token",
+            "team_id": TEAM_ID,
+            "team_domain": "bench",
+            "channel_id": "C0BENCH",
+            "channel_name": "directmessage",
+            "user_id": user,
+            "user_name": user,
+            "command": "/touch",
+            "text": f"{name} call",
+            "api_app_id": "A111",
+            "response_url": f"http://127.0.0.1:{collector.port}/respond/{rid}",
+            "trigger_id": f"{rid}.bench",
+        }
+    )
+
+
+async def _one(
+    result: TouchResult,
+    *,
+    session: aiohttp.ClientSession,
+    collector: _Collector,
+    endpoint: str,
+    rid: str,
+    user: str,
+    name: str,
+) -> None:
+    """One signed ``/touch``: its ack and its reply timed from the moment it was sent."""
+    body = _slash_body(collector=collector, rid=rid, user=user, name=name)
+    stamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": _sign(body, stamp),
+    }
+    arrival = collector.expect(rid)
+    started = time.perf_counter()
+    try:
+        async with session.post(endpoint, data=body, headers=headers) as response:
+            await response.read()
+            acked = time.perf_counter()
+            if response.status != 200:
+                result.errors += 1
+                return
+        handled = await asyncio.wait_for(arrival, timeout=30)
+    except (aiohttp.ClientError, TimeoutError):
+        result.errors += 1
+        return
+    finally:
+        result.requests += 1
+    result.ack_ms.append((acked - started) * 1000)
+    result.handled_ms.append((handled - started) * 1000)
 
 
 async def _clients(
@@ -239,6 +322,8 @@ async def _clients(
     until: Any,
     max_seconds: float,
 ) -> None:
+    """Closed loop: each client sends its next request as soon as the last one is answered
+    (the server's saturation: latency is clients / throughput)."""
     endpoint = f"http://127.0.0.1:{port}/slack/events"
     deadline = time.monotonic() + max_seconds
     counter = iter(range(10**9))
@@ -246,48 +331,64 @@ async def _clients(
     async def client(n: int, session: aiohttp.ClientSession) -> None:
         rng = random.Random(n)
         while time.monotonic() < deadline and not until():
-            rid = str(next(counter))
             user, name = rng.choice(pairs)
-            body = urllib.parse.urlencode(
-                {
-                    "token": "legacy-verification-token",
-                    "team_id": TEAM_ID,
-                    "team_domain": "bench",
-                    "channel_id": "C0BENCH",
-                    "channel_name": "directmessage",
-                    "user_id": user,
-                    "user_name": user,
-                    "command": "/touch",
-                    "text": f"{name} call",
-                    "api_app_id": "A111",
-                    "response_url": f"http://127.0.0.1:{collector.port}/respond/{rid}",
-                    "trigger_id": f"{rid}.bench",
-                }
+            await _one(
+                result,
+                session=session,
+                collector=collector,
+                endpoint=endpoint,
+                rid=str(next(counter)),
+                user=user,
+                name=name,
             )
-            stamp = str(int(time.time()))
-            headers = {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "X-Slack-Request-Timestamp": stamp,
-                "X-Slack-Signature": _sign(body, stamp),
-            }
-            arrival = collector.expect(rid)
-            started = time.perf_counter()
-            try:
-                async with session.post(endpoint, data=body, headers=headers) as response:
-                    await response.read()
-                    acked = time.perf_counter()
-                    if response.status != 200:
-                        result.errors += 1
-                        continue
-                handled = await asyncio.wait_for(arrival, timeout=30)
-            except (aiohttp.ClientError, TimeoutError):
-                result.errors += 1
-                continue
-            finally:
-                result.requests += 1
-            result.ack_ms.append((acked - started) * 1000)
-            result.handled_ms.append((handled - started) * 1000)
 
     connector = aiohttp.TCPConnector(limit=clients * 2)
+    started = time.perf_counter()
     async with aiohttp.ClientSession(connector=connector) as session:
         await asyncio.gather(*(client(n, session) for n in range(clients)))
+    result.seconds = time.perf_counter() - started
+
+
+async def _paced(
+    result: TouchResult,
+    *,
+    collector: _Collector,
+    port: int,
+    pairs: list[tuple[str, str]],
+    clients: int,
+    rate: float,
+    until: Any,
+    max_seconds: float,
+) -> None:
+    """Open loop: ``clients`` people send ``rate`` requests a second between them, at random
+    (Poisson) moments, whether or not earlier ones have been answered."""
+    endpoint = f"http://127.0.0.1:{port}/slack/events"
+    deadline = time.monotonic() + max_seconds
+    counter = iter(range(10**9))
+    rng = random.Random(7)
+    people = [rng.choice(pairs) for _ in range(clients)]  # (user, a customer they own)
+    pending: set[asyncio.Task[None]] = set()
+    connector = aiohttp.TCPConnector(limit=clients * 2)
+    started = time.perf_counter()
+    async with aiohttp.ClientSession(connector=connector) as session:
+        next_at = time.monotonic()
+        while time.monotonic() < deadline and not until():
+            next_at += rng.expovariate(rate)
+            await asyncio.sleep(max(0.0, next_at - time.monotonic()))
+            user, name = people[rng.randrange(clients)]
+            task = asyncio.create_task(
+                _one(
+                    result,
+                    session=session,
+                    collector=collector,
+                    endpoint=endpoint,
+                    rid=f"p{next(counter)}",
+                    user=user,
+                    name=name,
+                )
+            )
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+        if pending:
+            await asyncio.gather(*list(pending))
+    result.seconds = time.perf_counter() - started
