@@ -63,6 +63,13 @@ def plan_delivery(
     return DeliveryPlan(recipient.id, slot, tuple(kept), waiting, later)
 
 
+def may_deliver_by(person: Person, *, after: datetime, horizon: datetime) -> bool:
+    """Whether ``person``'s next slot at or after ``after`` can fall by ``horizon``. Computed
+    without holidays, which only ever postpone a slot: False is certain, so a sweep need not
+    read and plan this person's nudges now."""
+    return next_slot(person, after=after, holidays=frozenset()) <= horizon
+
+
 def route_nudges(
     nudges: Iterable[Nudge], *, now: datetime, people: Mapping[int, Person]
 ) -> dict[int, list[Nudge]]:

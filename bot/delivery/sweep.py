@@ -21,7 +21,7 @@ from bot.services.context import Actor, Deps
 from bot.services.decisions import refresh_customers, refresh_offers
 from bot.services.handlers.insights import digest_reply
 from bot.services.request import Request
-from nudges.delivery import plan_delivery, route_nudges
+from nudges.delivery import may_deliver_by, plan_delivery, route_nudges
 from nudges.model import DeliveryKind, NudgeState, Workspace
 from storage import SqlUnitOfWork, is_conflict
 
@@ -131,6 +131,20 @@ def _plan_batch(
     result: SweepResult,
 ) -> None:
     people = {p.id: p for p in uow.people.get_many(recipient_ids)}
+    # Most recipients' next slot is hours away: their nudges are planned by a later sweep.
+    # (Someone with a cover may be away: their nudges may go to the cover now.)
+    recipient_ids = [
+        i
+        for i in recipient_ids
+        if (person := people.get(i)) is not None
+        and not person.unreachable
+        and (
+            person.cover_id is not None
+            or may_deliver_by(person, after=now - SLOT_GRACE, horizon=horizon)
+        )
+    ]
+    if not recipient_ids:
+        return
     covers = {p.cover_id for p in people.values() if p.cover_id is not None}
     people.update({p.id: p for p in uow.people.get_many(covers - set(people))})
     by_recipient = uow.nudges.open_for_recipients(recipient_ids)

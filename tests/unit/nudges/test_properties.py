@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nudges.delivery import plan_delivery
+from nudges.delivery import may_deliver_by, plan_delivery
 from nudges.engine import CustomerView, decide_customer
 from nudges.model import (
     Cadence,
@@ -25,7 +25,7 @@ from nudges.model import (
 from nudges.policy import Feb29Policy, Policy, ShiftPolicy
 from nudges.quiet import cadence_for
 from nudges.ranking import capped
-from nudges.timing import is_working_day, slot_for_nudge
+from nudges.timing import is_working_day, next_slot, slot_for_nudge
 
 from .factories import nudge
 
@@ -269,3 +269,23 @@ def test_every_delivery_falls_on_a_working_non_holiday_day_at_the_local_hour(
             and (slot - timedelta(seconds=1)).astimezone(tz).replace(tzinfo=None) < wall
         )
         assert exact or gap
+
+
+@FAST
+@given(
+    people,
+    instants,
+    st.integers(0, 72 * 60),
+    st.frozensets(st.dates(min_value=date(2019, 12, 1), max_value=date(2034, 12, 31)), max_size=30),
+)
+def test_a_sweep_skips_only_people_whose_slot_is_certainly_past_the_horizon(
+    person, now, minutes, holidays
+):
+    """``may_deliver_by`` ignores holidays; whatever the holidays, a person it rules out has
+    no slot by the horizon."""
+    horizon = now + timedelta(minutes=minutes)
+    real = next_slot(person, after=now, holidays=holidays)
+    if real <= horizon:
+        assert may_deliver_by(person, after=now, horizon=horizon)
+    if not may_deliver_by(person, after=now, horizon=horizon):
+        assert real > horizon
