@@ -175,7 +175,8 @@ async def open_log(
     services = services_of(context)
     ref = str(action.get("value"))
     customer = await _customer_named(services, ref)
-    today = services.container.deps.clock.now().date()
+    actor = await actor_of(services, client, body)
+    today = actor.today(services.container.deps.clock.now())  # their day, not UTC's
     view = log_modal(
         origin_of(body, ref), customer=customer, rituals=services.rituals(), today=today
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete
@@ -28,6 +29,7 @@ from tests.integration.slack.harness import (
 )
 
 LATER = START + timedelta(days=91)  # a Monday, 10:00 in Los Angeles
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 
 
 async def deliver_daily_message(harness: Harness, clock: FixedClock) -> dict[str, Any]:
@@ -215,6 +217,7 @@ async def test_log_opens_a_modal_whose_submission_logs_the_touch(
     message = await deliver_daily_message(harness, clock)
     actions = first_action(message)
     log = next(e for e in actions["elements"] if e["action_id"] == ACTION_LOG)
+    clock.set(LATER + timedelta(hours=7))  # 17:00 in Los Angeles: already tomorrow in UTC
 
     await harness.interact(
         block_action(
@@ -228,6 +231,8 @@ async def test_log_opens_a_modal_whose_submission_logs_the_touch(
     opened = (await eventually(lambda: harness.fake.calls_to("views.open")))[0]
     view = opened.params["view"]
     assert {b.get("block_id") for b in view["blocks"]} >= {RITUAL, CONTACT, NOTE, DATE}
+    (picker,) = [b["element"] for b in view["blocks"] if b.get("block_id") == DATE]
+    assert picker["initial_date"] == clock.now().astimezone(LOS_ANGELES).date().isoformat()
 
     values = {
         RITUAL: {RITUAL: {"type": "static_select", "selected_option": {"value": ritual}}},
