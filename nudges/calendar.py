@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar as _stdcal
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from nudges.policy import Feb29Policy
@@ -20,6 +21,13 @@ def zone(name: str | None) -> ZoneInfo:
     """The IANA zone ``name``; UTC when it is missing or unknown (the engine never raises)."""
     if not name:
         return UTC
+    return _zone(name)
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo:
+    # ZoneInfo keeps only the last few zones strongly: a sweep over customers and people in
+    # many zones re-read zone files thousands of times without this.
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):

@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.delivery.compose import daily_message, digest_slot
 from bot.services.context import Actor, Deps
@@ -23,7 +23,7 @@ from bot.services.handlers.insights import digest_reply
 from bot.services.request import Request
 from nudges.delivery import may_deliver_by, plan_delivery, route_nudges
 from nudges.model import DeliveryKind, NudgeState, Workspace
-from storage import SqlUnitOfWork, is_conflict
+from storage import SqlUnitOfWork, is_conflict, is_transient
 
 log = logging.getLogger(__name__)
 
@@ -107,17 +107,35 @@ def decide_due(deps: Deps, *, now: datetime, result: SweepResult) -> None:
 
 
 def plan_messages(deps: Deps, *, now: datetime, horizon: datetime, result: SweepResult) -> None:
+    """Each recipient's next message, for those whose slot falls before ``horizon``: a batch
+    of recipients per transaction."""
     with deps.uow() as uow:
         recipients = uow.nudges.recipients_with_open()
     for start in range(0, len(recipients), BATCH):
-        with deps.uow() as uow:
-            _plan_batch(
-                uow,
-                deps,
-                recipients[start : start + BATCH],
-                now=now,
-                horizon=horizon,
-                result=result,
+        batch = recipients[start : start + BATCH]
+        conflicts = 0
+        while True:
+            with deps.uow() as uow:
+                try:
+                    planned = _plan_batch(uow, deps, batch, now=now, horizon=horizon)
+                    uow.commit()
+                    break
+                except DBAPIError as exc:
+                    # A request answering one of these nudges deadlocked with us: the batch
+                    # is planned again on fresh data.
+                    uow.rollback()
+                    conflicts += 1
+                    if not is_transient(exc) or conflicts > MAX_CONFLICTS:
+                        raise
+        for delivery_id, person_id, slot, count, waiting in planned:
+            result.deliveries.append((person_id, slot, count, waiting))
+            log.info(
+                "delivery %s planned for person %s at %s (%s nudges, %s waiting)",
+                delivery_id,
+                person_id,
+                slot.isoformat(),
+                count,
+                waiting,
             )
 
 
@@ -128,8 +146,10 @@ def _plan_batch(
     *,
     now: datetime,
     horizon: datetime,
-    result: SweepResult,
-) -> None:
+) -> list[tuple[int, int, datetime, int, int]]:
+    """Plan (in ``uow``, uncommitted) the messages of these recipients that fall before
+    ``horizon``: (delivery id, person id, slot, nudges, waiting) for each."""
+    planned: list[tuple[int, int, datetime, int, int]] = []
     people = {p.id: p for p in uow.people.get_many(recipient_ids)}
     # Most recipients' next slot is hours away: their nudges are planned by a later sweep.
     # (Someone with a cover may be away: their nudges may go to the cover now.)
@@ -144,7 +164,7 @@ def _plan_batch(
         )
     ]
     if not recipient_ids:
-        return
+        return planned
     covers = {p.cover_id for p in people.values() if p.cover_id is not None}
     people.update({p.id: p for p in uow.people.get_many(covers - set(people))})
     by_recipient = uow.nudges.open_for_recipients(recipient_ids)
@@ -176,6 +196,9 @@ def _plan_batch(
         if uow.deliveries.by_key(key) is not None:
             continue
         ids = [n.id for n in plan.nudges if n.id is not None]
+        # Each person's message in a savepoint: a conflict undoes that message only, and the
+        # batch commits once.
+        savepoint = uow.session.begin_nested()
         try:  # the insert is flushed at once: a duplicate slot fails here, not at the commit
             delivery = uow.deliveries.add(
                 dedupe_key=key,
@@ -188,23 +211,15 @@ def _plan_batch(
                 now=now,
             )
             uow.nudges.set_states(ids, NudgeState.DELIVERED, now=now, only_from=(NudgeState.OPEN,))
-            uow.commit()
+            savepoint.commit()
         except DBAPIError as exc:
-            # Another replica wrote this slot a moment ago; or a request answering one of these
-            # nudges deadlocked with us: the next sweep plans this person again.
-            uow.rollback()
-            if not is_conflict(exc):
+            # Another replica wrote this slot a moment ago: this person is planned already.
+            savepoint.rollback()
+            if not isinstance(exc, IntegrityError):
                 raise
             continue
-        result.deliveries.append((person.id, plan.slot, len(ids), plan.waiting))
-        log.info(
-            "delivery %s planned for person %s at %s (%s nudges, %s waiting)",
-            delivery.id,
-            person.id,
-            plan.slot.isoformat(),
-            len(ids),
-            plan.waiting,
-        )
+        planned.append((delivery.id, person.id, plan.slot, len(ids), plan.waiting))
+    return planned
 
 
 def plan_digests(deps: Deps, *, now: datetime, horizon: datetime, result: SweepResult) -> None:

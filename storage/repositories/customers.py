@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from nudges.model import Customer
@@ -86,7 +86,7 @@ class CustomerRepository:
                 found.setdefault(customer_id, set()).add(tag)
         return {k: frozenset(v) for k, v in found.items()}
 
-    def _many(self, rows: Sequence[CustomerRow]) -> list[Customer]:
+    def _many(self, rows: Sequence[CustomerRow | Row[Any]]) -> list[Customer]:
         tags = self._tags_of(r.id for r in rows if r.id is not None)
         return [mapping.customer(r, tags.get(r.id or 0, frozenset())) for r in rows]
 
@@ -97,14 +97,14 @@ class CustomerRepository:
         return mapping.customer(row, self._tags_of([customer_id]).get(customer_id, frozenset()))
 
     def get_many(self, ids: Sequence[int]) -> list[Customer]:
-        rows: list[CustomerRow] = []
+        rows: list[Row[Any]] = []
         for start in range(0, len(ids), 500):
             rows.extend(
-                self.session.scalars(
-                    select(CustomerRow).where(customer_t.c.id.in_(ids[start : start + 500]))
+                self.session.execute(
+                    select(customer_t).where(customer_t.c.id.in_(ids[start : start + 500]))
                 )
             )
-        rows.sort(key=lambda r: r.id or 0)
+        rows.sort(key=lambda r: int(r.id))
         return self._many(rows)
 
     def by_name(self, *, workspace_id: int, name: str) -> Customer | None:

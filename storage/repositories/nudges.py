@@ -234,8 +234,8 @@ class NudgeRepository:
     def open_for_recipients(self, recipient_ids: Sequence[int]) -> dict[int, list[Nudge]]:
         """Open nudges of many recipients in one query, each list ranked."""
         found: dict[int, list[Nudge]] = {}
-        rows = self.session.scalars(
-            select(NudgeRow)
+        rows = self.session.execute(
+            select(nudge_t)
             .where(
                 nudge_t.c.recipient_id.in_(recipient_ids),
                 nudge_t.c.state == NudgeState.OPEN.value,

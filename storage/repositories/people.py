@@ -110,8 +110,8 @@ class PersonRepository:
         id_list = sorted(set(ids))
         found: list[Person] = []
         for start in range(0, len(id_list), 1000):
-            rows = self.session.scalars(
-                select(PersonRow).where(person_t.c.id.in_(id_list[start : start + 1000]))
+            rows = self.session.execute(
+                select(person_t).where(person_t.c.id.in_(id_list[start : start + 1000]))
             )
             found.extend(mapping.person(r) for r in rows)
         return found

@@ -48,8 +48,8 @@ class ContactRepository:
         return mapping.contact(row) if row else None
 
     def of_customers(self, customer_ids: Sequence[int]) -> list[Contact]:
-        rows = self.session.scalars(
-            select(ContactRow)
+        rows = self.session.execute(
+            select(contact_t)
             .where(contact_t.c.customer_id.in_(customer_ids))
             .order_by(contact_t.c.customer_id, contact_t.c.id)
         )
@@ -86,8 +86,8 @@ class TouchRepository:
         return mapping.touch(row) if row else None
 
     def recent(self, customer_ids: Sequence[int], *, since: datetime) -> list[Touch]:
-        rows = self.session.scalars(
-            select(TouchpointRow)
+        rows = self.session.execute(
+            select(touchpoint_t)
             .where(touchpoint_t.c.customer_id.in_(customer_ids), touchpoint_t.c.at >= since)
             .order_by(touchpoint_t.c.customer_id, touchpoint_t.c.at, touchpoint_t.c.id)
         )
@@ -122,8 +122,8 @@ class ImportantDateRepository:
         return mapping.important_date(row) if row else None
 
     def of_customers(self, customer_ids: Sequence[int]) -> list[ImportantDate]:
-        rows = self.session.scalars(
-            select(ImportantDateRow)
+        rows = self.session.execute(
+            select(important_date_t)
             .where(important_date_t.c.customer_id.in_(customer_ids))
             .order_by(important_date_t.c.customer_id, important_date_t.c.id)
         )
@@ -151,8 +151,8 @@ class LifeEventRepository:
         return mapping.life_event(row) if row else None
 
     def of_customers(self, customer_ids: Sequence[int]) -> list[LifeEvent]:
-        rows = self.session.scalars(
-            select(LifeEventRow)
+        rows = self.session.execute(
+            select(life_event_t)
             .where(life_event_t.c.customer_id.in_(customer_ids))
             .order_by(life_event_t.c.customer_id, life_event_t.c.on, life_event_t.c.id)
         )

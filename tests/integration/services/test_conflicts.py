@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.delivery.sweep import sweep
 from bot.replies import Tone, Verb
@@ -30,14 +30,19 @@ class _Orig(Exception):
 
 
 @contextmanager
-def failing_once(engine: Engine, statement_start: str, sqlstate: str | None) -> Iterator[None]:
+def failing_once(
+    engine: Engine,
+    statement_start: str,
+    sqlstate: str | None,
+    error: type[DBAPIError] = OperationalError,
+) -> Iterator[None]:
     """The first statement starting with ``statement_start`` fails as the database would."""
     failed: list[bool] = []
 
     def fail(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
         if not failed and statement.lstrip().startswith(statement_start):
             failed.append(True)
-            raise OperationalError(statement, params, _Orig(sqlstate))
+            raise error(statement, params, _Orig(sqlstate))
 
     event.listen(engine, "before_cursor_execute", fail)
     try:
