@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from nudges.model import Customer
 from nudges.names import name_key
 from storage.repositories import mapping
+from storage.repositories.ids import ids_in
 from storage.tables import CustomerRow, customer_t, customer_tag_t
 
 
@@ -79,7 +80,7 @@ class CustomerRepository:
         for start in range(0, len(id_list), 500):
             rows = self.session.execute(
                 select(customer_tag_t.c.customer_id, customer_tag_t.c.tag).where(
-                    customer_tag_t.c.customer_id.in_(id_list[start : start + 500])
+                    ids_in(self.session, customer_tag_t.c.customer_id, id_list[start : start + 500])
                 )
             )
             for customer_id, tag in rows:
@@ -101,7 +102,9 @@ class CustomerRepository:
         for start in range(0, len(ids), 500):
             rows.extend(
                 self.session.execute(
-                    select(customer_t).where(customer_t.c.id.in_(ids[start : start + 500]))
+                    select(customer_t).where(
+                        ids_in(self.session, customer_t.c.id, ids[start : start + 500])
+                    )
                 )
             )
         rows.sort(key=lambda r: int(r.id))

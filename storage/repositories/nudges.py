@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from nudges.model import Nudge, NudgeState, NudgeStatus
 from storage.repositories import mapping
+from storage.repositories.ids import ids_in
 from storage.tables import NudgeRow, nudge_t
 
 # A decision may refresh a live nudge (and move it between these states, e.g. a snooze that
@@ -162,7 +163,9 @@ class NudgeRepository:
                     nudge_t.c.dedupe_key,
                     nudge_t.c.state,
                     nudge_t.c.snoozed_until,
-                ).where(nudge_t.c.customer_id.in_(customer_ids[start : start + 1000]))
+                ).where(
+                    ids_in(self.session, nudge_t.c.customer_id, customer_ids[start : start + 1000])
+                )
             )
             for customer_id, key, state, until in rows:
                 found.setdefault(customer_id, {})[key] = NudgeStatus(
@@ -174,7 +177,7 @@ class NudgeRepository:
         """What is already decided for these customers, by dedupe key."""
         rows = self.session.execute(
             select(nudge_t.c.dedupe_key, nudge_t.c.state, nudge_t.c.snoozed_until).where(
-                nudge_t.c.customer_id.in_(customer_ids)
+                ids_in(self.session, nudge_t.c.customer_id, customer_ids)
             )
         )
         return {
@@ -237,7 +240,7 @@ class NudgeRepository:
         rows = self.session.execute(
             select(nudge_t)
             .where(
-                nudge_t.c.recipient_id.in_(recipient_ids),
+                ids_in(self.session, nudge_t.c.recipient_id, recipient_ids),
                 nudge_t.c.state == NudgeState.OPEN.value,
             )
             .order_by(nudge_t.c.recipient_id, nudge_t.c.priority.desc(), nudge_t.c.dedupe_key)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from nudges.model import Delivery, DeliveryKind, DeliveryState, Nudge, Platform
 from storage.repositories import mapping
+from storage.repositories.ids import ids_in
 from storage.tables import DeliveryRow, NudgeRow, delivery_item_t, delivery_t, nudge_t
 
 
@@ -199,7 +200,10 @@ class DeliveryRepository:
         """``last_slot`` for many recipients in one grouped query."""
         rows = self.session.execute(
             select(delivery_t.c.recipient_id, func.max(delivery_t.c.slot_at))
-            .where(delivery_t.c.recipient_id.in_(recipient_ids), delivery_t.c.kind == kind.value)
+            .where(
+                ids_in(self.session, delivery_t.c.recipient_id, recipient_ids),
+                delivery_t.c.kind == kind.value,
+            )
             .group_by(delivery_t.c.recipient_id)
         )
         return {recipient: latest for recipient, latest in rows if latest is not None}

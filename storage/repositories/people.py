@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from nudges.model import Person, Platform, Workspace
 from nudges.names import name_key
 from storage.repositories import mapping
+from storage.repositories.ids import ids_in
 from storage.tables import PersonRow, WorkspaceRow, person_t, workspace_t
 
 
@@ -111,7 +112,9 @@ class PersonRepository:
         found: list[Person] = []
         for start in range(0, len(id_list), 1000):
             rows = self.session.execute(
-                select(person_t).where(person_t.c.id.in_(id_list[start : start + 1000]))
+                select(person_t).where(
+                    ids_in(self.session, person_t.c.id, id_list[start : start + 1000])
+                )
             )
             found.extend(mapping.person(r) for r in rows)
         return found

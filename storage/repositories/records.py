@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from nudges.model import Contact, ImportantDate, LifeEvent, Touch
 from storage.repositories import mapping
+from storage.repositories.ids import ids_in
 from storage.tables import (
     ContactRow,
     ImportantDateRow,
@@ -50,7 +51,7 @@ class ContactRepository:
     def of_customers(self, customer_ids: Sequence[int]) -> list[Contact]:
         rows = self.session.execute(
             select(contact_t)
-            .where(contact_t.c.customer_id.in_(customer_ids))
+            .where(ids_in(self.session, contact_t.c.customer_id, customer_ids))
             .order_by(contact_t.c.customer_id, contact_t.c.id)
         )
         return [mapping.contact(r) for r in rows]
@@ -88,7 +89,10 @@ class TouchRepository:
     def recent(self, customer_ids: Sequence[int], *, since: datetime) -> list[Touch]:
         rows = self.session.execute(
             select(touchpoint_t)
-            .where(touchpoint_t.c.customer_id.in_(customer_ids), touchpoint_t.c.at >= since)
+            .where(
+                ids_in(self.session, touchpoint_t.c.customer_id, customer_ids),
+                touchpoint_t.c.at >= since,
+            )
             .order_by(touchpoint_t.c.customer_id, touchpoint_t.c.at, touchpoint_t.c.id)
         )
         return [mapping.touch(r) for r in rows]
@@ -124,7 +128,7 @@ class ImportantDateRepository:
     def of_customers(self, customer_ids: Sequence[int]) -> list[ImportantDate]:
         rows = self.session.execute(
             select(important_date_t)
-            .where(important_date_t.c.customer_id.in_(customer_ids))
+            .where(ids_in(self.session, important_date_t.c.customer_id, customer_ids))
             .order_by(important_date_t.c.customer_id, important_date_t.c.id)
         )
         return [mapping.important_date(r) for r in rows]
@@ -153,7 +157,7 @@ class LifeEventRepository:
     def of_customers(self, customer_ids: Sequence[int]) -> list[LifeEvent]:
         rows = self.session.execute(
             select(life_event_t)
-            .where(life_event_t.c.customer_id.in_(customer_ids))
+            .where(ids_in(self.session, life_event_t.c.customer_id, customer_ids))
             .order_by(life_event_t.c.customer_id, life_event_t.c.on, life_event_t.c.id)
         )
         return [mapping.life_event(r) for r in rows]
