@@ -63,7 +63,7 @@ def rolled_back(deps: Deps, engine_owner: Container) -> Iterator[Deps]:
             return SqlUnitOfWork(factory)
 
         try:
-            yield replace(deps, uow=uow)
+            yield replace(deps, uow=uow, read_only=None)  # reads see the dry run too
         finally:
             outer.rollback()
 

@@ -12,9 +12,11 @@ from sqlalchemy import BigInteger, ColumnElement, any_, literal
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+SHORT = 16  # a list this short is as well an IN list (a handful of statement texts in all)
+
 
 def ids_in(session: Session, column: ColumnElement[Any], ids: Iterable[int]) -> ColumnElement[bool]:
     values = [int(i) for i in ids]
-    if session.get_bind().dialect.name == "postgresql":
+    if len(values) > SHORT and session.get_bind().dialect.name == "postgresql":
         return column == any_(literal(values, ARRAY(BigInteger)))
     return column.in_(values)

@@ -74,6 +74,19 @@ class DeliveryRepository:
         )
         return [mapping.nudge(r) for r in rows]
 
+    def nudges_of_many(self, delivery_ids: Sequence[int]) -> dict[int, list[Nudge]]:
+        """``nudges_of`` for several deliveries in one query."""
+        found: dict[int, list[Nudge]] = {i: [] for i in delivery_ids}
+        rows = self.session.execute(
+            select(nudge_t, delivery_item_t.c.delivery_id.label("of_delivery"))
+            .join(delivery_item_t, delivery_item_t.c.nudge_id == nudge_t.c.id)
+            .where(ids_in(self.session, delivery_item_t.c.delivery_id, delivery_ids))
+            .order_by(delivery_item_t.c.delivery_id, delivery_item_t.c.position)
+        )
+        for row in rows:
+            found[row.of_delivery].append(mapping.nudge(row))
+        return found
+
     def in_states(
         self, states: Sequence[DeliveryState], *, recipient_id: int | None = None
     ) -> list[Delivery]:
