@@ -157,7 +157,11 @@ class CommandService:
                 request.uow.rollback()
                 if not is_conflict(exc) or attempt == ATTEMPTS:
                     raise
-                log.info("%s conflicted (%s); running it again", type(command).__name__, exc)
+                log.info(  # the kind of conflict only: the statement holds users' data
+                    "%s conflicted (%s); running it again",
+                    type(command).__name__,
+                    type(exc.orig).__name__,
+                )
         raise AssertionError("unreachable")  # pragma: no cover
 
     def answer(
