@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+READ_ONLY = "nudgebot_read_only"  # an execution option: the units of work that only read
 
 
 def normalize_url(url: str) -> str:
@@ -59,9 +60,6 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN")  # a reader: a snapshot, no lock on the file
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-READ_ONLY = "nudgebot_read_only"
 
 
 def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:

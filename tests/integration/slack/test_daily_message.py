@@ -159,23 +159,27 @@ async def test_done_in_the_dm_logs_the_suggested_ritual_and_leaves_home_to_its_o
     assert ACTION_DONE not in str(harness.fake.home_view("W222"))
 
 
-async def test_done_on_the_home_tab_answers_the_nudge_and_publishes_the_tab_again(
-    harness: Harness, clock: FixedClock
-) -> None:
+async def home_tab_done_button(harness: Harness, clock: FixedClock) -> dict[str, Any]:
+    """Sam's morning DM is out and he opens the Home tab: pressing Done on its nudge there."""
     await deliver_daily_message(harness, clock)
     await harness.send_event(event("app_home_opened_home.json", user="W222"))
     view = await eventually(lambda: harness.fake.home_view("W222"))
     actions = first_action(view)
     done = next(e for e in actions["elements"] if e["action_id"] == ACTION_DONE)
+    return home_action(
+        user="W222",
+        view=view,
+        action={**done, "block_id": actions["block_id"], "type": "button"},
+    )
+
+
+async def test_done_on_the_home_tab_answers_the_nudge_and_publishes_the_tab_again(
+    harness: Harness, clock: FixedClock
+) -> None:
+    press_done = await home_tab_done_button(harness, clock)
     published = len(harness.fake.calls_to("views.publish"))
 
-    response = await harness.interact(
-        home_action(
-            user="W222",
-            view=view,
-            action={**done, "block_id": actions["block_id"], "type": "button"},
-        )
-    )
+    response = await harness.interact(press_done)
 
     assert response.status == 200
     await eventually(lambda: len(harness.fake.calls_to("views.publish")) > published)
@@ -188,23 +192,13 @@ async def test_done_on_the_home_tab_answers_the_nudge_and_publishes_the_tab_agai
 async def test_a_home_tab_button_on_a_nudge_gone_meanwhile_answers_in_the_dm(
     harness: Harness, clock: FixedClock
 ) -> None:
-    await deliver_daily_message(harness, clock)
-    await harness.send_event(event("app_home_opened_home.json", user="W222"))
-    view = await eventually(lambda: harness.fake.home_view("W222"))
-    actions = first_action(view)
-    done = next(e for e in actions["elements"] if e["action_id"] == ACTION_DONE)
+    press_done = await home_tab_done_button(harness, clock)
     with harness.container.deps.uow() as uow:
         uow.session.execute(delete(nudge_t))
         uow.commit()
     before = len(harness.fake.dm_messages("W222"))
 
-    await harness.interact(
-        home_action(
-            user="W222",
-            view=view,
-            action={**done, "block_id": actions["block_id"], "type": "button"},
-        )
-    )
+    await harness.interact(press_done)
 
     await eventually(lambda: len(harness.fake.dm_messages("W222")) > before)
     assert "no longer exists" in harness.fake.dm_messages("W222")[-1]["text"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event
@@ -15,6 +16,14 @@ from storage import ReadOnlyError, SqlUnitOfWork, is_sqlite, make_session_factor
 from storage.repositories.names import SqlKnownNames
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
+WORKSPACE: dict[str, Any] = {
+    "platform": Platform.CONSOLE,
+    "external_id": "console",
+    "name": "Console",
+    "timezone": "UTC",
+    "holiday_country": "US",
+    "now": NOW,
+}
 
 NAMES = [
     "Acme",
@@ -54,14 +63,7 @@ TEXTS = [
 
 def _seed(engine: Engine) -> int:
     with SqlUnitOfWork(make_session_factory(engine)) as uow:
-        workspace = uow.workspaces.add(
-            platform=Platform.CONSOLE,
-            external_id="console",
-            name="Console",
-            timezone="UTC",
-            holiday_country="US",
-            now=NOW,
-        )
+        workspace = uow.workspaces.add(**WORKSPACE)
         owner = uow.people.add(
             Person(
                 id=0,
@@ -167,11 +169,4 @@ def test_postgresql_refuses_a_write_in_a_read_only_unit_of_work(engine: Engine) 
         SqlUnitOfWork(readers, read_only=True) as uow,
         pytest.raises(InternalError, match="read-only"),
     ):
-        uow.workspaces.add(
-            platform=Platform.CONSOLE,
-            external_id="console",
-            name="Console",
-            timezone="UTC",
-            holiday_country="US",
-            now=NOW,
-        )
+        uow.workspaces.add(**WORKSPACE)
