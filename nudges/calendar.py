@@ -88,6 +88,7 @@ def next_yearly(month: int, day: int, *, on_or_after: date, feb29: Feb29Policy) 
 
 def add_months(day: date, months: int) -> date:
     """``day`` plus ``months`` calendar months, clamped to the end of the target month."""
+    # Written out, not dateutil's relativedelta: the core imports the standard library only.
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
     last = _stdcal.monthrange(year, month + 1)[1]

@@ -5,9 +5,10 @@ Pure: "relative to when" is the ``today`` argument (the user's local date), neve
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
 
 from bot.commands.commands import ParseError
 from bot.commands.problems import Invalid
@@ -30,12 +31,11 @@ _WEEKDAY_NAMES = {name: i for i, name in enumerate(WEEKDAYS)} | {
 
 def add_months(day: date, months: int) -> date:
     """``day`` plus whole months, clamped to the month's end (Jan 31 + 1 month: Feb 28/29)."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    if not 1 <= year <= 9999:
-        raise OverflowError("date out of range")
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
+    try:
+        moved: date = day + relativedelta(months=months)
+    except ValueError:  # relativedelta's "year out of range"
+        raise OverflowError("date out of range") from None
+    return moved
 
 
 def parse_iso_date(token: str) -> date:
