@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, TypeAlias
 
 from bot.config import ConfigError, Settings, load_settings
 from storage import SchemaOutOfDate
@@ -40,6 +41,29 @@ Examples:
 """
 
 
+def _global_options(*, at_top: bool) -> argparse.ArgumentParser:
+    """``--config``, ``--db`` and ``-v``: accepted before the subcommand and after it alike
+    (``nudgebot --config x.toml run`` and ``nudgebot run --config x.toml``). After it, an option
+    not given leaves what was given before it alone (its default is "not given")."""
+    options = argparse.ArgumentParser(add_help=False)
+    default: Any = None if at_top else argparse.SUPPRESS
+    options.add_argument("--config", metavar="PATH", default=default, help="configuration file")
+    options.add_argument(
+        "--db", metavar="URL", default=default, help="database URL (overrides the config)"
+    )
+    options.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=False if at_top else argparse.SUPPRESS,
+        help="log debug details (the scheduler's own lines too)",
+    )
+    return options
+
+
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
 def _parser() -> argparse.ArgumentParser:
     from bot.commands import render_help
 
@@ -48,41 +72,62 @@ def _parser() -> argparse.ArgumentParser:
         description=DESCRIPTION,
         epilog="The chat grammar (console, Slack, Teams):\n\n" + render_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[_global_options(at_top=True)],
     )
-    parser.add_argument("--config", metavar="PATH", help="configuration file (TOML)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    common = _global_options(at_top=False)
+    for add in (
+        _add_migrate,
+        _add_run,
+        _add_console,
+        _add_tick,
+        _add_demo,
+        _add_teams_package,
+        _add_check_config,
+    ):
+        add(commands, common)
+    return parser
 
-    migrate = commands.add_parser(
+
+def _add_migrate(commands: Commands, common: argparse.ArgumentParser) -> None:
+    commands.add_parser(
         "migrate",
+        parents=[common],
         help="create or upgrade the database schema (safe to run twice)",
         description="Apply every pending schema migration; a no-op when the schema is current.",
     )
-    migrate.add_argument("--db", metavar="URL", help="database URL (overrides the config)")
 
+
+def _add_run(commands: Commands, common: argparse.ArgumentParser) -> None:
     run = commands.add_parser(
         "run",
+        parents=[common],
         help="run the bot: scheduler plus Slack/Teams, or the console without credentials",
         description=(
             "Start the scheduler and every platform whose credentials are in the environment. "
-            "With no Slack or Teams credentials, the terminal console runs instead."
+            "With no Slack or Teams credentials, the terminal console runs instead. SIGTERM "
+            "stops it gracefully: sends in flight finish, unsent deliveries are handed back."
         ),
     )
-    run.add_argument("--db", metavar="URL", help="database URL (overrides the config)")
     run.add_argument("--as", dest="as_name", metavar="NAME", help="console: act as NAME")
 
+
+def _add_console(commands: Commands, common: argparse.ArgumentParser) -> None:
     console = commands.add_parser(
         "console",
+        parents=[common],
         help="chat with the bot in the terminal (reads a terminal or a pipe)",
         description=CONSOLE_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     console.add_argument("--as", dest="as_name", metavar="NAME", help="act as NAME")
     console.add_argument("--now", metavar="ISO-8601", help="pin the console clock")
-    console.add_argument("--db", metavar="URL", help="database URL (overrides the config)")
 
+
+def _add_tick(commands: Commands, common: argparse.ArgumentParser) -> None:
     tick = commands.add_parser(
         "tick",
+        parents=[common],
         help="run one scheduler cycle and print what was (or would be) delivered",
         description="Sweep for due nudges, then deliver what is due, at --now (default: now).",
     )
@@ -90,10 +135,12 @@ def _parser() -> argparse.ArgumentParser:
     tick.add_argument(
         "--dry-run", action="store_true", help="show what would happen; change nothing"
     )
-    tick.add_argument("--db", metavar="URL", help="database URL (overrides the config)")
 
+
+def _add_demo(commands: Commands, common: argparse.ArgumentParser) -> None:
     demo = commands.add_parser(
         "demo",
+        parents=[common],
         help="fill a database with a realistic synthetic book of customers",
         description=(
             "Create salespeople (with managers, on several continents), customers in every tier, "
@@ -110,24 +157,27 @@ def _parser() -> argparse.ArgumentParser:
         help="salespeople (default: one per 100 customers)",
     )
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (1)")
-    demo.add_argument("--db", metavar="URL", help="database URL (overrides the config)")
     demo.add_argument("--now", metavar="ISO-8601", help="the present of the book (default: now)")
 
+
+def _add_teams_package(commands: Commands, common: argparse.ArgumentParser) -> None:
     package = commands.add_parser(
         "teams-package",
+        parents=[common],
         help="build the Microsoft Teams app package (manifest and icons, zipped)",
         description="Build the zip to upload in Teams (Apps > Manage your apps > Upload an app).",
     )
     package.add_argument("--app-id", required=True, metavar="GUID", help="the bot's Entra app id")
     package.add_argument("--out", metavar="FILE", default="nudgebot-teams.zip", help="zip to write")
 
-    check = commands.add_parser(
+
+def _add_check_config(commands: Commands, common: argparse.ArgumentParser) -> None:
+    commands.add_parser(
         "check-config",
+        parents=[common],
         help="validate the configuration and show where each part comes from",
         description="Load the configuration exactly as `run` would and report problems.",
     )
-    check.add_argument("--db", metavar="URL", help="database URL (overrides the config)")
-    return parser
 
 
 def load(args: argparse.Namespace) -> Settings:
