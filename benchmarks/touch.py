@@ -185,9 +185,8 @@ async def measure_touch(
     workdir = Path(tempfile.mkdtemp(prefix="nudgebot-touch-"))
     config = workdir / "config.toml"
     config.write_text(
-        "[slack]\n"
-        'mode = "http"\nhost = "127.0.0.1"\n'
-        f"port = {port}\n"
+        '[slack]\nmode = "http"\n'
+        f'[server]\nhost = "127.0.0.1"\nport = {port}\n'
         "[scheduler]\n"  # the server's own scheduler stays out of the way
         "sweep_minutes = 1440\ndeliver_seconds = 3600\nhousekeeping_minutes = 1440\n"
         "[digest]\n"  # not due on the real clock either (its start-up sweep would plan it)

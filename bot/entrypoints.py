@@ -42,7 +42,16 @@ def check_config(args: argparse.Namespace, settings: Settings) -> int:
     )
     print(f"Slack: {'configured' if secrets.slack_configured else 'no credentials'}")
     print(f"Teams: {'configured' if secrets.teams_configured else 'no credentials'}")
+    server = settings.server
+    print(
+        f"HTTP server: {server.host}:{server.port}, metrics "
+        f"{'on' if settings.metrics_enabled else 'off'}, "
+        f"{server.shutdown_grace_seconds:g} s to stop gracefully"
+    )
+    print(f"Logs: {settings.logging.format.value}, {settings.logging.level.lower()}")
     print(f"Tiers: {', '.join(settings.policy.tiers)}")
+    for notice in settings.deprecations:
+        print(f"Deprecated: {notice}")
     return 0
 
 

@@ -62,7 +62,7 @@ async def serve_async(settings: Settings, *, ready: asyncio.Event | None = None)
     scheduler = build_scheduler(container, build_platforms(container))
     runner = web.AppRunner(app)
     await runner.setup()
-    site = web.TCPSite(runner, host=settings.slack.host, port=settings.slack.port)
+    site = web.TCPSite(runner, host=settings.server.host, port=settings.server.port)
     await site.start()
     socket_client = None
     if settings.slack.mode is SlackMode.SOCKET and settings.secrets.slack_app_token:
@@ -70,7 +70,7 @@ async def serve_async(settings: Settings, *, ready: asyncio.Event | None = None)
 
         socket_client = await start_socket_mode(container)
     scheduler.start()
-    log.info("serving on %s:%s", settings.slack.host, settings.slack.port)
+    log.info("serving on %s:%s", settings.server.host, settings.server.port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -12,6 +12,7 @@ from typing import Any
 import holidays
 
 from bot.config.reader import WEEKDAYS, ConfigError, Table, suggest
+from bot.config.service import read_logging, read_server
 from bot.config.settings import (
     DeliverySettings,
     DigestSchedule,
@@ -88,6 +89,8 @@ def parse_settings(data: dict[str, Any], *, env: Mapping[str, str], source: str)
     url = env.get(DATABASE_URL_ENV) or url
     if "://" not in url:
         raise database.error("url", url, "a database URL such as 'sqlite:///nudgebot.db'")
+    slack_table = root.table("slack")
+    server, deprecations = read_server(root.table("server"), legacy=slack_table)
     settings = Settings(
         database_url=url,
         workspace=_workspace(root.table("workspace")),
@@ -95,10 +98,13 @@ def parse_settings(data: dict[str, Any], *, env: Mapping[str, str], source: str)
         digest=_digest(root.table("digest")),
         scheduler=_scheduler(root.table("scheduler")),
         delivery=_delivery(root.table("delivery")),
-        slack=_slack(root.table("slack"), env),
+        slack=_slack(slack_table, env),
         teams=_teams(root.table("teams")),
+        server=server,
+        logging=read_logging(root.table("logging")),
         secrets=_secrets(env),
         source=source,
+        deprecations=deprecations,
     )
     root.finish()
     return settings
@@ -415,8 +421,6 @@ def _slack(table: Table, env: Mapping[str, str]) -> SlackSettings:
     slack = SlackSettings(
         mode=SlackMode(table.choice("mode", default.mode.value, tuple(m.value for m in SlackMode))),
         api_url=api_url if api_url.endswith("/") else api_url + "/",
-        host=table.string("host", default.host),
-        port=table.integer("port", default.port, low=1, high=65535),
         token_rotation=table.boolean("token_rotation", default.token_rotation),
     )
     table.finish(known=("api_url",))

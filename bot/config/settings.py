@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 
 from nudges.policy import Policy
 
@@ -51,9 +53,34 @@ class DeliverySettings:
 class SlackSettings:
     mode: SlackMode = SlackMode.SOCKET
     api_url: str = "https://slack.com/api/"
+    token_rotation: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    """The process's one HTTP server: Slack's HTTP mode, Teams, health checks and metrics."""
+
     host: str = "0.0.0.0"
     port: int = 3000
-    token_rotation: bool = False
+    #: ``/metrics``: None means on when the server takes chat traffic (Slack's HTTP mode or
+    #: Teams), off otherwise (the console, Socket Mode only).
+    metrics: bool | None = None
+    #: On SIGTERM, sends in flight may finish for this long before the process stops anyway.
+    shutdown_grace_seconds: float = 20.0
+
+
+class LogFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+@dataclass(frozen=True, slots=True)
+class LoggingSettings:
+    format: LogFormat = LogFormat.TEXT
+    level: str = "INFO"
+    #: Level per logger name, e.g. {"bot.delivery": "DEBUG"}; "apscheduler" is WARNING unless
+    #: set here (or ``-v``).
+    levels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,5 +122,22 @@ class Settings:
     delivery: DeliverySettings = DeliverySettings()
     slack: SlackSettings = SlackSettings()
     teams: TeamsSettings = TeamsSettings()
+    server: ServerSettings = ServerSettings()
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
     secrets: Secrets = Secrets()
     source: str = "built-in defaults"  # where the settings came from, for messages
+    #: Deprecated settings still honoured, each with what to write instead (shown at start-up
+    #: and by ``check-config``).
+    deprecations: tuple[str, ...] = ()
+
+    @property
+    def serves_chat_over_http(self) -> bool:
+        """Slack's HTTP mode or Teams: requests come in over the HTTP server."""
+        slack_http = self.secrets.slack_configured and self.slack.mode is SlackMode.HTTP
+        return slack_http or self.teams.enabled or self.secrets.teams_configured
+
+    @property
+    def metrics_enabled(self) -> bool:
+        if self.server.metrics is not None:
+            return self.server.metrics
+        return self.serves_chat_over_http

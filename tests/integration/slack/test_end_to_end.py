@@ -92,7 +92,7 @@ def running(database: str, tmp_path: Path) -> Iterator[tuple[Bot, dict[str, str]
         fake.add_user("W222", tz="America/Los_Angeles", real_name="Sam Sales")
         port = free_port()
         config = tmp_path / "config.toml"
-        config.write_text(f'[slack]\nmode = "http"\nhost = "127.0.0.1"\nport = {port}\n')
+        config.write_text(f'[slack]\nmode = "http"\n[server]\nhost = "127.0.0.1"\nport = {port}\n')
         env = {
             **os.environ,
             "SLACK_BOT_TOKEN": "xoxb-test",

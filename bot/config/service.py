@@ -1,0 +1,64 @@
+"""The ``[server]`` and ``[logging]`` tables: how the process runs as a service.
+
+``[slack] host`` and ``[slack] port`` (where the one HTTP server listened before it had a table
+of its own) are still honoured for one release, with a deprecation notice."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from bot.config.reader import ConfigError, Table
+from bot.config.settings import LogFormat, LoggingSettings, ServerSettings
+
+LEVELS = ("debug", "info", "warning", "error", "critical")
+
+
+def read_server(table: Table, *, legacy: Table) -> tuple[ServerSettings, tuple[str, ...]]:
+    """``[server]``, and the deprecated ``[slack] host, port`` when ``[server]`` leaves them
+    out. Returns the settings and the deprecation notices."""
+    default = ServerSettings()
+    notices: list[str] = []
+    old: dict[str, object] = {}
+    if legacy.has("host"):
+        old["host"] = legacy.string("host", default.host)
+    if legacy.has("port"):
+        old["port"] = legacy.integer("port", default.port, low=1, high=65535)
+    for key, value in old.items():
+        if table.has(key) and table.raw(key) != value:
+            raise ConfigError(
+                f"{table.source}: [slack] {key} = {value!r} and [server] {key} = "
+                f"{table.raw(key)!r} disagree: [slack] {key} is deprecated, keep only "
+                f"[server] {key}."
+            )
+        notices.append(
+            f"{table.source}: [slack] {key} is deprecated and will be removed in the next "
+            f"release: move it to [server] {key} = {value!r}."
+        )
+    host = legacy.string("host", default.host) if "host" in old else default.host
+    port = legacy.integer("port", default.port, low=1, high=65535) if "port" in old else None
+    metrics = table.raw("metrics")
+    if metrics is not None and not isinstance(metrics, bool):
+        raise table.error("metrics", metrics, "true or false")
+    server = ServerSettings(
+        host=table.string("host", host),
+        port=table.integer("port", default.port if port is None else port, low=1, high=65535),
+        metrics=metrics,
+        shutdown_grace_seconds=table.number(
+            "shutdown_grace_seconds", default.shutdown_grace_seconds, low=1.0, high=3600.0
+        ),
+    )
+    table.finish()
+    return server, tuple(notices)
+
+
+def read_logging(table: Table) -> LoggingSettings:
+    default = LoggingSettings()
+    format_ = table.choice("format", default.format.value, tuple(f.value for f in LogFormat))
+    level = table.choice("level", default.level.lower(), LEVELS)
+    per_logger = table.table("levels")
+    levels = {name: per_logger.choice(name, "info", LEVELS).upper() for name in per_logger.names()}
+    per_logger.finish()
+    table.finish()
+    return LoggingSettings(
+        format=LogFormat(format_), level=level.upper(), levels=MappingProxyType(levels)
+    )
