@@ -9,6 +9,9 @@ from sqlalchemy import Engine
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.delivery.ports import Platform
+from bot.ops import checks
+from bot.ops.lifecycle import RunningJobs
+from bot.ops.readiness import Readiness
 from bot.services.context import Deps
 from bot.services.dispatch import CommandService
 from nudges.model import Platform as PlatformName
@@ -28,6 +31,10 @@ class Container:
     deps: Deps
     commands: CommandService
     platforms: dict[PlatformName, Platform] = field(default_factory=dict)
+    #: ``/readyz``'s named checks: each part of the bot adds its own where it is built.
+    readiness: Readiness = field(default_factory=Readiness)
+    #: The scheduler's jobs running now (a graceful stop waits for them).
+    jobs: RunningJobs = field(default_factory=RunningJobs)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -53,4 +60,9 @@ def build(
         uow=lambda: SqlUnitOfWork(sessions),
         read_only=lambda: SqlUnitOfWork(readers, read_only=True),
     )
-    return Container(settings=settings, engine=engine, deps=deps, commands=CommandService(deps))
+    container = Container(
+        settings=settings, engine=engine, deps=deps, commands=CommandService(deps)
+    )
+    container.readiness.add_blocking("database", checks.database(engine))
+    container.readiness.add_blocking("schema", checks.schema(engine))
+    return container

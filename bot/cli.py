@@ -188,15 +188,16 @@ def load(args: argparse.Namespace) -> Settings:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from bot.config import LoggingSettings
+    from bot.ops import logs
+
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    if not args.verbose:
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+    logs.configure(LoggingSettings(), verbose=args.verbose)
     try:
         settings = load(args)
+        logs.configure(settings.logging, verbose=args.verbose)
+        for notice in settings.deprecations:
+            log.warning("%s", notice)
         return _dispatch(args, settings)
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)

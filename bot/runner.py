@@ -9,8 +9,9 @@ import sys
 from bot.bootstrap import build
 from bot.config import Settings
 from bot.console.app import Console, ConsoleClock, prompt_lines
+from bot.ops import lifecycle
 from bot.platforms import build_platforms
-from bot.scheduler import build_scheduler
+from bot.scheduler import build_scheduler, worker_name
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,9 @@ def run_bot(settings: Settings, *, as_name: str | None = None) -> int:
 
 async def _console(settings: Settings, *, as_name: str | None) -> int:
     """No chat credentials: the console in this terminal, with the scheduler running behind
-    it, so nudges arrive at their hour like DMs."""
+    it, so nudges arrive at their hour like DMs. Leaving it (``:quit``, end of input) stops
+    the scheduler gracefully, also while the first sweep is still running."""
+    lifecycle.stopping.clear()
     clock = ConsoleClock()
     container = build(settings, clock=clock)
     console = Console(container, clock=clock, interactive=sys.stdin.isatty())
@@ -35,12 +38,32 @@ async def _console(settings: Settings, *, as_name: str | None) -> int:
         container.engine.url.render_as_string(hide_password=True),
     )
     scheduler = build_scheduler(container, build_platforms(container))
+    site = None
+    if settings.metrics_enabled:  # [server] metrics = true: /healthz, /readyz and /metrics
+        from aiohttp import web
+
+        from bot.ops import checks
+        from bot.ops.http import add_routes
+        from bot.server import start_site
+
+        container.readiness.add("scheduler", checks.scheduler(scheduler))
+        app = web.Application()
+        add_routes(app, container, with_metrics=True)
+        site = await start_site(app, settings)
     scheduler.start()
     try:
         if as_name:
             console.become(as_name)
         await asyncio.to_thread(console.loop, prompt_lines(console, sys.stdin))
     finally:
-        scheduler.shutdown(wait=False)
+        await lifecycle.stop_scheduler(
+            scheduler,
+            container.jobs,
+            container.deps,
+            worker=worker_name(),
+            grace=settings.server.shutdown_grace_seconds,
+        )
+        if site is not None:
+            await site.cleanup()
         container.close()
     return 0

@@ -85,4 +85,5 @@ def build_scheduler(
         id="housekeeping",
         **defaults,
     )
+    container.jobs.track_all(scheduler)  # a graceful stop waits for the jobs running
     return scheduler

@@ -50,11 +50,16 @@ def head_revision() -> str:
     return head
 
 
-def schema_status(engine: Engine) -> SchemaStatus:
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None: an empty database)."""
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
         connection.rollback()
-    return SchemaStatus(current=current, head=head_revision())
+    return current
+
+
+def schema_status(engine: Engine) -> SchemaStatus:
+    return SchemaStatus(current=current_revision(engine), head=head_revision())
 
 
 def migrate(engine: Engine) -> tuple[str | None, str]:

@@ -8,6 +8,7 @@ from types import TracebackType
 from sqlalchemy.orm import Session
 
 from storage.repositories.audit import AuditLog
+from storage.repositories.backlog import BacklogRepository
 from storage.repositories.customers import CustomerRepository
 from storage.repositories.names import SqlKnownNames
 from storage.repositories.nudges import NudgeRepository
@@ -52,6 +53,7 @@ class SqlUnitOfWork:
         self.deliveries = DeliveryRepository(self.session)
         self.audit = AuditLog(self.session)
         self.stats = StatsRepository(self.session)
+        self.backlog = BacklogRepository(self.session)
         return self
 
     def __exit__(

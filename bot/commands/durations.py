@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from bot.commands.commands import ParseError
 from bot.commands.problems import Invalid
+from nudges.calendar import add_months as _add_months
 
 RELATIVE_USAGE = "<3d|2w|1m|1y|YYYY-MM-DD|tomorrow|friday>"
 
@@ -30,12 +29,12 @@ _WEEKDAY_NAMES = {name: i for i, name in enumerate(WEEKDAYS)} | {
 
 
 def add_months(day: date, months: int) -> date:
-    """``day`` plus whole months, clamped to the month's end (Jan 31 + 1 month: Feb 28/29)."""
+    """``day`` plus whole months, clamped to the month's end (Jan 31 + 1 month: Feb 28/29).
+    The core's month arithmetic: the grammar, like the core, imports no third-party package."""
     try:
-        moved: date = day + relativedelta(months=months)
-    except ValueError:  # relativedelta's "year out of range"
+        return _add_months(day, months)
+    except ValueError:  # a year outside 1..9999
         raise OverflowError("date out of range") from None
-    return moved
 
 
 def parse_iso_date(token: str) -> date:

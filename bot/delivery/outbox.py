@@ -19,6 +19,8 @@ from datetime import datetime, timedelta
 
 from bot.delivery.compose import fill_daily_message
 from bot.delivery.ports import Platform, RateLimited, TransientError, Unreachable
+from bot.ops import lifecycle, metrics
+from bot.ops.instrument import about_delivery
 from bot.replies import Reply
 from bot.services.context import Deps
 from nudges.model import Delivery, DeliveryKind, DeliveryState, NudgeState, Person
@@ -64,13 +66,17 @@ class Outbox:
         result = DrainResult()
         usable = timedelta(seconds=self.deps.settings.delivery.lease_seconds) / 2
         for _ in range(rounds):
+            if lifecycle.requested():  # stopping: no new claim
+                break
             at = now or self.deps.clock.now()
             claimed = await asyncio.to_thread(self._claim, at)
             if not claimed:
                 break
             replies: dict[int, Reply | None] = {}
             for index, (delivery, recipient) in enumerate(claimed):
-                if index and (now or self.deps.clock.now()) >= at + usable:
+                if lifecycle.requested() or (
+                    index and (now or self.deps.clock.now()) >= at + usable
+                ):  # stopping, or half the lease used: the rest goes back, unsent
                     await asyncio.to_thread(self._release, [d for d, _ in claimed[index:]])
                     break
                 if delivery.id not in replies:  # the next few messages, composed together
@@ -104,8 +110,9 @@ class Outbox:
         with self.deps.uow() as uow:
             released = uow.deliveries.release([d.id for d in deliveries], worker=self.worker)
             uow.commit()
-        log.info("%s deliveries released: their lease was half used", released)
+        log.info("%s claimed deliveries released unsent", released)
 
+    @about_delivery
     async def _deliver(
         self,
         delivery: Delivery,
@@ -173,6 +180,7 @@ class Outbox:
         except RateLimited as exc:
             # Not a failure: the platform is up and said when to come back. The attempt is
             # not counted, and the platform rests until then for the rest of the batch too.
+            metrics.rate_limited(delivery.platform, exc.retry_after)
             self._paused[delivery.platform] = (now or self.deps.clock.now()) + timedelta(
                 seconds=max(exc.retry_after, 0.0)
             )
@@ -279,6 +287,7 @@ class Outbox:
             )
             uow.commit()
         result.retried += 1
+        metrics.delivery(delivery.platform, "retried" if counted else "rate_limited")
         log.info(
             "delivery %s: attempt %s failed (%s); next at %s",
             delivery.id,
@@ -307,6 +316,7 @@ class Outbox:
                 "delivery %s was sent but its lease had passed to another worker", delivery.id
             )
         result.sent.append((delivery.id, recipient_id, ref))
+        metrics.delivery(delivery.platform, "sent")
 
     def _finish_failed(
         self,
@@ -328,6 +338,7 @@ class Outbox:
                 if person is not None and not person.unreachable:
                     uow.people.update(replace(person, unreachable=True))
             uow.commit()
+        metrics.delivery(delivery.platform, state.value)
         if state is DeliveryState.UNREACHABLE:
             result.unreachable += 1
         else:

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.delivery.compose import daily_message, digest_slot
+from bot.ops import lifecycle, metrics
 from bot.services.context import Actor, Deps
 from bot.services.decisions import refresh_customers, refresh_offers
 from bot.services.handlers.insights import digest_reply
@@ -43,6 +44,7 @@ class SweepResult:
     digests: list[tuple[int, datetime]] = field(default_factory=list)
 
 
+@metrics.SWEEP_DURATION.time()
 def sweep(deps: Deps, *, now: datetime, lookahead: timedelta | None = None) -> SweepResult:
     """One full sweep at ``now``. ``lookahead``: write deliveries whose slot falls before the
     next sweep (default: the configured sweep interval)."""
@@ -74,7 +76,7 @@ def decide_due(deps: Deps, *, now: datetime, result: SweepResult) -> None:
     moves ``next_due_at`` past ``now``, so the loop ends; a guard stops a runaway anyway."""
     seen: set[int] = set()
     conflicts = 0
-    while True:
+    while not lifecycle.requested():  # stopping: the rest stays due for the next sweep
         with deps.uow() as uow:
             # Locked for this batch's transaction; customers another transaction holds (a
             # replica's batch, a touch being logged, which decides its customer itself) are
@@ -101,6 +103,7 @@ def decide_due(deps: Deps, *, now: datetime, result: SweepResult) -> None:
                 )
                 continue
         seen.update(ids)
+        metrics.customers_decided(applied.decided)
         result.customers += applied.decided
         result.nudges += applied.nudges
         result.expired += applied.expired
@@ -112,6 +115,8 @@ def plan_messages(deps: Deps, *, now: datetime, horizon: datetime, result: Sweep
     with deps.uow() as uow:
         recipients = uow.nudges.recipients_with_open()
     for start in range(0, len(recipients), BATCH):
+        if lifecycle.requested():  # stopping: the next sweep plans the rest
+            return
         batch = recipients[start : start + BATCH]
         conflicts = 0
         while True:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Protocol, TypeVar
 
+from bot.ops import metrics
 from nudges.calendar import start_of_day
 from nudges.engine import CustomerView, decide_customer
 from nudges.model import Nudge, NudgeState, NudgeStatus
@@ -73,6 +74,7 @@ def refresh_customers(
         next_due[customer.id] = decision.next_due_at
     # Decide first, then write the whole batch in a few set-based statements.
     uow.nudges.upsert_many(decided, existing=_flat(statuses), now=now)
+    metrics.nudges_created_on_commit(uow, decided, existing=_flat(statuses))
     expired = uow.nudges.expire(expiring, now=now)
     uow.customers.set_next_due_many(next_due)
     return Applied(len(customers), len(decided), expired)
@@ -104,6 +106,7 @@ def refresh_offers(uow: SqlUnitOfWork, *, now: datetime, policy: Policy) -> Appl
         zone = workspace.timezone if workspace else None
         decision = decide_offer(offer, candidates, now=now, policy=policy, timezone=zone)
         uow.nudges.upsert_many(decision.nudges, existing=_flat(statuses), now=now)
+        metrics.nudges_created_on_commit(uow, decision.nudges, existing=_flat(statuses))
         hold_open(uow, decision.held, _flat(statuses), now=now)
         written += len(decision.nudges)
         expired += uow.nudges.expire(decision.expired, now=now)

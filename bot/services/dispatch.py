@@ -42,6 +42,7 @@ from bot.commands import (
     UpdateSettings,
     parse,
 )
+from bot.ops.instrument import about_button, about_command
 from bot.replies import Reply, Verb, error, ok
 from bot.services.access import Forbidden
 from bot.services.context import Actor, Deps
@@ -140,6 +141,7 @@ class CommandService:
         with self.deps.uow() as uow:
             return self._run(Request(self.deps, uow, actor, now), command)
 
+    @about_command
     def _run(self, request: Request, command: object, handler: Handler | None = None) -> Reply:
         handler = handler or HANDLERS.get(type(command))
         if handler is None:  # pragma: no cover - every command type has a handler (tested)
@@ -164,6 +166,7 @@ class CommandService:
                 )
         raise AssertionError("unreachable")  # pragma: no cover
 
+    @about_button
     def answer(
         self,
         actor: Actor,

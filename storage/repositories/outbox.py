@@ -239,3 +239,22 @@ class DeliveryRepository:
             select(delivery_t.c.state, func.count()).group_by(delivery_t.c.state)
         )
         return {state: int(count) for state, count in rows}
+
+    def hand_back(self, *, worker: str, now: datetime) -> int:
+        """Everything ``worker`` still holds goes back to pending, due at ``now`` (a stopping
+        process). Unlike :meth:`release`, the attempt stays counted: a send may have been in
+        flight, so the next worker asks the platform whether it got through first."""
+        result = self.session.execute(
+            update(delivery_t)
+            .where(
+                delivery_t.c.state == DeliveryState.SENDING.value,
+                delivery_t.c.lease_owner == worker,
+            )
+            .values(
+                state=DeliveryState.PENDING.value,
+                lease_owner=None,
+                lease_until=None,
+                next_attempt_at=now,
+            )
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,58 @@
+"""The readiness checks every process has: the database answers, its schema is the one this
+version needs, the scheduler runs, the Slack connection is open (Socket Mode), and the process
+is not stopping."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from storage.migrate import current_revision, head_revision
+
+
+def database(engine: Engine) -> Callable[[], str | None]:
+    def check() -> str | None:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            connection.rollback()
+        return None
+
+    return check
+
+
+def schema(engine: Engine) -> Callable[[], str | None]:
+    head = head_revision()  # read once: the code does not change while it runs
+
+    def check() -> str | None:
+        current = current_revision(engine)
+        if current == head:
+            return None
+        return (
+            f"the schema is at {current or 'nothing (empty database)'}, this version needs "
+            f"{head}: run `nudgebot migrate`"
+        )
+
+    return check
+
+
+def scheduler(running: Any) -> Callable[[], Awaitable[str | None]]:
+    """``running``: an APScheduler scheduler (state 1 is running, 2 paused)."""
+    from apscheduler.schedulers.base import STATE_PAUSED, STATE_RUNNING
+
+    async def check() -> str | None:
+        if running.state == STATE_RUNNING:
+            return None
+        return "paused" if running.state == STATE_PAUSED else "not running"
+
+    return check
+
+
+def slack_socket(client: Any) -> Callable[[], Awaitable[str | None]]:
+    """``client``: slack_sdk's Socket Mode client (``is_connected()``)."""
+
+    async def check() -> str | None:
+        return None if await client.is_connected() else "the Socket Mode connection is not open"
+
+    return check

@@ -1,0 +1,222 @@
+"""Prometheus metrics (prometheus-client). Counters and histograms count what happens in this
+process, where it happens (one call from the sweep, the outbox, command dispatch, a platform's
+rate-limit handling); the outbox gauges are read from the database at scrape time, so every
+replica reports the same backlog while each reports its own counters.
+
+The families are created once, unregistered; :func:`registry` gathers them with the database
+collector and the process collectors for one ``/metrics`` endpoint."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter as Tally
+from collections.abc import Callable, Container, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from nudges.model import Nudge, NudgeReason, Platform
+from storage import SqlUnitOfWork
+
+__all__ = ["CONTENT_TYPE_LATEST", "exposition", "registry"]
+
+#: The outcomes a delivery attempt is counted under.
+OUTCOMES = ("sent", "retried", "failed", "rate_limited", "unreachable")
+
+SWEEP_DURATION = Histogram(
+    "nudgebot_sweep_duration_seconds",
+    "How long a sweep took (deciding due customers and offers, planning messages).",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600),
+    registry=None,
+)
+CUSTOMERS_DECIDED = Counter(
+    "nudgebot_customers_decided",
+    "Customers whose nudges a sweep decided again.",
+    registry=None,
+)
+NUDGES_CREATED = Counter(
+    "nudgebot_nudges_created",
+    "Nudges created, by reason (committed only).",
+    ["reason"],
+    registry=None,
+)
+DELIVERIES = Counter(
+    "nudgebot_deliveries",
+    "Delivery attempts by outcome: sent, retried (a transient failure), failed (gave up), "
+    "rate_limited (the platform said slow down; not counted as an attempt), unreachable.",
+    ["platform", "outcome"],
+    registry=None,
+)
+COMMAND_DURATION = Histogram(
+    "nudgebot_command_duration_seconds",
+    "How long a command (typed, a button, a form) took to answer, by platform and command.",
+    ["platform", "command"],
+    registry=None,
+)
+RATE_LIMITED_SECONDS = Counter(
+    "nudgebot_platform_rate_limited_seconds",
+    "Seconds a platform asked us to wait (Retry-After), by platform.",
+    ["platform"],
+    registry=None,
+)
+FAMILIES: tuple[Collector, ...] = (
+    SWEEP_DURATION,
+    CUSTOMERS_DECIDED,
+    NUDGES_CREATED,
+    DELIVERIES,
+    COMMAND_DURATION,
+    RATE_LIMITED_SECONDS,
+)
+
+# Every label value known in advance is there from the start, at zero: a rate over a series
+# that appears only with its first event misses that event.
+for _platform in Platform:
+    RATE_LIMITED_SECONDS.labels(platform=_platform.value)
+    for _outcome in OUTCOMES:
+        DELIVERIES.labels(platform=_platform.value, outcome=_outcome)
+for _reason in NudgeReason:
+    NUDGES_CREATED.labels(reason=_reason.value)
+
+
+# -- where things happen ----------------------------------------------------------------------
+
+
+def delivery(platform: Platform | str, outcome: str) -> None:
+    """One delivery attempt ended with ``outcome`` (one of :data:`OUTCOMES`)."""
+    DELIVERIES.labels(platform=str(platform), outcome=outcome).inc()
+
+
+def rate_limited(platform: Platform | str, seconds: float) -> None:
+    """The platform asked us to wait ``seconds`` (its Retry-After)."""
+    RATE_LIMITED_SECONDS.labels(platform=str(platform)).inc(max(seconds, 0.0))
+
+
+def customers_decided(count: int) -> None:
+    CUSTOMERS_DECIDED.inc(count)
+
+
+_PENDING = "nudgebot_nudges_created"
+
+
+def nudges_created_on_commit(
+    uow: SqlUnitOfWork, nudges: Iterable[Nudge], *, existing: Container[str]
+) -> None:
+    """Count the nudges among ``nudges`` whose dedupe key is not in ``existing`` (they are
+    being created) when, and if, the unit of work commits: a batch rolled back after a
+    conflict and decided again is counted once."""
+    pending = _pending(uow.session)
+    pending.update(n.reason.value for n in nudges if n.dedupe_key not in existing)
+
+
+def _pending(session: Session) -> Tally[str]:
+    tally: Tally[str] | None = session.info.get(_PENDING)
+    if tally is None:
+        tally = session.info[_PENDING] = Tally()
+        event.listen(session, "after_commit", _count_committed)
+        event.listen(session, "after_rollback", _forget_rolled_back)
+    return tally
+
+
+def _count_committed(session: Session) -> None:
+    tally: Tally[str] = session.info[_PENDING]
+    for reason, count in tally.items():
+        NUDGES_CREATED.labels(reason=reason).inc(count)
+    tally.clear()
+
+
+def _forget_rolled_back(session: Session) -> None:
+    session.info[_PENDING].clear()
+
+
+def command_name(command: object) -> str:
+    """``LogTouch`` -> ``log_touch``: a bounded set of label values (one per command type)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(command).__name__).lower()
+
+
+@contextmanager
+def timed_command(platform: Platform | str, command: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        COMMAND_DURATION.labels(platform=str(platform), command=command).observe(
+            time.perf_counter() - started
+        )
+
+
+# -- exposition ---------------------------------------------------------------------------------
+
+
+class OutboxCollector:
+    """``nudgebot_outbox_pending{platform}`` and ``nudgebot_outbox_oldest_pending_seconds``,
+    read from the database when scraped (the same on every replica)."""
+
+    def __init__(self, reader: Callable[[], SqlUnitOfWork], now: Callable[[], datetime]) -> None:
+        self.reader = reader
+        self.now = now
+
+    def describe(self) -> Iterable[Any]:
+        return [self._pending(), self._oldest()]  # no database read at registration
+
+    def collect(self) -> Iterable[Any]:
+        now = self.now()
+        with self.reader() as uow:
+            backlog = uow.backlog.outbox(now=now)
+        pending = self._pending()
+        for platform in Platform:
+            pending.add_metric([platform.value], backlog.waiting.get(platform, 0))
+        oldest = self._oldest()
+        late = 0.0
+        if backlog.oldest_due_slot is not None:
+            late = max((now - backlog.oldest_due_slot).total_seconds(), 0.0)
+        oldest.add_metric([], late)
+        return [pending, oldest]
+
+    @staticmethod
+    def _pending() -> GaugeMetricFamily:
+        return GaugeMetricFamily(
+            "nudgebot_outbox_pending",
+            "Deliveries not sent yet (pending or being sent), by platform.",
+            labels=["platform"],
+        )
+
+    @staticmethod
+    def _oldest() -> GaugeMetricFamily:
+        return GaugeMetricFamily(
+            "nudgebot_outbox_oldest_pending_seconds",
+            "How long past its slot the oldest delivery that is due has waited (0: none).",
+        )
+
+
+def registry(reader: Callable[[], SqlUnitOfWork], now: Callable[[], datetime]) -> CollectorRegistry:
+    """Everything one ``/metrics`` endpoint shows: this process's counters and histograms,
+    the outbox read from the database, and the process's own CPU, memory and GC."""
+    collected = CollectorRegistry(auto_describe=True)
+    for family in FAMILIES:
+        collected.register(family)
+    collected.register(OutboxCollector(reader, now))
+    ProcessCollector(registry=collected)
+    PlatformCollector(registry=collected)
+    GCCollector(registry=collected)
+    return collected
+
+
+def exposition(collected: CollectorRegistry) -> bytes:
+    """The Prometheus text format (reads the database: call it off the event loop)."""
+    return generate_latest(collected)
