@@ -4,6 +4,7 @@ is not stopping."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -13,7 +14,15 @@ from storage.migrate import current_revision, head_revision
 
 
 def database(engine: Engine) -> Callable[[], str | None]:
+    """The database answers a query. On SQLite the file must be there too: connections
+    opened before it was moved or deleted would go on writing to a file nobody will see."""
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if path in (None, "", ":memory:"):
+        path = None
+
     def check() -> str | None:
+        if path is not None and not os.path.exists(path):
+            return "the database file is missing"
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
             connection.rollback()

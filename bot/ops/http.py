@@ -33,6 +33,6 @@ def add_routes(app: web.Application, container: Container, *, with_metrics: bool
     async def scrape(request: web.Request) -> web.Response:
         # The outbox gauges read the database: off the event loop.
         body = await asyncio.to_thread(metrics.exposition, collected)
-        return web.Response(body=body, headers={"Content-Type": metrics.CONTENT_TYPE_LATEST})
+        return web.Response(body=body, headers={"Content-Type": metrics.CONTENT_TYPE})
 
     app.router.add_get("/metrics", scrape)

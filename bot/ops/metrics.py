@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from prometheus_client import (
-    CONTENT_TYPE_LATEST,
+    CONTENT_TYPE_PLAIN_0_0_4,
     CollectorRegistry,
     Counter,
     GCCollector,
@@ -34,7 +34,11 @@ from sqlalchemy.orm import Session
 from nudges.model import Nudge, NudgeReason, Platform
 from storage import SqlUnitOfWork
 
-__all__ = ["CONTENT_TYPE_LATEST", "exposition", "registry"]
+__all__ = ["CONTENT_TYPE", "exposition", "registry"]
+
+#: The classic text format: every Prometheus (2.x and 3.x) and agent reads it; the names here
+#: need none of the newer format's escaping.
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 
 #: The outcomes a delivery attempt is counted under.
 OUTCOMES = ("sent", "retried", "failed", "rate_limited", "unreachable")

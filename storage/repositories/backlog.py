@@ -28,13 +28,12 @@ class BacklogRepository:
 
     def outbox(self, *, now: datetime) -> OutboxBacklog:
         """Two small aggregate queries on the (state, next_attempt_at) index."""
-        waiting: dict[str, int] = dict(
-            self.session.execute(
-                select(delivery_t.c.platform, func.count())
-                .where(delivery_t.c.state.in_(_WAITING))
-                .group_by(delivery_t.c.platform)
-            ).tuples()
+        rows = self.session.execute(
+            select(delivery_t.c.platform, func.count())
+            .where(delivery_t.c.state.in_(_WAITING))
+            .group_by(delivery_t.c.platform)
         )
+        waiting = {str(name): int(count) for name, count in rows}
         oldest = self.session.scalar(
             select(func.min(delivery_t.c.slot_at)).where(
                 delivery_t.c.state.in_(_WAITING), delivery_t.c.next_attempt_at <= now
