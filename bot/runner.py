@@ -56,6 +56,8 @@ async def _console(settings: Settings, *, as_name: str | None) -> int:
             console.become(as_name)
         await asyncio.to_thread(console.loop, prompt_lines(console, sys.stdin))
     finally:
+        if container.jobs.running:
+            console.say("Finishing the scheduler's work in progress before leaving…")
         await lifecycle.stop_scheduler(
             scheduler,
             container.jobs,

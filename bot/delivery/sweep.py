@@ -232,6 +232,8 @@ def plan_digests(deps: Deps, *, now: datetime, horizon: datetime, result: SweepR
     with deps.uow() as uow:
         managers = uow.people.managers()
     for manager in managers:
+        if lifecycle.requested():  # stopping: the next sweep plans the rest
+            return
         with deps.uow() as uow:
             slot = digest_slot(manager, schedule=deps.settings.digest, until=horizon)
             if slot < now - DIGEST_GRACE or manager.unreachable:

@@ -79,6 +79,10 @@ class RunningJobs:
             await asyncio.wait(running, timeout=seconds)
         return not any(not t.done() for t in self.tasks)
 
+    @property
+    def running(self) -> int:
+        return sum(1 for t in self.tasks if not t.done())
+
     def cancel(self) -> int:
         running = [t for t in self.tasks if not t.done()]
         for task in running:
@@ -115,3 +119,4 @@ async def stop_scheduler(
         log.info("stopping: %s deliveries handed back for another worker", handed)
     if scheduler.running:
         scheduler.shutdown(wait=False)
+        await asyncio.sleep(0)  # AsyncIOScheduler shuts down on the loop's next turn
