@@ -57,7 +57,7 @@ def test_quitting_during_the_first_sweep_leaves_cleanly(tmp_path: Path) -> None:
         line = run.stderr.readline()
         assert line, "".join(seen[-20:])  # the process ended before its first sweep
         seen.append(line)
-    out, err = run.communicate(":quit\n", timeout=120)
+    _, err = run.communicate(":quit\n", timeout=120)
     logged = "".join(seen) + err
 
     assert run.returncode == 0, logged[-3000:]
