@@ -32,9 +32,14 @@ def database(engine: Engine) -> Callable[[], str | None]:
 
 
 def schema(engine: Engine) -> Callable[[], str | None]:
-    head = head_revision()  # read once: the code does not change while it runs
+    """The database is at the revision this code needs: not behind (run the migration), and
+    not ahead either (an older version still running after the migration of a newer one)."""
+    heads: list[str] = []  # read on first use: the code does not change while it runs
 
     def check() -> str | None:
+        if not heads:
+            heads.append(head_revision())
+        head = heads[0]
         current = current_revision(engine)
         if current == head:
             return None
