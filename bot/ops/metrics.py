@@ -24,6 +24,7 @@ from prometheus_client import (
     Histogram,
     PlatformCollector,
     ProcessCollector,
+    disable_created_metrics,
     generate_latest,
 )
 from prometheus_client.core import GaugeMetricFamily
@@ -39,6 +40,9 @@ __all__ = ["CONTENT_TYPE", "exposition", "registry"]
 #: The classic text format: every Prometheus (2.x and 3.x) and agent reads it; the names here
 #: need none of the newer format's escaping.
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
+
+# No "_created" sample beside each counter and histogram: Prometheus does not need it.
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 #: The outcomes a delivery attempt is counted under.
 OUTCOMES = ("sent", "retried", "failed", "rate_limited", "unreachable")
