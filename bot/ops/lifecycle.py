@@ -25,6 +25,9 @@ from bot.services.context import Deps
 
 log = logging.getLogger(__name__)
 
+#: At most this much of the grace period is kept for what comes after the jobs.
+RESERVE_SECONDS = 3.0
+
 #: Set once the process is stopping; long loops check it between units of work.
 stopping = threading.Event()
 
@@ -110,7 +113,10 @@ async def stop_scheduler(
         scheduler.pause()
     if jobs.tasks:
         log.info("stopping: waiting up to %.0f s for the running jobs", grace)
-    finished = await jobs.wait(max(deadline - loop.time() - 1.0, 0.0))
+    # What is left after the jobs (handing back, closing connections, the interpreter's own
+    # exit) gets a share of the grace period, so the process is gone before it runs out.
+    reserve = min(RESERVE_SECONDS, grace / 3)
+    finished = await jobs.wait(max(deadline - loop.time() - reserve, 0.0))
     if not finished:
         log.warning("stopping: %s job(s) still running after the grace period", jobs.cancel())
         await jobs.wait(max(deadline - loop.time(), 0.1))
