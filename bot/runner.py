@@ -47,6 +47,7 @@ async def _console(settings: Settings, *, as_name: str | None) -> int:
         from bot.server import start_site
 
         container.readiness.add("scheduler", checks.scheduler(scheduler))
+        container.readiness.add("stopping", lifecycle.not_stopping)
         app = web.Application()
         add_routes(app, container, with_metrics=True)
         site = await start_site(app, settings)

@@ -45,10 +45,6 @@ def bound(**ids: object) -> Iterator[None]:
         _ids.reset(token)
 
 
-def current_ids() -> Mapping[str, object]:
-    return dict(_ids.get())
-
-
 class _WithIds(logging.Filter):
     """Puts the bound ids on each record (an id given with ``extra=`` wins)."""
 
