@@ -1,15 +1,14 @@
-"""Replies to Block Kit, built with ``slack_sdk.models`` so Slack's own limits are checked.
+"""Reply items to Block Kit, built with ``slack_sdk.models`` so Slack's own limits are checked.
 
 Everything a reply says is treated as user-provided: ``&``, ``<`` and ``>`` are escaped, so a
 customer named ``<!channel>`` or a note with ``<@U123>`` is shown literally and pings nobody.
-A message keeps to 50 blocks and a view to 100: what does not fit is summarized
-("…and N more").
+How a whole reply is laid out within a message's 50 blocks (and a view's 100) is
+:mod:`bot.slack.layout`'s: nothing is cut off.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -18,15 +17,12 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ContextBlock,
     DatePickerElement,
-    DividerBlock,
-    HeaderBlock,
     MarkdownTextObject,
     Option,
     PlainTextObject,
     SectionBlock,
     StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot.replies import Action, Item, Reply, Tone, Verb
 
@@ -35,7 +31,9 @@ VIEW_LIMIT = 100
 SECTION_TEXT_LIMIT = 3000
 CONTEXT_TEXT_LIMIT = 2000
 HEADER_TEXT_LIMIT = 150
+BUTTON_TEXT_LIMIT = 75
 
+VERB_ACTION_PREFIX = "nudge_"
 ACTION_DONE = "nudge_done"
 ACTION_LOG = "nudge_log"
 ACTION_SNOOZE = "nudge_snooze"
@@ -57,21 +55,23 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
+    """A label shortened to a field's limit (names in buttons and titles; never content)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _mrkdwn(text: str, limit: int = SECTION_TEXT_LIMIT) -> MarkdownTextObject:
-    return MarkdownTextObject(text=_clip(text, limit), verbatim=True)
+def mrkdwn(text: str, limit: int = SECTION_TEXT_LIMIT) -> MarkdownTextObject:
+    return MarkdownTextObject(text=clip(text, limit), verbatim=True)
 
 
 def _context(text: str, *, block_id: str | None = None) -> ContextBlock:
-    return ContextBlock(elements=[_mrkdwn(text, CONTEXT_TEXT_LIMIT)], block_id=block_id)
+    return ContextBlock(elements=[mrkdwn(text, CONTEXT_TEXT_LIMIT)], block_id=block_id)
 
 
 def fallback_text(reply: Reply) -> str:
-    """The notification and screen-reader text of a message; never empty."""
-    return _TONE_MARKS[reply.tone] + escape(reply.text.strip() or "nudgebot")
+    """The notification text of a message: the reply's first line; never empty."""
+    first = reply.text.strip().split("\n", 1)[0]
+    return clip(_TONE_MARKS[reply.tone] + escape(first or "nudgebot"), SECTION_TEXT_LIMIT)
 
 
 def item_block_id(ref: str) -> str:
@@ -91,46 +91,62 @@ def ref_of_block(block_id: str) -> str:
     return block_id.split(":", 1)[1] if ":" in block_id else block_id
 
 
-def _elements(action: Action) -> list[Any]:
-    label = PlainTextObject(text=_clip(action.label, 75), emoji=True)
-    if action.verb is Verb.DONE:
-        return [
-            ButtonElement(text=label, action_id=ACTION_DONE, value=action.target, style="primary")
-        ]
-    if action.verb is Verb.LOG:
-        return [ButtonElement(text=label, action_id=ACTION_LOG, value=action.target)]
-    if action.verb is Verb.SKIP:
-        return [ButtonElement(text=label, action_id=ACTION_SKIP, value=action.target)]
+def verb_action_id(verb: Verb) -> str:
+    """The action id of a plain button (or choice) for a verb: ``nudge_done``, and the same
+    pattern for any verb added later, so new answers flow through without new code here."""
+    return f"{VERB_ACTION_PREFIX}{verb.value}"
+
+
+def _button(action: Action, action_id: str, *, style: str | None = None) -> ButtonElement:
+    label = PlainTextObject(text=clip(action.label, BUTTON_TEXT_LIMIT), emoji=True)
+    return ButtonElement(text=label, action_id=action_id, value=action.target, style=style)
+
+
+def _choices(action: Action, action_id: str) -> StaticSelectElement:
     options = [
-        Option(value=f"{action.target}|{value}", text=PlainTextObject(text=_clip(text, 75)))
-        for value, text in action.choices
+        Option(
+            value=f"{action.target}|{value}",
+            text=PlainTextObject(text=clip(text, BUTTON_TEXT_LIMIT)),
+        )
+        for value, text in action.choices[:100]
     ]
-    elements: list[Any] = []
-    if options:
+    return StaticSelectElement(
+        placeholder=PlainTextObject(text=clip(action.label, 150)),
+        action_id=action_id,
+        options=options,
+    )
+
+
+def _elements(action: Action) -> list[Any]:
+    if action.verb is Verb.LOG:  # a form: ritual, contact, note, date
+        return [_button(action, ACTION_LOG)]
+    if action.verb is Verb.SKIP:  # a form: the reason
+        return [_button(action, ACTION_SKIP)]
+    if action.verb is Verb.SNOOZE:  # a choice of durations, or any date
+        elements: list[Any] = [_choices(action, ACTION_SNOOZE)] if action.choices else []
         elements.append(
-            StaticSelectElement(
-                placeholder=PlainTextObject(text=_clip(action.label, 150)),
-                action_id=ACTION_SNOOZE,
-                options=options,
+            DatePickerElement(
+                action_id=ACTION_SNOOZE_DATE, placeholder=PlainTextObject(text="Snooze until…")
             )
         )
-    elements.append(
-        DatePickerElement(
-            action_id=ACTION_SNOOZE_DATE,
-            placeholder=PlainTextObject(text="Snooze until…"),
-        )
-    )
-    return elements
+        return elements
+    action_id = verb_action_id(action.verb)
+    if action.choices:
+        return [_choices(action, action_id)]
+    return [_button(action, action_id, style="primary" if action.verb is Verb.DONE else None)]
 
 
 def item_blocks(item: Item, *, number: int | None = None) -> list[Block]:
     """One item: what it is about (title and lines), its facts, then its state or buttons."""
     prefix = f"{number}. " if number is not None else "• "
-    text = prefix + "*" + escape(item.title) + "*"
-    if item.lines:
-        text += "\n" + "\n".join(escape(line) for line in item.lines)
+    lines = [prefix + "*" + escape(item.title) + "*"] + [escape(line) for line in item.lines]
+    texts = pack_lines(lines)
     blocks: list[Block] = [
-        SectionBlock(text=_mrkdwn(text), block_id=item_block_id(item.ref) if item.ref else None)
+        SectionBlock(
+            text=mrkdwn(text),
+            block_id=item_block_id(item.ref) if item.ref and not index else None,
+        )
+        for index, text in enumerate(texts)
     ]
     if item.fields:
         facts = "  ·  ".join(f"*{escape(k)}:* {escape(v)}" for k, v in item.fields)
@@ -145,62 +161,27 @@ def item_blocks(item: Item, *, number: int | None = None) -> list[Block]:
     return blocks
 
 
-@dataclass
-class _Chunk:
-    blocks: list[Block]
-    is_item: bool = False
-
-
-def _chunks(reply: Reply, *, title: bool) -> list[_Chunk]:
-    chunks: list[_Chunk] = []
-    if title:
-        chunks.append(_Chunk([SectionBlock(text=_mrkdwn("*" + fallback_text(reply) + "*"))]))
-    numbered = reply.kind in ("nudges", "digest")
-    for section in reply.sections:
-        if section.heading:
-            chunks.append(_Chunk([SectionBlock(text=_mrkdwn("*" + escape(section.heading) + "*"))]))
-        for index, item in enumerate(section.items, start=1):
-            chunks.append(
-                _Chunk(item_blocks(item, number=index if numbered else None), is_item=True)
-            )
-        if section.note:
-            chunks.append(_Chunk([_context(escape(section.note))]))
-    return chunks
-
-
-def reply_blocks(reply: Reply, *, limit: int = MESSAGE_LIMIT, title: bool = True) -> list[Block]:
-    """The reply's blocks, at most ``limit``: items that do not fit are counted in an
-    "…and N more" line, and the footer always stays."""
-    footer = [_context(escape(reply.footer))] if reply.footer else []
-    chunks = _chunks(reply, title=title)
-    budget = max(limit - len(footer) - 1, 1)  # one block kept for "…and N more"
-    out: list[Block] = []
-    left_out = 0
-    for chunk in chunks:
-        if left_out or len(out) + len(chunk.blocks) > budget:
-            left_out += 1 if chunk.is_item else 0
-            continue
-        out.extend(chunk.blocks)
-    if left_out:
-        out.append(_context(f"…and {left_out} more not shown here."))
-    return out + footer
-
-
-def message(reply: Reply, *, limit: int = MESSAGE_LIMIT) -> tuple[str, list[dict[str, Any]]]:
-    """The fallback text and the blocks of a message (a DM, an ephemeral reply, an update)."""
-    return fallback_text(reply), [b.to_dict() for b in reply_blocks(reply, limit=limit)]
-
-
-def home_view(parts: Sequence[tuple[str, Reply]]) -> dict[str, Any]:
-    """The Home tab: a header per part, each part within its share of the 100 blocks."""
-    share = max((VIEW_LIMIT // max(len(parts), 1)) - 2, 2)
-    blocks: list[Block] = []
-    for heading, reply in parts:
-        if blocks:
-            blocks.append(DividerBlock())
-        blocks.append(HeaderBlock(text=PlainTextObject(text=_clip(heading, HEADER_TEXT_LIMIT))))
-        blocks.extend(reply_blocks(reply, limit=share))
-    return View(type="home", blocks=blocks[:VIEW_LIMIT]).to_dict()
+def pack_lines(lines: Sequence[str], *, limit: int = SECTION_TEXT_LIMIT) -> list[str]:
+    """Lines joined into as few texts of at most ``limit`` characters as they fit in; a
+    single longer line is cut across several texts (never dropped)."""
+    texts: list[str] = []
+    current = ""
+    for line in lines:
+        while len(line) > limit:
+            if current:
+                texts.append(current)
+                current = ""
+            texts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            texts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        texts.append(current)
+    return texts
 
 
 def mark_item(blocks: list[dict[str, Any]], ref: str, state: str) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.slack.blocks import _mrkdwn, escape
+from bot.slack.blocks import escape, mrkdwn
 
 LOG_CALLBACK = "nudge_log_modal"
 SKIP_CALLBACK = "nudge_skip_modal"
@@ -62,7 +62,7 @@ def log_modal(
     """Ritual (from the playbook), contact, note and date of the touch."""
     options = [Option(value=name, text=_text(label[:75])) for name, label in rituals[:100]]
     blocks = [
-        SectionBlock(text=_mrkdwn("Log a touch with *" + escape(customer) + "*")),
+        SectionBlock(text=mrkdwn("Log a touch with *" + escape(customer) + "*")),
         InputBlock(
             block_id=RITUAL,
             label=_text("Ritual"),
@@ -103,7 +103,7 @@ def log_modal(
 
 def skip_modal(origin: Origin, *, customer: str) -> dict[str, Any]:
     blocks = [
-        SectionBlock(text=_mrkdwn("Skip this nudge about *" + escape(customer) + "*")),
+        SectionBlock(text=mrkdwn("Skip this nudge about *" + escape(customer) + "*")),
         InputBlock(
             block_id=REASON,
             label=_text("Reason"),

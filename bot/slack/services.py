@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -18,21 +19,19 @@ from bot.commands import LogTouch
 from bot.replies import Reply, Verb
 from bot.services.context import Actor
 from bot.services.identity import identify, known_actor
-from bot.slack.blocks import home_view
+from bot.services.sent import sent_reply
+from bot.services.upcoming import coming_up
+from bot.slack.errors import describe
+from bot.slack.hometab import HomeTab
 from bot.slack.installations import SqlInstallationStore
+from bot.slack.pages import Source
 from nudges.model import Platform
 from storage.repositories.slack import ProcessedEventRepository
 
 log = logging.getLogger(__name__)
 
-HOME_PARTS = (
-    ("Open nudges", "nudges"),
-    ("Quiet relationships", "quiet"),
-    ("Coming up", "digest"),
-    ("Offers to pitch first", "offer list"),
-    ("My settings", "me"),
-)
-TEAM_PART = ("My team", "digest team")
+FULL_REPLY_SECONDS = 300.0  # a "Show all" keeps its reply this long, for paging through it
+FULL_REPLIES_KEPT = 500
 
 
 def nudge_id(ref: str) -> int | None:
@@ -48,6 +47,11 @@ class SlackServices:
     home_delay: float = 1.0  # seconds a Home refresh waits to gather a burst of changes
     _home_pending: set[int] = field(default_factory=set)
     _home_tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    home_tab: HomeTab = field(init=False)
+    _full: dict[tuple[int, str], tuple[float, Reply]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.home_tab = HomeTab(run=self.run, coming_up=self.coming_up, is_manager=self.is_manager)
 
     # ------------------------------------------------------------------ people
 
@@ -63,7 +67,7 @@ class SlackServices:
         try:
             response = await client.users_info(user=user_id)
         except SlackApiError as exc:
-            log.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
+            log.warning("users.info for %s failed: %s", user_id, describe(exc))
             return {}
         user = response.get("user")
         return user if isinstance(user, dict) else {}
@@ -203,18 +207,36 @@ class SlackServices:
     async def first_time(self, event_id: str) -> bool:
         return await asyncio.to_thread(self._first_time, event_id)
 
+    async def full_reply(self, actor: Actor, source: Source) -> Reply:
+        """The reply a "Show all" pages through: the command run again as the person, or
+        the message sent to them; kept a few minutes so that paging does not redo it."""
+        key = (actor.person.id, f"c:{source.command}" if source.command else f"d:{source.delivery}")
+        now = time.monotonic()
+        kept = self._full.get(key)
+        if kept is not None and now - kept[0] < FULL_REPLY_SECONDS:
+            return kept[1]
+        if source.command is not None:
+            reply = await self.run(actor, source.command)
+        else:
+            reply = await asyncio.to_thread(
+                sent_reply, self.container.deps, actor, source.delivery or 0
+            )
+        if len(self._full) >= FULL_REPLIES_KEPT:
+            self._full.clear()
+        self._full[key] = (now, reply)
+        return reply
+
     # ------------------------------------------------------------------ home
 
     def _is_manager(self, actor: Actor) -> bool:
-        with self.container.deps.uow() as uow:
-            return bool(uow.people.reports_of(actor.person.id))
+        with self.container.deps.reader() as uow:
+            return uow.people.has_reports(actor.person.id)
 
-    async def home(self, actor: Actor) -> dict[str, Any]:
-        parts = list(HOME_PARTS)
-        if await asyncio.to_thread(self._is_manager, actor):
-            parts.insert(1, TEAM_PART)
-        replies = [(title, await self.run(actor, text)) for title, text in parts]
-        return home_view(replies)
+    async def is_manager(self, actor: Actor) -> bool:
+        return await asyncio.to_thread(self._is_manager, actor)
+
+    async def coming_up(self, actor: Actor) -> Reply:
+        return await asyncio.to_thread(coming_up, self.container.deps, actor)
 
     def refresh_home(self, client: AsyncWebClient, actor: Actor) -> None:
         """Publish the person's Home tab again soon, in the background: a burst of touches
@@ -240,9 +262,12 @@ class SlackServices:
         while self._home_tasks:
             await asyncio.gather(*list(self._home_tasks), return_exceptions=True)
 
-    async def publish_home(self, client: AsyncWebClient, actor: Actor) -> None:
-        try:
-            view = await self.home(actor)
-            await client.views_publish(user_id=actor.person.platform_user_id, view=view)
-        except SlackApiError as exc:
-            log.warning("views.publish failed: %s", exc.response.get("error"))
+    async def publish_home(
+        self,
+        client: AsyncWebClient,
+        actor: Actor,
+        *,
+        seen_hash: str | None = None,
+        page: tuple[str, int] | None = None,
+    ) -> None:
+        await self.home_tab.publish(client, actor, seen_hash=seen_hash, page=page)

@@ -153,6 +153,13 @@ class PersonRepository:
         )
         return [mapping.person(r) for r in rows]
 
+    def has_reports(self, manager_id: int) -> bool:
+        """Whether anyone reports to ``manager_id`` (one indexed read, not the whole team)."""
+        found = self.session.scalar(
+            select(person_t.c.id).where(person_t.c.manager_id == manager_id).limit(1)
+        )
+        return found is not None
+
     def reports_of(self, manager_id: int) -> list[Person]:
         """Everyone who reports to ``manager_id``, directly or through other managers."""
         seen: set[int] = {manager_id}

@@ -22,6 +22,7 @@ from nudges.digest import TeamDigest, team_digest
 from nudges.health import health
 from nudges.model import Customer, DeliveryState, NudgeState, Person
 from nudges.quiet import Level, quiet_status
+from nudges.rollup import rollup
 from nudges.suppress import is_out_of_office
 
 LIST_LIMIT = 30
@@ -47,7 +48,7 @@ def show_quiet(req: Request, cmd: ShowQuiet) -> Reply:
                 f"max {s.cadence.max_days})",
             ),
         )
-        for s, c in rows[:LIST_LIMIT]
+        for s, c in rows
     ]
     red = sum(1 for s, _ in rows if s.level is Level.RED)
     return info(
@@ -67,19 +68,13 @@ def show_nudges(req: Request, cmd: ShowNudges) -> Reply:
         return info("No open nudges. `quiet` shows relationships that are cooling.")
     customers = {c.id: c for c in req.uow.customers.get_many([n.customer_id for n in nudges])}
     items = []
-    for n in nudges[:LIST_LIMIT]:
+    for n in nudges:
         item = nudge_item(n, customers.get(n.customer_id), policy=req.deps.policy, now=req.now)
         if n.recipient_id in covered:
             away = covered[n.recipient_id]
             item = replace(item, lines=(*item.lines, f"Covering for {away.display_name}"))
         items.append(item)
-    more = len(nudges) - LIST_LIMIT
-    return info(
-        f"{len(nudges)} open nudges",
-        Section(items=tuple(items)),
-        footer=f"…and {more} more." if more > 0 else None,
-        kind="nudges",
-    )
+    return info(f"{len(nudges)} open nudges", Section(items=tuple(items)), kind="nudges")
 
 
 def _covered_by(req: Request) -> list[Person]:
@@ -151,8 +146,11 @@ def render_digest(
         return "—" if value is None else f"{round(value * 100)}%"
 
     sellers = []
+    leads = {p.manager_id for p in team.values()}
     for s in digest.sellers:
         person = team[s.person_id]
+        if person.id in leads and not s.customers:
+            continue  # a manager owning no customers: in "By team", with their people
         sellers.append(
             Item(
                 title=person.display_name,
@@ -170,14 +168,13 @@ def render_digest(
                 ),
             )
         )
-    sections = [Section("By salesperson", tuple(sellers))]
-    quiet = _quiet_accounts(req, customers, owners=team)
-    if quiet:
-        sections.append(Section("Quiet accounts", tuple(quiet)))
-    if digest.escalations:
-        sections.append(
-            Section("Escalations", tuple(Item(title=name(c)) for c in digest.escalations))
-        )
+    sections = []
+    teams = _by_team(digest, team)
+    if teams:
+        sections.append(Section("By team", tuple(teams)))
+    sections.append(Section("By salesperson", tuple(sellers)))
+    sections.append(Section("Quiet accounts", tuple(_quiet_accounts(req, customers, owners=team))))
+    sections.append(Section("Escalations", tuple(Item(title=name(c)) for c in digest.escalations)))
     risks = [
         Item(
             title=f"{name(r.customer_id)} is {round(r.share * 100)}% of "
@@ -189,15 +186,13 @@ def render_digest(
         )
         for r in digest.concentration
     ]
-    if risks:
-        sections.append(Section("Concentration risk", tuple(risks)))
-    if digest.single_threaded:
-        sections.append(
-            Section(
-                "Single-threaded (one contact ever touched)",
-                tuple(Item(title=name(c)) for c in digest.single_threaded[:LIST_LIMIT]),
-            )
+    sections.append(Section("Concentration risk", tuple(risks)))
+    sections.append(
+        Section(
+            "Single-threaded (one contact ever touched)",
+            tuple(Item(title=name(c)) for c in digest.single_threaded),
         )
+    )
     health_line = ", ".join(f"{label}: {n}" for label, n in digest.health)
     sections.append(Section("Health distribution", note=health_line))
     title = (
@@ -229,7 +224,32 @@ def _quiet_accounts(
             + (f" ({o.display_name})" if o else "")
             + (f", {money(c.annual_value)}" if c.annual_value else ""),
         )
-        for s, c, o in rows[:LIST_LIMIT]
+        for s, c, o in rows
+    ]
+
+
+def _by_team(digest: TeamDigest, team: dict[int, Person]) -> list[Item]:
+    """The manager's direct reports who lead people themselves, each with everyone under
+    them summed up (a head of sales: their managers)."""
+    managers = {p.id: p.manager_id for p in team.values()}
+    leads = {p.manager_id for p in team.values()}
+    reports = [p.id for p in team.values() if p.manager_id == digest.manager_id and p.id in leads]
+    if not reports:
+        return []
+    rows = rollup(digest.sellers, managers=managers, reports=reports)
+    return [
+        Item(
+            title=f"{team[r.person_id].display_name}'s team",
+            fields=(
+                ("People", str(r.people)),
+                ("Customers", str(r.customers)),
+                ("Coverage", "—" if r.coverage is None else f"{round(r.coverage * 100)}%"),
+                ("Amber / red", f"{r.amber} / {r.red}"),
+                ("Escalations", str(r.escalations)),
+                ("Touches", f"{r.touches_this_period} (previous {r.touches_previous_period})"),
+            ),
+        )
+        for r in rows
     ]
 
 

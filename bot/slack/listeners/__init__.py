@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
-from bot.slack import blocks, modals
-from bot.slack.listeners import actions, commands, events, views
+from bot.slack import blocks, home, layout, modals, pages
+from bot.slack.listeners import actions, commands, events, more, views
 from bot.slack.listeners.context import SERVICES
 from bot.slack.services import SlackServices
 
@@ -35,6 +35,10 @@ def register_listeners(app: AsyncApp, services: SlackServices) -> None:
     app.action(blocks.ACTION_SNOOZE_DATE)(actions.snooze_until)
     app.action(blocks.ACTION_LOG)(actions.open_log)
     app.action(blocks.ACTION_SKIP)(actions.open_skip)
+
+    app.action(layout.ACTION_SHOW_ALL)(more.show_all)
+    app.action(pages.ACTION_PAGE)(more.show_page)
+    app.action(home.ACTION_HOME_PAGE)(more.home_page)
 
     app.view(modals.LOG_CALLBACK)(views.log_submitted)
     app.view(modals.SKIP_CALLBACK)(views.skip_submitted)

@@ -15,9 +15,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.commands import ParseError, parse_relative_until
 from bot.replies import Reply, Verb
 from bot.services.context import Actor
-from bot.slack.blocks import escape, mark_item, message, ref_of_block
+from bot.slack.blocks import escape, mark_item, ref_of_block
 from bot.slack.listeners.context import services_of
 from bot.slack.modals import Origin, log_modal, skip_modal
+from bot.slack.say import respond_with
+from bot.slack.say import tell as tell_user
 from bot.slack.services import SlackServices, nudge_id
 
 
@@ -44,8 +46,7 @@ def origin_of(body: dict[str, Any], ref: str) -> Origin:
 async def tell(client: AsyncWebClient, actor: Actor, reply: Reply) -> None:
     """A reply with nowhere else to go (a modal closed once acknowledged, a Home tab button):
     a direct message."""
-    text, blocks = message(reply)
-    await client.chat_postMessage(channel=actor.person.platform_user_id, text=text, blocks=blocks)
+    await tell_user(client, actor.person.platform_user_id, reply)
 
 
 async def show_answer(
@@ -102,10 +103,7 @@ async def _answer(
     )
     if state is None:
         if reply is not None and body.get("response_url"):
-            text, blocks = message(reply)
-            await respond(
-                text=text, blocks=blocks, response_type="ephemeral", replace_original=False
-            )
+            await respond_with(respond, reply, command=None)
         elif reply is not None:  # the Home tab: nowhere to answer in place
             await tell(client, actor, reply)
             services.refresh_home(client, actor)

@@ -8,8 +8,9 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import slash_text
-from bot.slack.blocks import message, unescape
+from bot.slack.blocks import unescape
 from bot.slack.listeners.context import services_of
+from bot.slack.say import respond_with
 
 
 async def slash_command(
@@ -27,10 +28,8 @@ async def slash_command(
         team_name=command.get("team_domain", ""),
         user_id=command["user_id"],
     )
-    reply = await services.run(
-        actor, slash_text(command["command"], unescape(command.get("text", "")))
-    )
-    text, blocks = message(reply)
-    await respond(text=text, blocks=blocks, response_type="ephemeral")
+    text = slash_text(command["command"], unescape(command.get("text", "")))
+    reply = await services.run(actor, text)
+    await respond_with(respond, reply, command=text)
     # The Home tab is not published here: it is not what the person is looking at, and
     # opening it (app_home_opened) publishes it with this change.

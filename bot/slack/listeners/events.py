@@ -24,7 +24,8 @@ async def home_opened(
     actor = await services.actor(
         client, team_id=_team(body, context), team_name="", user_id=str(event.get("user"))
     )
-    await services.publish_home(client, actor)
+    seen = str((event.get("view") or {}).get("hash") or "") or None
+    await services.publish_home(client, actor, seen_hash=seen)
 
 
 async def user_changed(

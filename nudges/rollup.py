@@ -1,0 +1,62 @@
+"""A manager's team summarised by their direct reports: each report with everyone under them
+(a head of sales sees their managers, each with their whole team rolled up)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from nudges.digest import SellerDigest
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRollup:
+    person_id: int  # the direct report
+    people: int  # they and everyone under them
+    customers: int
+    coverage: float | None  # share of their customers within the ideal cadence
+    amber: int
+    red: int
+    escalations: int
+    touches_this_period: int
+    touches_previous_period: int
+
+
+def _under(person_id: int, managers: Mapping[int, int | None]) -> set[int]:
+    """``person_id`` and everyone reporting to them, directly or not."""
+    found = {person_id}
+    grew = True
+    while grew:
+        grew = False
+        for pid, manager in managers.items():
+            if manager in found and pid not in found:
+                found.add(pid)
+                grew = True
+    return found
+
+
+def rollup(
+    sellers: Sequence[SellerDigest], *, managers: Mapping[int, int | None], reports: Sequence[int]
+) -> list[TeamRollup]:
+    """One line per direct report in ``reports``, over the sellers of their subtree
+    (``managers``: each team member's manager)."""
+    out = []
+    for report in reports:
+        members = _under(report, managers)
+        rows = [s for s in sellers if s.person_id in members]
+        customers = sum(s.customers for s in rows)
+        green = sum((s.coverage or 0.0) * s.customers for s in rows)
+        out.append(
+            TeamRollup(
+                person_id=report,
+                people=len(members),
+                customers=customers,
+                coverage=round(green / customers, 4) if customers else None,
+                amber=sum(s.amber for s in rows),
+                red=sum(s.red for s in rows),
+                escalations=sum(len(s.escalations) for s in rows),
+                touches_this_period=sum(s.touches_this_period for s in rows),
+                touches_previous_period=sum(s.touches_previous_period for s in rows),
+            )
+        )
+    return out
