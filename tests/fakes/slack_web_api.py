@@ -11,7 +11,10 @@ Behaviour worth knowing, because it is Slack's own:
   call passes ``include_all_metadata``; ``oldest``/``latest`` are exclusive unless ``inclusive``.
 - Posting to a user id (``U…``/``W…``) posts into the DM with that user; the reply names the DM
   channel (``"D" + user id`` here, as ``conversations.open`` returns).
-- A message takes at most 50 blocks, a view at most 100 (``invalid_blocks`` otherwise).
+- A message takes at most 50 blocks, a view at most 100 (``invalid_blocks`` otherwise), and
+  every block must be one Slack accepts: each is parsed and validated with ``slack_sdk.models``
+  (lengths of texts, buttons, options...), as Slack validates them (``validate_blocks=False``
+  turns that off).
 - With token rotation on, a refresh token works once; a second refresh with the same token fails
   with ``invalid_refresh_token`` (two replicas refreshing at once break the installation).
 """
@@ -22,6 +25,7 @@ import base64
 import copy
 import itertools
 import json
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +34,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
 
 from tests.fakes._loopback import LoopbackServer, load_fixture
 
@@ -49,6 +56,7 @@ class SlackCall:
     http_method: str
     status: int = 200
     error: str | None = None
+    at: float = 0.0  # time.monotonic() when it arrived
 
     @property
     def ok(self) -> bool:
@@ -61,6 +69,8 @@ class _Failure:
     error: str | None
     retry_after: int | None
     extra: dict[str, Any] = field(default_factory=dict)
+    body: str | None = None  # a raw body that is not Slack's JSON
+    content_type: str = "text/plain"
 
 
 class SlackApiFailure(Exception):
@@ -78,6 +88,24 @@ def _truthy(value: Any) -> bool:
 
 def _dm_channel(user_id: str) -> str:
     return "D" + user_id
+
+
+def _invalid_block(problem: str) -> SlackApiFailure:
+    return SlackApiFailure(
+        "invalid_blocks", errors=[problem], response_metadata={"messages": [f"[ERROR] {problem}"]}
+    )
+
+
+def _check_block_models(blocks: list[Any]) -> None:
+    """Every block as Slack would check it (slack_sdk's models carry its limits)."""
+    for index, block in enumerate(blocks):
+        try:
+            parsed = Block.parse(block) if isinstance(block, dict) else None
+            if parsed is None:
+                raise SlackObjectFormationError(f"unknown block {block!r:.80}")
+            parsed.to_dict()
+        except (SlackObjectFormationError, KeyError, TypeError, ValueError) as exc:
+            raise _invalid_block(f"{exc} [json-pointer:/blocks/{index}]") from None
 
 
 def _invalid_blocks(limit: int) -> SlackApiFailure:
@@ -99,8 +127,10 @@ class FakeSlackWebApi(LoopbackServer):
         bot_id: str = "B111",
         app_id: str = "A111",
         first_ts: int = 1_700_000_000,
+        validate_blocks: bool = True,
     ) -> None:
         super().__init__()
+        self.validate_blocks = validate_blocks
         self.team_id = team_id
         self.team_name = team_name
         self.bot_user_id = bot_user_id
@@ -132,6 +162,7 @@ class FakeSlackWebApi(LoopbackServer):
         self._refresh_tokens: dict[str, bool] = {}  # refresh token -> still usable
         self._calls: list[SlackCall] = []
         self._failures: dict[str | None, deque[_Failure]] = {}
+        self._let_through: dict[str | None, int] = {}
         self._history: dict[str, list[dict[str, Any]]] = {}
         self._ephemeral: list[dict[str, Any]] = []
         self._views: dict[str, dict[str, Any]] = {}
@@ -179,6 +210,9 @@ class FakeSlackWebApi(LoopbackServer):
         error: str | None = None,
         retry_after: int | None = None,
         times: int = 1,
+        after: int = 0,
+        body: str | None = None,
+        content_type: str = "text/plain",
         **extra: Any,
     ) -> None:
         """Queue a failure for the next call(s) to ``method`` (``None``: to any method).
@@ -189,17 +223,22 @@ class FakeSlackWebApi(LoopbackServer):
         - ``error="channel_not_found"`` alone: HTTP 200 with ``{"ok": false, "error": ...}``;
           ``extra`` keys are added to that body.
 
-        Failures queue up in order; a method's own queue is used before the any-method queue.
+        - ``body="<html>…"``: that raw body (``content_type``, default ``text/plain``), not
+          Slack's JSON, with ``status`` (a proxy's error page).
+
+        ``after=N`` lets the next N calls through first. Failures queue up in order; a method's
+        own queue is used before the any-method queue.
         """
-        if status == 200 and error is None:
-            raise ValueError("give an error code or a non-200 status")
+        if status == 200 and error is None and body is None:
+            raise ValueError("give an error code, a raw body or a non-200 status")
         if status == 429:
             error = error or "ratelimited"
             retry_after = 1 if retry_after is None else retry_after
         with self._lock:
             queue = self._failures.setdefault(method, deque())
+            self._let_through[method] = after
             for _ in range(times):
-                queue.append(_Failure(status, error, retry_after, dict(extra)))
+                queue.append(_Failure(status, error, retry_after, dict(extra), body, content_type))
 
     def pending_failures(self, method: str | None = None) -> int:
         with self._lock:
@@ -271,10 +310,13 @@ class FakeSlackWebApi(LoopbackServer):
                     http_method=request.method,
                     status=status,
                     error=body.get("error") if body else f"http_{status}",
+                    at=time.monotonic(),
                 )
             )
         if body is None:
-            return web.Response(status=status, text=f"{status} server error", headers=headers)
+            raw = headers.pop("X-Fake-Body", f"{status} server error")
+            content_type = headers.pop("X-Fake-Content-Type", "text/plain")
+            return web.Response(status=status, text=raw, content_type=content_type, headers=headers)
         return web.json_response(body, status=status, headers=headers)
 
     @staticmethod
@@ -311,6 +353,9 @@ class FakeSlackWebApi(LoopbackServer):
         for key in (method, None):
             queue = self._failures.get(key)
             if queue:
+                if self._let_through.get(key, 0) > 0:
+                    self._let_through[key] -= 1
+                    return None
                 return queue.popleft()
         return None
 
@@ -322,6 +367,10 @@ class FakeSlackWebApi(LoopbackServer):
             headers = {}
             if failure.retry_after is not None:
                 headers["Retry-After"] = str(failure.retry_after)
+            if failure.body is not None:  # a proxy's page, not Slack's JSON
+                headers["X-Fake-Body"] = failure.body
+                headers["X-Fake-Content-Type"] = failure.content_type
+                return failure.status, None, headers
             if failure.error is None:  # a server error page, not JSON
                 return failure.status, None, headers
             return failure.status, {"ok": False, "error": failure.error, **failure.extra}, headers
@@ -468,13 +517,14 @@ class FakeSlackWebApi(LoopbackServer):
                 message[key] = copy.deepcopy(params[key])
         return message
 
-    @staticmethod
-    def _check_message_blocks(params: dict[str, Any]) -> None:
+    def _check_message_blocks(self, params: dict[str, Any]) -> None:
         blocks = params.get("blocks")
         if blocks is not None and not isinstance(blocks, list):
             raise SlackApiFailure("invalid_blocks_format")
         if blocks and len(blocks) > MESSAGE_BLOCK_LIMIT:
             raise _invalid_blocks(MESSAGE_BLOCK_LIMIT)
+        if blocks and self.validate_blocks:
+            _check_block_models(blocks)
         if not params.get("text") and not blocks and not params.get("attachments"):
             raise SlackApiFailure("no_text")
 
@@ -523,6 +573,13 @@ class FakeSlackWebApi(LoopbackServer):
         blocks = view.get("blocks") or []
         if len(blocks) > VIEW_BLOCK_LIMIT:
             raise _invalid_blocks(VIEW_BLOCK_LIMIT)
+        if self.validate_blocks:
+            _check_block_models(blocks)
+            if view.get("type") == "modal":
+                try:
+                    View(**{k: v for k, v in view.items() if k in View.attributes}).to_dict()
+                except (SlackObjectFormationError, TypeError, ValueError) as exc:
+                    raise SlackApiFailure("invalid_arguments", errors=[str(exc)]) from None
         stored: dict[str, Any] = load_fixture("slack/web_api/views.publish.json")["view"]
         view_id = view_id or f"V{next(self._seq):08d}"
         stored.update(

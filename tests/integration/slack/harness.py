@@ -18,7 +18,7 @@ from aiohttp.test_utils import TestClient
 
 from bot.bootstrap import Container
 from bot.slack.runtime import SlackRuntime
-from tests.fakes.slack_web_api import FakeSlackWebApi
+from tests.fakes.slack_web_api import FakeSlackWebApi, SlackApiFailure
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TEAM = "T111"
@@ -42,7 +42,12 @@ class FakeSlack(FakeSlackWebApi):
         app.router.add_post("/hooks/{rest:.*}", self._hook)
 
     async def _hook(self, request: web.Request) -> web.Response:
+        """A response URL takes a message as ``chat.postMessage`` does (checked the same)."""
         body = await request.json()
+        try:
+            self._check_message_blocks(body)
+        except SlackApiFailure as exc:
+            return web.Response(status=400, text=exc.error)
         with self._lock:
             self.responses.append(body)
         return web.Response(text="ok")
