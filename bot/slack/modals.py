@@ -56,13 +56,25 @@ def _text(value: str) -> PlainTextObject:
     return PlainTextObject(text=value)
 
 
+def _about(customer: str | None, what: str) -> SectionBlock:
+    """Whom the form is about; None while it is being looked up (the form opens first)."""
+    if customer is None:
+        return SectionBlock(text=mrkdwn(what + " …"))
+    return SectionBlock(text=mrkdwn(what + " *" + escape(customer) + "*"))
+
+
 def log_modal(
-    origin: Origin, *, customer: str, rituals: Sequence[tuple[str, str]], today: date
+    origin: Origin,
+    *,
+    customer: str | None,
+    rituals: Sequence[tuple[str, str]],
+    today: date | None,
 ) -> dict[str, Any]:
-    """Ritual (from the playbook), contact, note and date of the touch."""
+    """Ritual (from the playbook), contact, note and date of the touch. It opens before the
+    customer and the person's own today are known (``None``), and is updated with them."""
     options = [Option(value=name, text=_text(label[:75])) for name, label in rituals[:100]]
     blocks = [
-        SectionBlock(text=mrkdwn("Log a touch with *" + escape(customer) + "*")),
+        _about(customer, "Log a touch with"),
         InputBlock(
             block_id=RITUAL,
             label=_text("Ritual"),
@@ -87,7 +99,9 @@ def log_modal(
             block_id=DATE,
             label=_text("Date"),
             optional=True,
-            element=DatePickerElement(action_id=DATE, initial_date=today.isoformat()),
+            element=DatePickerElement(
+                action_id=DATE, initial_date=today.isoformat() if today else None
+            ),
         ),
     ]
     return View(
@@ -101,9 +115,9 @@ def log_modal(
     ).to_dict()
 
 
-def skip_modal(origin: Origin, *, customer: str) -> dict[str, Any]:
+def skip_modal(origin: Origin, *, customer: str | None) -> dict[str, Any]:
     blocks = [
-        SectionBlock(text=mrkdwn("Skip this nudge about *" + escape(customer) + "*")),
+        _about(customer, "Skip this nudge about"),
         InputBlock(
             block_id=REASON,
             label=_text("Reason"),

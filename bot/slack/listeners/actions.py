@@ -16,6 +16,7 @@ from bot.commands import ParseError, parse_relative_until
 from bot.replies import Reply, Verb
 from bot.services.context import Actor
 from bot.slack.blocks import escape, mark_item, ref_of_block
+from bot.slack.errors import logged
 from bot.slack.listeners.context import services_of
 from bot.slack.modals import Origin, log_modal, skip_modal
 from bot.slack.say import respond_with
@@ -169,16 +170,25 @@ async def open_log(
     client: AsyncWebClient,
     context: AsyncBoltContext,
 ) -> None:
+    """The form opens at once from what the click carries (a ``trigger_id`` lasts 3 s, and
+    reading the database may wait behind other work); the customer's name and the person's
+    own today are filled in right after."""
     await ack()
     services = services_of(context)
     ref = str(action.get("value"))
-    customer = await _customer_named(services, ref)
-    actor = await actor_of(services, client, body)
-    today = actor.today(services.container.deps.clock.now())  # their day, not UTC's
-    view = log_modal(
-        origin_of(body, ref), customer=customer, rituals=services.rituals(), today=today
-    )
-    await client.views_open(trigger_id=body["trigger_id"], view=view)
+    origin = origin_of(body, ref)
+    rituals = services.rituals()
+    async with logged("views.open"):
+        opened = await client.views_open(
+            trigger_id=body["trigger_id"],
+            view=log_modal(origin, customer=None, rituals=rituals, today=None),
+        )
+        customer = await _customer_named(services, ref)
+        actor = await actor_of(services, client, body)
+        today = actor.today(services.container.deps.clock.now())  # their day, not UTC's
+        await _update(
+            client, opened, log_modal(origin, customer=customer, rituals=rituals, today=today)
+        )
 
 
 async def open_skip(
@@ -191,8 +201,19 @@ async def open_skip(
     await ack()
     services = services_of(context)
     ref = str(action.get("value"))
-    view = skip_modal(origin_of(body, ref), customer=await _customer_named(services, ref))
-    await client.views_open(trigger_id=body["trigger_id"], view=view)
+    origin = origin_of(body, ref)
+    async with logged("views.open"):
+        opened = await client.views_open(
+            trigger_id=body["trigger_id"], view=skip_modal(origin, customer=None)
+        )
+        customer = await _customer_named(services, ref)
+        await _update(client, opened, skip_modal(origin, customer=customer))
+
+
+async def _update(client: AsyncWebClient, opened: Any, view: dict[str, Any]) -> None:
+    """Fill a modal just opened (what was typed meanwhile stays: same blocks, same ids)."""
+    found = opened.get("view") or {}
+    await client.views_update(view_id=found.get("id"), hash=found.get("hash"), view=view)
 
 
 async def _customer_named(services: SlackServices, ref: str) -> str:

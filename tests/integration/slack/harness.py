@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap import Container
 from bot.slack.runtime import SlackRuntime
@@ -173,6 +174,12 @@ class Harness:
     container: Container
     client: TestClient[web.Request, web.Application]
     runtime: SlackRuntime | None = None
+
+    @property
+    def app_client(self) -> AsyncWebClient:
+        """The bolt app's Web API client (calls go to the fake)."""
+        assert self.runtime is not None
+        return self.runtime.app.client
 
     async def settled(self) -> None:
         """Bolt's work after acknowledging, then any Home tab refresh it scheduled."""
