@@ -15,6 +15,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.bootstrap import Container
 from bot.slack.app import BuiltApp, build_app
+from bot.slack.guard import log_refusal, refusal
 from bot.slack.platform import slack_platform
 from nudges.model import Platform as PlatformName
 
@@ -36,12 +37,24 @@ def _shared_session() -> aiohttp.ClientSession | None:
 class SlackRuntime:
     built: BuiltApp
     session: aiohttp.ClientSession | None
+    signing_secret: str = ""
 
     @property
     def app(self) -> AsyncApp:
         return self.built.app
 
     async def events(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        if self.signing_secret:
+            found = refusal(
+                self.signing_secret,
+                headers=request.headers,
+                body=body,
+                content_type=request.content_type,
+            )
+            if found is not None:
+                log_refusal(found)
+                return web.Response(status=found.status, text="")
         response = await self.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
 
@@ -82,7 +95,11 @@ def attach_slack(app: web.Application, container: Container) -> SlackRuntime:
     session = _shared_session()
     socket_mode = container.settings.slack.mode is SlackMode.SOCKET
     built = build_app(container, session=session, socket_mode=socket_mode)
-    runtime = SlackRuntime(built=built, session=session)
+    runtime = SlackRuntime(
+        built=built,
+        session=session,
+        signing_secret=container.settings.secrets.slack_signing_secret or "",
+    )
     _register_platform(container, built, session)
     if not socket_mode:
         app.router.add_post(EVENTS_PATH, runtime.events)

@@ -207,6 +207,18 @@ class SlackServices:
     async def first_time(self, event_id: str) -> bool:
         return await asyncio.to_thread(self._first_time, event_id)
 
+    async def first_trigger(self, body: dict[str, Any]) -> bool:
+        """False for a slash command or interaction seen before: a signed request replayed
+        within Slack's five minutes carries the same ``trigger_id`` (each real click or
+        command gets its own)."""
+        trigger = body.get("trigger_id")
+        if not trigger:
+            return True
+        first = await self.first_time(f"trigger:{trigger}")
+        if not first:
+            log.info("a replayed Slack request was ignored (trigger already handled)")
+        return first
+
     async def full_reply(self, actor: Actor, source: Source) -> Reply:
         """The reply a "Show all" pages through: the command run again as the person, or
         the message sent to them; kept a few minutes so that paging does not redo it."""

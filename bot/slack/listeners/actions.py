@@ -91,6 +91,8 @@ async def _answer(
     until: str | None = None,
 ) -> None:
     services = services_of(context)
+    if not await services.first_trigger(body):
+        return
     actor = await actor_of(services, client, body)
     number = nudge_id(ref)
     day: date | None = None

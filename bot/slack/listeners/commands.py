@@ -22,6 +22,8 @@ async def slash_command(
 ) -> None:
     await ack()  # within Slack's 3 seconds; the work happens after
     services = services_of(context)
+    if not await services.first_trigger(command):
+        return
     actor = await services.actor(
         client,
         team_id=command["team_id"],

@@ -35,6 +35,8 @@ async def log_submitted(
 ) -> None:
     await ack()
     services = services_of(context)
+    if not await services.first_trigger(body):
+        return
     origin = Origin.loads(str(view.get("private_metadata") or ""))
     actor = await actor_of(services, client, body)
     number = nudge_id(origin.ref)
@@ -67,6 +69,8 @@ async def skip_submitted(
 ) -> None:
     await ack()
     services = services_of(context)
+    if not await services.first_trigger(body):
+        return
     origin = Origin.loads(str(view.get("private_metadata") or ""))
     actor = await actor_of(services, client, body)
     number = nudge_id(origin.ref)

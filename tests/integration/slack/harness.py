@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import itertools
 import json
 import time
 from collections.abc import Callable
@@ -58,6 +59,14 @@ class FakeSlack(FakeSlackWebApi):
         return f"{self.origin}/hooks/commands/{TEAM}/1/x"
 
 
+def trigger_id() -> str:
+    """Slack gives every invocation its own trigger id (a replay carries the same one)."""
+    return f"{time.time_ns()}.111.{next(_TRIGGERS)}"
+
+
+_TRIGGERS = itertools.count(1)
+
+
 def signed(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
     stamp = str(int(time.time()) if timestamp is None else timestamp)
     base = f"v0:{stamp}:{body}".encode()
@@ -71,7 +80,12 @@ def slash_body(fake: FakeSlack, *, command: str, text: str, user: str) -> str:
     # Slack escapes &, < and > in the text it sends.
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     fields.update(
-        command=command, text=escaped, user_id=user, team_id=TEAM, response_url=fake.response_url
+        command=command,
+        text=escaped,
+        user_id=user,
+        team_id=TEAM,
+        response_url=fake.response_url,
+        trigger_id=trigger_id(),
     )
     fields.pop("enterprise_id", None)
     fields.pop("enterprise_name", None)
@@ -102,6 +116,7 @@ def block_action(
     data["channel"] = {"id": channel, "name": "directmessage"}
     data["message"] = message
     data["response_url"] = fake.response_url
+    data["trigger_id"] = trigger_id()
     data["actions"] = [{"action_ts": "1596530385.194939", **action}]
     return data
 
@@ -116,6 +131,7 @@ def home_action(*, user: str, view: dict[str, Any], action: dict[str, Any]) -> d
     data["view"] = view
     for key in ("message", "channel", "response_url"):
         data.pop(key, None)
+    data["trigger_id"] = trigger_id()
     data["actions"] = [{"action_ts": "1596530385.194939", **action}]
     return data
 
@@ -128,6 +144,7 @@ def view_submission(*, user: str, view: dict[str, Any], values: dict[str, Any]) 
     submitted["state"] = {"values": values}
     data["view"] = submitted
     data["response_urls"] = []
+    data["trigger_id"] = trigger_id()
     return data
 
 

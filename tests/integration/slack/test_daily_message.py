@@ -223,7 +223,11 @@ async def test_log_opens_a_modal_whose_submission_logs_the_touch(
         )
     )
     opened = (await eventually(lambda: harness.fake.calls_to("views.open")))[0]
-    view = opened.params["view"]
+    assert {b.get("block_id") for b in opened.params["view"]["blocks"]} >= {RITUAL, NOTE}
+    # Opened before anything was read; filled right after (the customer, their today).
+    filled = (await eventually(lambda: harness.fake.calls_to("views.update")))[0]
+    view = filled.params["view"]
+    assert "Acme Corp" in str(view["blocks"][0])
     assert {b.get("block_id") for b in view["blocks"]} >= {RITUAL, CONTACT, NOTE, DATE}
     (picker,) = [b["element"] for b in view["blocks"] if b.get("block_id") == DATE]
     assert picker["initial_date"] == clock.now().astimezone(LOS_ANGELES).date().isoformat()
