@@ -25,6 +25,7 @@ from bot.slack.errors import describe
 from bot.slack.hometab import HomeTab
 from bot.slack.installations import SqlInstallationStore
 from bot.slack.pages import Source
+from bot.slack.say import EphemeralCopies
 from nudges.model import Platform
 from storage.repositories.slack import ProcessedEventRepository
 
@@ -49,6 +50,7 @@ class SlackServices:
     _home_tasks: set[asyncio.Task[None]] = field(default_factory=set)
     home_tab: HomeTab = field(init=False)
     _full: dict[tuple[int, str], tuple[float, Reply]] = field(default_factory=dict)
+    ephemeral: EphemeralCopies = field(default_factory=EphemeralCopies)
 
     def __post_init__(self) -> None:
         self.home_tab = HomeTab(run=self.run, coming_up=self.coming_up, is_manager=self.is_manager)

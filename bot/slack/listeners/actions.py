@@ -17,6 +17,7 @@ from bot.replies import Reply, Verb
 from bot.services.context import Actor
 from bot.slack.blocks import escape, mark_item, ref_of_block
 from bot.slack.errors import logged
+from bot.slack.layout import SlackMessage
 from bot.slack.listeners.context import services_of
 from bot.slack.modals import Origin, log_modal, skip_modal
 from bot.slack.say import respond_with
@@ -63,19 +64,20 @@ async def show_answer(
     """The answered item, updated where the button was: a message, or the Home tab. (The Home
     tab is not published after answers elsewhere: opening it publishes it.)"""
     if origin.channel and origin.ts:
-        if blocks is None:  # a modal's submission: read the message back
-            history = await client.conversations_history(
-                channel=origin.channel, latest=origin.ts, inclusive=True, limit=1
+        async with logged("chat.update"):
+            if blocks is None:  # a modal's submission: read the message back
+                history = await client.conversations_history(
+                    channel=origin.channel, latest=origin.ts, inclusive=True, limit=1
+                )
+                found = history.get("messages") or []
+                blocks = found[0].get("blocks", []) if found else []
+                fallback = found[0].get("text", fallback) if found else fallback
+            await client.chat_update(
+                channel=origin.channel,
+                ts=origin.ts,
+                text=fallback,
+                blocks=mark_item(blocks or [], origin.ref, state),
             )
-            found = history.get("messages") or []
-            blocks = found[0].get("blocks", []) if found else []
-            fallback = found[0].get("text", fallback) if found else fallback
-        await client.chat_update(
-            channel=origin.channel,
-            ts=origin.ts,
-            text=fallback,
-            blocks=mark_item(blocks or [], origin.ref, state),
-        )
     if origin.home:
         services.refresh_home(client, actor)
 
@@ -111,8 +113,9 @@ async def _answer(
             await tell(client, actor, reply)
             services.refresh_home(client, actor)
         return
-    if (body.get("container") or {}).get("is_ephemeral"):  # Slack keeps no copy to update
-        await respond(text="✓ " + escape(state), replace_original=True, response_type="ephemeral")
+    if (body.get("container") or {}).get("is_ephemeral"):
+        await _answer_ephemeral(services, respond, body, ref=ref, state=state)
+        return
     original = body.get("message") or {}
     await show_answer(
         services,
@@ -123,6 +126,34 @@ async def _answer(
         blocks=original.get("blocks"),
         fallback=str(original.get("text") or (reply.text if reply else "")),
     )
+
+
+async def _answer_ephemeral(
+    services: SlackServices,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    *,
+    ref: str,
+    state: str,
+) -> None:
+    """An answer on an ephemeral list: only that item changes (its buttons go, its state
+    shows), from the copy kept when the list was sent; without one, a line of its own."""
+    user_id = str((body.get("user") or {}).get("id") or "")
+    carried = body.get("message") or {}
+    kept = services.ephemeral.find(user_id, ref)
+    if carried.get("blocks"):
+        kept = SlackMessage(str(carried.get("text") or ""), carried["blocks"], (ref,))
+    if kept is None:
+        await respond(text="✓ " + escape(state), replace_original=False, response_type="ephemeral")
+        return
+    marked = SlackMessage(kept.text, mark_item(kept.blocks, ref, state), kept.refs)
+    await respond(
+        text=marked.text or "✓ " + escape(state),
+        blocks=marked.blocks,
+        replace_original=True,
+        response_type="ephemeral",
+    )
+    services.ephemeral.keep(user_id, marked)
 
 
 async def done(

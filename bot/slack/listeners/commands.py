@@ -32,6 +32,8 @@ async def slash_command(
     )
     text = slash_text(command["command"], unescape(command.get("text", "")))
     reply = await services.run(actor, text)
-    await respond_with(respond, reply, command=text)
+    await respond_with(
+        respond, reply, command=text, copies=services.ephemeral, user_id=command["user_id"]
+    )
     # The Home tab is not published here: it is not what the person is looking at, and
     # opening it (app_home_opened) publishes it with this change.
