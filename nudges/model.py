@@ -76,6 +76,7 @@ class DeliveryState(StrEnum):
 class DeliveryKind(StrEnum):
     NUDGES = "nudges"  # the daily batched, ranked message
     DIGEST = "digest"  # a manager's team digest
+    NOTICE = "notice"  # a one-off message, e.g. a colleague left and their customers need an owner
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,6 +79,7 @@ def build_app(
             request_verification_enabled=verification,
         )
         services = SlackServices(container, installations=store)
+        store.on_installed = services.installed
         register_listeners(app, services)
         return BuiltApp(app=app, services=services, tokens=tokens)
     if not secrets.slack_bot_token:

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
@@ -37,6 +38,8 @@ class SqlInstallationStore(AsyncInstallationStore):
         self.deps = deps
         self.client_id = client_id
         self._logger = log
+        #: Told of every installation the OAuth flow stores (a workspace installing again).
+        self.on_installed: Callable[[Installation], Awaitable[None]] | None = None
 
     @property
     def logger(self) -> logging.Logger:
@@ -89,6 +92,32 @@ class SqlInstallationStore(AsyncInstallationStore):
             self._save, INSTALLATION, key, data, enterprise, installation.installed_at
         )
         await self.async_save_bot(installation.to_bot())
+        if self.on_installed is not None:
+            await self.on_installed(installation)
+
+    def _rotate(self, key: InstallationKey, bot: Bot) -> int:
+        """The installation rows of the bot's workspace, with its new tokens."""
+        fields = {
+            "bot_token": bot.bot_token,
+            "bot_refresh_token": bot.bot_refresh_token,
+            "bot_token_expires_at": bot.bot_token_expires_at,
+        }
+        with self.deps.uow() as uow:
+            repo = SlackInstallationRepository(uow.session)
+            rows = repo.every(INSTALLATION, key)
+            for row_id, data in rows:
+                repo.replace_data(row_id, json.dumps({**json.loads(data), **fields}))
+            uow.commit()
+        return len(rows)
+
+    async def async_save_rotated(self, bot: Bot) -> None:
+        """A refreshed bot token: the bot row and every installation row of the workspace
+        hold the new tokens (the old refresh token works no more)."""
+        await self.async_save_bot(bot)
+        key = self._key(
+            bot.enterprise_id, bot.team_id, is_enterprise_install=bot.is_enterprise_install
+        )
+        await asyncio.to_thread(self._rotate, key, bot)
 
     async def async_save_bot(self, bot: Bot) -> None:
         key = self._key(

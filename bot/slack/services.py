@@ -6,11 +6,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +22,8 @@ from bot.services.context import Actor
 from bot.services.identity import identify, known_actor
 from bot.services.sent import sent_reply
 from bot.services.upcoming import coming_up
+from bot.slack import reach
+from bot.slack.client import web_client
 from bot.slack.errors import describe
 from bot.slack.hometab import HomeTab
 from bot.slack.installations import SqlInstallationStore
@@ -126,9 +129,13 @@ class SlackServices:
             return attempt()
 
     async def user_changed(self, *, team_id: str, user: dict[str, Any]) -> None:
-        """Keep a known person's time zone current (strangers are not registered)."""
+        """Keep a known person's time zone current (strangers are not registered); a deleted
+        account is no longer sent anything, and its customers go to the manager's attention."""
         user_id = str(user.get("id") or "")
         if not user_id or not await asyncio.to_thread(self._known, team_id, user_id):
+            return
+        if user.get("deleted"):
+            await reach.account_deleted(self.container.deps, team_id=team_id, user_id=user_id)
             return
         await asyncio.to_thread(
             identify,
@@ -141,23 +148,21 @@ class SlackServices:
             timezone=user.get("tz"),
         )
 
-    def _mark_unreachable(self, team_id: str, user_ids: set[str] | None) -> int:
-        marked = 0
-        with self.container.deps.uow() as uow:
-            workspace = uow.workspaces.find(platform=Platform.SLACK, external_id=team_id)
-            if workspace is None:
-                return 0
-            for person in uow.people.in_workspace(workspace.id):
-                wanted = user_ids is None or person.platform_user_id in user_ids
-                if wanted and not person.unreachable:
-                    uow.people.update(replace(person, unreachable=True))
-                    marked += 1
-            uow.commit()
-        return marked
+    async def workspace_gone(self, team_id: str) -> None:
+        await reach.workspace_gone(self.container.deps, team_id)
 
-    async def workspace_gone(self, team_id: str, *, user_ids: set[str] | None = None) -> None:
-        marked = await asyncio.to_thread(self._mark_unreachable, team_id, user_ids)
-        log.info("slack workspace %s: %s people marked unreachable", team_id, marked)
+    async def installed(self, installation: Installation) -> None:
+        """The OAuth flow stored an installation: a workspace installing the app again has
+        its people back (checked in the background; the install page is not kept waiting)."""
+        team_id = installation.team_id
+        if not team_id or not installation.bot_token:
+            return  # an org-wide install: its workspaces' people come back as they write
+        client = web_client(self.container.settings, session=None, token=installation.bot_token)
+        task = asyncio.get_running_loop().create_task(
+            reach.workspace_back(self.container.deps, client, team_id)
+        )
+        self._home_tasks.add(task)
+        task.add_done_callback(self._home_tasks.discard)
 
     # ------------------------------------------------------------------ use cases
 

@@ -116,7 +116,7 @@ class InstalledTokens:
                 bot=bot, minutes_before_expiration=REFRESH_MINUTES_BEFORE_EXPIRY
             )
             if rotated is not None:
-                await self.store.async_save_bot(rotated)
+                await self.store.async_save_rotated(rotated)
                 log.info("refreshed the bot token of %s", bot.team_id or bot.enterprise_id)
                 bot = rotated
         return bot

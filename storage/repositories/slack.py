@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, delete, select
+from sqlalchemy import ColumnElement, and_, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -92,6 +92,18 @@ class SlackInstallationRepository:
             .order_by(c.installed_at.desc(), c.id.desc())
             .limit(1)
         ).first()
+
+    def every(self, kind: str, key: InstallationKey) -> list[tuple[int, str]]:
+        """Every row of that kind for the workspace (all installing users): (id, JSON)."""
+        c = slack_installation_t.c
+        rows = self.session.execute(
+            select(c.id, c.data).where(self._where(kind, key, with_user=False)).order_by(c.id)
+        )
+        return [(int(row_id), str(data)) for row_id, data in rows]
+
+    def replace_data(self, row_id: int, data: str) -> None:
+        c = slack_installation_t.c
+        self.session.execute(update(slack_installation_t).where(c.id == row_id).values(data=data))
 
     def delete(self, kind: str, key: InstallationKey) -> int:
         with_user = kind == INSTALLATION and key.user_id is not None

@@ -1,5 +1,5 @@
 """A customer named ``<!channel> Acme & <@U123>`` is shown literally everywhere; the Home tab
-and the team digest; uninstalling marks people unreachable."""
+and the team digest; uninstalling marks people unreachable; a deleted account is handed over."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.delivery.outbox import Outbox
 from bot.delivery.sweep import sweep
 from tests.integration.slack.conftest import START
 from tests.integration.slack.harness import Harness, event, eventually
+from tests.slack_limits import check_message
 
 NASTY = "<!channel> Acme & <@U123>"
 ESCAPED = "&lt;!channel&gt; Acme &amp; &lt;@U123&gt;"
@@ -93,3 +94,29 @@ async def test_uninstalling_marks_the_workspace_unreachable(harness: Harness) ->
         return bool(person and person.unreachable)
 
     assert await eventually(unreachable)
+
+
+async def test_a_deleted_account_is_unreachable_and_its_manager_told_which_customers(
+    harness: Harness, clock: FixedClock
+) -> None:
+    await team_with_a_nasty_customer(harness)
+    await harness.slash('customer add "Globex Inc" tier=core', user="W222")
+    await eventually(lambda: len(harness.replies()) == 4)
+    change = event("user_change.derived.json")
+    change["event"]["user"].update(id="W222", team_id="T111", deleted=True)
+
+    await harness.send_event(change)
+
+    def sam_unreachable() -> bool:
+        with harness.container.deps.uow() as uow:
+            person = uow.people.by_platform_id(workspace_id=1, platform_user_id="W222")
+        return bool(person and person.unreachable)
+
+    assert await eventually(sam_unreachable)
+    await Outbox(harness.container.deps, harness.container.platforms, worker="t").drain()
+    (notice,) = harness.fake.dm_messages("W111")
+    check_message(notice["text"], notice["blocks"])
+    assert "Sam Sales has left: 2 customers need a new owner." in notice["text"]
+    assert_escaped(notice["blocks"])
+    assert "Globex Inc" in json.dumps(notice["blocks"])
+    assert harness.fake.dm_messages("W222") == []

@@ -5,6 +5,7 @@ one at a time, and uninstalling removes the installation."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import AsyncIterator
 
@@ -18,7 +19,12 @@ from bot.config import Secrets, Settings, SlackMode, SlackSettings
 from bot.replies import Reply
 from bot.slack.runtime import attach_slack
 from nudges.model import Platform as PlatformName
-from storage.repositories.slack import BOT, InstallationKey, SlackInstallationRepository
+from storage.repositories.slack import (
+    BOT,
+    INSTALLATION,
+    InstallationKey,
+    SlackInstallationRepository,
+)
 from tests.integration.slack.harness import SECRET, FakeSlack, Harness, event, eventually, settle
 
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
@@ -39,8 +45,9 @@ async def oauth(database: str, clock: FixedClock) -> AsyncIterator[Harness]:
         app = web.Application()
         runtime = attach_slack(app, container)
         async with TestClient(TestServer(app)) as client:
-            yield Harness(fake=fake, container=container, client=client)
+            yield Harness(fake=fake, container=container, client=client, runtime=runtime)
             await settle()
+            await runtime.built.services.settled()
         await runtime.stop()
         container.close()
 
@@ -112,3 +119,60 @@ async def test_uninstalling_deletes_the_installation(oauth: Harness) -> None:
     await oauth.send_event(event("app_uninstalled.json"))
 
     await eventually(lambda: stored_bot(oauth) is None)
+
+
+def stored(harness: Harness, kind: str) -> dict[str, object]:
+    with harness.container.deps.uow() as uow:
+        rows = SlackInstallationRepository(uow.session).every(
+            kind, InstallationKey("111.222", None, "T111")
+        )
+    assert rows
+    return dict(json.loads(rows[-1][1]))
+
+
+async def test_a_rotated_token_is_kept_in_the_installation_too(oauth: Harness) -> None:
+    oauth.fake.token_rotation = True
+    oauth.fake.token_lifetime = 3600  # within the refresh window: the next send refreshes
+    await install(oauth)
+    installed = stored(oauth, INSTALLATION)["bot_token"]
+    await oauth.slash("me", user="W111")
+    await eventually(lambda: oauth.replies())
+    with oauth.container.deps.uow() as uow:
+        person = uow.people.by_platform_id(workspace_id=1, platform_user_id="W111")
+    assert person is not None
+
+    await oauth.container.platforms[PlatformName.SLACK].send(
+        person, Reply(text="hello"), delivery_id=1
+    )
+
+    bot, installation = stored(oauth, BOT), stored(oauth, INSTALLATION)
+    assert bot["bot_token"] != installed
+    assert installation["bot_token"] == bot["bot_token"]
+    assert installation["bot_refresh_token"] == bot["bot_refresh_token"]
+    assert installation["bot_token_expires_at"] == bot["bot_token_expires_at"]
+    assert oauth.fake.calls_to("chat.postMessage")[-1].token == bot["bot_token"]
+
+
+def reachable(harness: Harness) -> dict[str, bool]:
+    with harness.container.deps.uow() as uow:
+        return {p.platform_user_id: not p.unreachable for p in uow.people.in_workspace(1)}
+
+
+async def test_installing_again_makes_people_reachable_again_but_deleted_accounts(
+    oauth: Harness,
+) -> None:
+    oauth.fake.add_user("W222", real_name="Sam Sales")
+    oauth.fake.add_user("W333", real_name="Lee Left")
+    await install(oauth)
+    for user in ("W111", "W222", "W333"):
+        await oauth.slash("me", user=user)
+    await eventually(lambda: len(oauth.replies()) == 3)
+    await oauth.send_event(event("app_uninstalled.json"))
+    await eventually(lambda: not any(reachable(oauth).values()))
+    oauth.fake.users["W333"]["deleted"] = True  # deactivated while the app was gone
+
+    await install(oauth)
+
+    await eventually(lambda: reachable(oauth) == {"W111": True, "W222": True, "W333": False})
+    await oauth.slash("me", user="W222")  # and they are served as before
+    await eventually(lambda: len(oauth.replies()) == 4)
