@@ -121,8 +121,14 @@ def _section(data: dict[str, Any]) -> Section:
     )
 
 
-def error(message: str, *, usage: str | None = None) -> Reply:
-    return Reply(text=message, tone=Tone.ERROR, footer=f"Usage: {usage}" if usage else None)
+def error(message: str, *, usage: str | None = None, field: str | None = None) -> Reply:
+    """A refusal; ``field`` names the option it is about (a form shows it beside that field)."""
+    return Reply(
+        text=message,
+        tone=Tone.ERROR,
+        footer=f"Usage: {usage}" if usage else None,
+        fields={"field": field} if field else {},
+    )
 
 
 def ok(message: str, *sections: Section, footer: str | None = None) -> Reply:

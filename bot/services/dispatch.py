@@ -110,6 +110,14 @@ READ_ONLY_COMMANDS: frozenset[type] = frozenset(
 )
 
 
+def _refused(refusal: Exception) -> Reply:
+    return error(
+        str(refusal),
+        usage=getattr(refusal, "usage", None),
+        field=getattr(refusal, "field", None),
+    )
+
+
 def _parse_error(problem: ParseError) -> Reply:
     message = problem.message
     if problem.suggestions and "did you mean" not in message.lower():
@@ -151,7 +159,7 @@ class CommandService:
                 return handler(request, command)
             except _REFUSALS as refusal:
                 request.uow.rollback()
-                return error(str(refusal), usage=getattr(refusal, "usage", None))
+                return _refused(refusal)
             except DBAPIError as exc:
                 # A sweep (or a replica) wrote the same nudge a moment ago, or the database
                 # broke a deadlock with it: the whole use case was one transaction, so running
@@ -191,7 +199,7 @@ class CommandService:
                     )
                 except _REFUSALS as refusal:
                     uow.rollback()
-                    return error(str(refusal), usage=getattr(refusal, "usage", None)), None
+                    return _refused(refusal), None
                 except DBAPIError as exc:  # as in _run: one transaction, run again
                     uow.rollback()
                     if not is_conflict(exc) or attempt == ATTEMPTS:

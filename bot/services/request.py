@@ -18,11 +18,14 @@ from storage import SqlUnitOfWork
 
 
 class ServiceError(ValueError):
-    """A request that cannot be done as asked; the message says why and what would work."""
+    """A request that cannot be done as asked; the message says why and what would work.
+    ``field`` names the option at fault (``on``, ``contact``, ``customer``...), so a form can
+    show the message beside that field."""
 
-    def __init__(self, message: str, *, usage: str | None = None) -> None:
+    def __init__(self, message: str, *, usage: str | None = None, field: str | None = None):
         super().__init__(message)
         self.usage = usage
+        self.field = field
 
 
 @dataclass
@@ -44,7 +47,9 @@ class Request:
         """The workspace's customer of that name; for a change, one the actor may change."""
         found = self.uow.customers.by_name(workspace_id=self.actor.workspace.id, name=name)
         if found is None:
-            raise ServiceError(f"No customer called {name!r}. See `customer list`.")
+            raise ServiceError(
+                f"No customer called {name!r}. See `customer list`.", field="customer"
+            )
         if for_change:
             require_customer_access(self.uow, self.person, found)
         return found

@@ -25,6 +25,8 @@ LOG_CALLBACK = "nudge_log_modal"
 SKIP_CALLBACK = "nudge_skip_modal"
 
 RITUAL, CONTACT, NOTE, DATE, REASON = "ritual", "contact", "note", "date", "reason"
+CUSTOMER = "customer"
+NOTE_LIMIT = 2000  # what the note field takes (a longer message is cut to it, and says so)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,18 +65,33 @@ def _about(customer: str | None, what: str) -> SectionBlock:
     return SectionBlock(text=mrkdwn(what + " *" + escape(customer) + "*"))
 
 
+def _customer_input(guess: str | None) -> InputBlock:
+    return InputBlock(
+        block_id=CUSTOMER,
+        label=_text("Customer"),
+        hint=_text("Guessed from the channel or the message: change it if it is wrong."),
+        element=PlainTextInputElement(
+            action_id=CUSTOMER, max_length=200, initial_value=guess or None
+        ),
+    )
+
+
 def log_modal(
     origin: Origin,
     *,
     customer: str | None,
     rituals: Sequence[tuple[str, str]],
     today: date | None,
+    ask_customer: bool = False,
+    note: str | None = None,
 ) -> dict[str, Any]:
     """Ritual (from the playbook), contact, note and date of the touch. It opens before the
-    customer and the person's own today are known (``None``), and is updated with them."""
+    customer and the person's own today are known (``None``), and is updated with them.
+    ``ask_customer``: a touch logged from any message (the customer a guess to confirm), with
+    the message as its note."""
     options = [Option(value=name, text=_text(label[:75])) for name, label in rituals[:100]]
-    blocks = [
-        _about(customer, "Log a touch with"),
+    blocks: list[Any] = [
+        _customer_input(customer) if ask_customer else _about(customer, "Log a touch with"),
         InputBlock(
             block_id=RITUAL,
             label=_text("Ritual"),
@@ -93,7 +110,12 @@ def log_modal(
             block_id=NOTE,
             label=_text("Note"),
             optional=True,
-            element=PlainTextInputElement(action_id=NOTE, multiline=True, max_length=2000),
+            element=PlainTextInputElement(
+                action_id=NOTE,
+                multiline=True,
+                max_length=NOTE_LIMIT,
+                initial_value=note[:NOTE_LIMIT] if note else None,
+            ),
         ),
         InputBlock(
             block_id=DATE,
@@ -133,6 +155,16 @@ def skip_modal(origin: Origin, *, customer: str | None) -> dict[str, Any]:
         close=_text("Cancel"),
         private_metadata=origin.dumps(),
         blocks=blocks,
+    ).to_dict()
+
+
+def notice_modal(title: str, text: str) -> dict[str, Any]:
+    """What a form becomes when what it asked cannot be done (a nudge gone meanwhile)."""
+    return View(
+        type="modal",
+        title=_text(title[:24]),
+        close=_text("Close"),
+        blocks=[SectionBlock(text=mrkdwn(escape(text)))],
     ).to_dict()
 
 

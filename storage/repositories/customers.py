@@ -119,6 +119,19 @@ class CustomerRepository:
         ).first()
         return self._many([row])[0] if row else None
 
+    def names_by_key(self, *, workspace_id: int, keys: Sequence[str]) -> dict[str, str]:
+        """The names of the workspace's live customers among these name keys, by key."""
+        if not keys:
+            return {}
+        rows = self.session.execute(
+            select(customer_t.c.name_key, customer_t.c.name).where(
+                customer_t.c.workspace_id == workspace_id,
+                customer_t.c.archived.is_(False),
+                customer_t.c.name_key.in_(sorted(set(keys))),
+            )
+        )
+        return {str(key): str(name) for key, name in rows}
+
     def owned_by(
         self, owner_ids: Sequence[int], *, include_archived: bool = False
     ) -> list[Customer]:

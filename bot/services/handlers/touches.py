@@ -33,6 +33,7 @@ def log_touch(req: Request, cmd: LogTouch) -> Reply:
             f"{cmd.ritual!r} is not a ritual name: use one word such as "
             + ", ".join(r.name for r in req.deps.policy.playbook[:6]),
             usage="touch <customer> [<ritual>] [-- <note>]",
+            field="ritual",
         )
     at = _touch_instant(req, cmd.on)
     contact_id = _contact_id(req, customer, cmd.contact)
@@ -90,6 +91,7 @@ def _touch_instant(req: Request, on: date | None) -> datetime:
         raise ServiceError(
             f"{on.isoformat()} is in the future: log a touch when it has happened.",
             usage="touch <customer> [<ritual>] [on=YYYY-MM-DD] [-- <note>]",
+            field="on",
         )
     if on == req.today:
         return req.now
@@ -108,6 +110,7 @@ def _contact_id(req: Request, customer: Customer, name: str | None) -> int | Non
     raise ServiceError(
         f"{customer.name} has no contact called {name!r} (contacts: {known}).",
         usage="contact add <customer> <name> [birthday=MM-DD] [role=…]",
+        field="contact",
     )
 
 

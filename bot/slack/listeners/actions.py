@@ -75,7 +75,7 @@ async def show_answer(
             await client.chat_update(
                 channel=origin.channel,
                 ts=origin.ts,
-                text=fallback,
+                text=fallback or "✓ " + escape(state),
                 blocks=mark_item(blocks or [], origin.ref, state),
             )
     if origin.home:
