@@ -18,6 +18,7 @@ from bot.services.context import Deps
 from storage.repositories.slack import (
     BOT,
     INSTALLATION,
+    MEMBER,
     InstallationKey,
     SlackInstallationRepository,
     SlackOAuthStateRepository,
@@ -94,6 +95,21 @@ class SqlInstallationStore(AsyncInstallationStore):
         await self.async_save_bot(installation.to_bot())
         if self.on_installed is not None:
             await self.on_installed(installation)
+
+    def _enterprise_of(self, team_id: str) -> str | None:
+        with self.deps.reader() as uow:
+            return SlackInstallationRepository(uow.session).enterprise_of(self.client_id, team_id)
+
+    async def async_enterprise_of(self, team_id: str) -> str | None:
+        """The organisation whose org-wide install serves this workspace, once seen."""
+        return await asyncio.to_thread(self._enterprise_of, team_id)
+
+    async def async_save_member(self, *, enterprise_id: str, team_id: str) -> None:
+        """Remember that a workspace is served by its organisation's org-wide install, so
+        that messages the bot sends there on its own find the organisation's token."""
+        key = InstallationKey(self.client_id, enterprise_id, team_id)
+        now = self.deps.clock.now().timestamp()
+        await asyncio.to_thread(self._save, MEMBER, key, "{}", True, now)
 
     def _rotate(self, key: InstallationKey, bot: Bot) -> int:
         """The installation rows of the bot's workspace, with its new tokens."""

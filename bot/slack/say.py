@@ -83,6 +83,13 @@ async def respond_with(
             copies.keep(user_id, message)
 
 
+async def post_with(client: AsyncWebClient, channel: str, reply: Reply, *, command: str) -> None:
+    """A reply to a command typed in the bot's direct messages: as many messages as it
+    needs, a digest summarised with "Show all" (the command, run again)."""
+    for message in ephemeral_messages(reply, command=command):
+        await client.chat_postMessage(channel=channel, text=message.text, blocks=message.blocks)
+
+
 async def tell(client: AsyncWebClient, user_id: str, reply: Reply) -> None:
     """A reply with nowhere else to go (a modal closed once acknowledged, a Home tab
     button): a direct message, in as many messages as it needs."""

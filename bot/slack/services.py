@@ -19,6 +19,7 @@ from bot.bootstrap import Container
 from bot.commands import LogTouch
 from bot.replies import Reply, Verb
 from bot.services.context import Actor
+from bot.services.guess import guess_customer
 from bot.services.identity import identify, known_actor
 from bot.services.sent import sent_reply
 from bot.services.upcoming import coming_up
@@ -253,6 +254,11 @@ class SlackServices:
 
     async def is_manager(self, actor: Actor) -> bool:
         return await asyncio.to_thread(self._is_manager, actor)
+
+    async def guess_customer(self, actor: Actor, *, channel_name: str, text: str) -> str | None:
+        return await asyncio.to_thread(
+            guess_customer, self.container.deps, actor, channel_name=channel_name, text=text
+        )
 
     async def coming_up(self, actor: Actor) -> Reply:
         return await asyncio.to_thread(coming_up, self.container.deps, actor)

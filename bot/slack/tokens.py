@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from bot.slack.installations import SqlInstallationStore
 log = logging.getLogger(__name__)
 
 REFRESH_MINUTES_BEFORE_EXPIRY = 120
+BOT_SECONDS = 10.0  # how long authorize keeps a workspace's bot (an uninstall shows after it)
 
 
 class TokenSource(Protocol):
@@ -93,6 +95,10 @@ class InstalledTokens:
 
     async def bot(self, *, team_id: str | None, enterprise_id: str | None = None) -> Bot:
         bot = await self.store.async_find_bot(enterprise_id=enterprise_id, team_id=team_id)
+        if bot is None and enterprise_id is None and team_id:
+            # A message of the bot's own to a workspace of an organisation that installed the
+            # app org-wide: the organisation, as remembered from that workspace's requests.
+            enterprise_id = await self.store.async_enterprise_of(team_id)
         if bot is None and enterprise_id is not None:  # an org-wide install
             bot = await self.store.async_find_bot(
                 enterprise_id=enterprise_id, team_id=None, is_enterprise_install=True
@@ -130,11 +136,36 @@ class InstalledTokens:
 
 class TokenAuthorize(AsyncAuthorize):
     """bolt's authorize for many workspaces: the bot token from our store (refreshed, one
-    replica at a time), and ``auth.test`` answered once per token, not on every request."""
+    replica at a time), and ``auth.test`` answered once per token, not on every request.
 
-    def __init__(self, tokens: InstalledTokens) -> None:
+    The bot found is kept for a few seconds: a busy moment (every database thread taken)
+    must not hold up the acknowledgement of a click whose form has 3 seconds to open. A token
+    close to its refresh is never taken from there."""
+
+    def __init__(self, tokens: InstalledTokens, *, keep_seconds: float = BOT_SECONDS) -> None:
         self.tokens = tokens
+        self.keep_seconds = keep_seconds
         self._cache: dict[str, AuthorizeResult] = {}
+        self._bots: dict[tuple[str | None, str | None], tuple[float, Bot]] = {}
+        self._members: set[tuple[str, str]] = set()  # (organisation, workspace) remembered
+
+    async def _bot(self, *, team_id: str | None, enterprise_id: str | None) -> Bot:
+        key = (enterprise_id, team_id)
+        now = time.monotonic()
+        kept = self._bots.get(key)
+        if kept is not None and now - kept[0] < self.keep_seconds and self._fresh(kept[1]):
+            return kept[1]
+        bot = await self.tokens.bot(team_id=team_id, enterprise_id=enterprise_id)
+        if len(self._bots) > 1000:
+            self._bots.clear()
+        self._bots[key] = (now, bot)
+        return bot
+
+    def _fresh(self, bot: Bot) -> bool:
+        if not (self.tokens.rotation and bot.bot_token_expires_at):
+            return True
+        left = bot.bot_token_expires_at - time.time()
+        return left > REFRESH_MINUTES_BEFORE_EXPIRY * 60
 
     async def __call__(
         self,
@@ -146,9 +177,11 @@ class TokenAuthorize(AsyncAuthorize):
         **_: Any,
     ) -> AuthorizeResult | None:
         try:
-            bot = await self.tokens.bot(team_id=team_id, enterprise_id=enterprise_id)
+            bot = await self._bot(team_id=team_id, enterprise_id=enterprise_id)
         except Unreachable:
             return None
+        if bot.is_enterprise_install and enterprise_id and team_id:
+            await self._remember(enterprise_id, team_id)
         token = bot.bot_token or ""
         cached = self._cache.get(token)
         if cached is None:
@@ -171,3 +204,9 @@ class TokenAuthorize(AsyncAuthorize):
             user_id=user_id,
         )
         return result
+
+    async def _remember(self, enterprise_id: str, team_id: str) -> None:
+        if (enterprise_id, team_id) in self._members:
+            return
+        await self.tokens.store.async_save_member(enterprise_id=enterprise_id, team_id=team_id)
+        self._members.add((enterprise_id, team_id))

@@ -20,6 +20,7 @@ from storage.tables import (
 
 BOT = "bot"
 INSTALLATION = "installation"
+MEMBER = "member"  # a workspace seen under an org-wide (Enterprise Grid) install
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,16 @@ class SlackInstallationRepository:
             select(c.data)
             .where(self._where(kind, key, with_user=with_user))
             .order_by(c.installed_at.desc(), c.id.desc())
+            .limit(1)
+        ).first()
+
+    def enterprise_of(self, client_id: str, team_id: str) -> str | None:
+        """The organisation a workspace was seen in under an org-wide install."""
+        c = slack_installation_t.c
+        return self.session.scalars(
+            select(c.enterprise_id)
+            .where(c.kind == MEMBER, c.client_id == client_id, c.team_id == team_id)
+            .order_by(c.id.desc())
             .limit(1)
         ).first()
 

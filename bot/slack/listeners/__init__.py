@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
 from bot.slack import blocks, home, layout, modals, pages
-from bot.slack.listeners import actions, commands, events, more, views
+from bot.slack.listeners import actions, commands, conversation, events, more, views
 from bot.slack.listeners.context import SERVICES
 from bot.slack.services import SlackServices
 
@@ -30,7 +30,7 @@ def register_listeners(app: AsyncApp, services: SlackServices) -> None:
     app.command("/touch")(commands.slash_command)
     app.command("/nudge")(commands.slash_command)
 
-    app.action(blocks.ACTION_DONE)(actions.done)
+    app.action(actions.VERB_ACTIONS)(actions.verb)
     app.action(blocks.ACTION_SNOOZE)(actions.snooze)
     app.action(blocks.ACTION_SNOOZE_DATE)(actions.snooze_until)
     app.action(blocks.ACTION_LOG)(actions.open_log)
@@ -39,6 +39,9 @@ def register_listeners(app: AsyncApp, services: SlackServices) -> None:
     app.action(layout.ACTION_SHOW_ALL)(more.show_all)
     app.action(pages.ACTION_PAGE)(more.show_page)
     app.action(home.ACTION_HOME_PAGE)(more.home_page)
+
+    app.shortcut(conversation.SHORTCUT_LOG)(conversation.log_message)
+    app.event("message")(conversation.direct_message)
 
     app.view(modals.LOG_CALLBACK)(views.log_submitted)
     app.view(modals.SKIP_CALLBACK)(views.skip_submitted)

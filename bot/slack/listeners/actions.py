@@ -6,6 +6,8 @@ On the Home tab (which has no message, and no ``response_url``) the tab is publi
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import date
 from typing import Any
 
@@ -15,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.commands import ParseError, parse_relative_until
 from bot.replies import Reply, Verb
 from bot.services.context import Actor
-from bot.slack.blocks import escape, mark_item, ref_of_block
+from bot.slack.blocks import VERB_ACTION_PREFIX, escape, mark_item, ref_of_block
 from bot.slack.errors import logged
 from bot.slack.layout import SlackMessage
 from bot.slack.listeners.context import services_of
@@ -23,6 +25,8 @@ from bot.slack.modals import Origin, log_modal, skip_modal
 from bot.slack.say import respond_with
 from bot.slack.say import tell as tell_user
 from bot.slack.services import SlackServices, nudge_id
+
+log = logging.getLogger(__name__)
 
 
 async def actor_of(services: SlackServices, client: AsyncWebClient, body: dict[str, Any]) -> Actor:
@@ -91,6 +95,7 @@ async def _answer(
     ref: str,
     verb: Verb,
     until: str | None = None,
+    reason: str | None = None,
 ) -> None:
     services = services_of(context)
     if not await services.first_trigger(body):
@@ -102,7 +107,7 @@ async def _answer(
         parsed = parse_relative_until(until, today=actor.today(services.container.deps.clock.now()))
         day = None if isinstance(parsed, ParseError) else parsed
     reply, state = (
-        await services.answer(actor, nudge=number, verb=verb, until=day)
+        await services.answer(actor, nudge=number, verb=verb, until=day, reason=reason)
         if number is not None
         else (None, None)
     )
@@ -156,7 +161,14 @@ async def _answer_ephemeral(
     services.ephemeral.keep(user_id, marked)
 
 
-async def done(
+#: The action ids of the verbs answered by a plain button or a choice: ``nudge_done`` and
+#: any verb added later (Log…, Skip and Snooze have forms and pickers of their own).
+VERB_ACTIONS = re.compile(
+    "^" + re.escape(VERB_ACTION_PREFIX) + r"(?!log$|skip$|snooze$|snooze_date$)[a-z_]+$"
+)
+
+
+async def verb(
     ack: AsyncAck,
     action: dict[str, Any],
     body: dict[str, Any],
@@ -164,8 +176,18 @@ async def done(
     context: AsyncBoltContext,
     respond: AsyncRespond,
 ) -> None:
+    """Done, or any other verb a reply's item carries: a button (its value the item), or a
+    choice (``item|choice``, the choice passed on as the answer's reason)."""
     await ack()
-    await _answer(body, client, context, respond, ref=str(action.get("value")), verb=Verb.DONE)
+    name = str(action.get("action_id") or "").removeprefix(VERB_ACTION_PREFIX)
+    try:
+        answer = Verb(name)
+    except ValueError:
+        log.info("a button for an unknown answer %r was ignored", name)
+        return
+    chosen = str((action.get("selected_option") or {}).get("value") or "")
+    ref, _, choice = (chosen or str(action.get("value") or "")).partition("|")
+    await _answer(body, client, context, respond, ref=ref, verb=answer, reason=choice or None)
 
 
 async def snooze(

@@ -8,6 +8,7 @@ import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from aiohttp import web
@@ -25,7 +26,15 @@ from storage.repositories.slack import (
     InstallationKey,
     SlackInstallationRepository,
 )
-from tests.integration.slack.harness import SECRET, FakeSlack, Harness, event, eventually, settle
+from tests.integration.slack.harness import (
+    SECRET,
+    FakeSlack,
+    Harness,
+    event,
+    eventually,
+    settle,
+    slash_body,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
 
@@ -176,3 +185,30 @@ async def test_installing_again_makes_people_reachable_again_but_deleted_account
     await eventually(lambda: reachable(oauth) == {"W111": True, "W222": True, "W333": False})
     await oauth.slash("me", user="W222")  # and they are served as before
     await eventually(lambda: len(oauth.replies()) == 4)
+
+
+async def test_an_organisation_installs_once_and_each_workspace_is_served_and_messaged(
+    oauth: Harness,
+) -> None:
+    oauth.fake.installation.update(
+        team=None,
+        enterprise={"id": "E111", "name": "Org"},
+        is_enterprise_install=True,
+        access_token="xoxb-E111-org",
+    )
+    await install(oauth)
+    body = dict(parse_qsl(slash_body(oauth.fake, command="/nudge", text="me", user="W111")))
+    body.update(enterprise_id="E111", enterprise_name="Org", is_enterprise_install="true")
+
+    await oauth.post(urlencode(body))
+
+    (reply,) = await eventually(lambda: oauth.replies())
+    assert "✗" not in reply["text"]
+    with oauth.container.deps.uow() as uow:
+        person = uow.people.by_platform_id(workspace_id=1, platform_user_id="W111")
+    assert person is not None
+    ref = await oauth.container.platforms[PlatformName.SLACK].send(
+        person, Reply(text="your nudges"), delivery_id=1
+    )
+    assert ref.startswith("DW111:")
+    assert oauth.fake.calls_to("chat.postMessage")[-1].token == "xoxb-E111-org"

@@ -8,17 +8,18 @@ from pathlib import Path
 import pytest
 
 from bot.slack.app import SCOPES
+from bot.slack.listeners.conversation import SHORTCUT_LOG
 
 ROOT = Path(__file__).resolve().parents[3]
 MANIFESTS = [ROOT / "slack" / "manifest.yml", ROOT / "slack" / "manifest.http.yml"]
-EVENTS = {"app_home_opened", "app_uninstalled", "tokens_revoked", "user_change"}
+EVENTS = {"app_home_opened", "app_uninstalled", "tokens_revoked", "user_change", "message.im"}
 
 
 def listed(text: str, after: str) -> set[str]:
     block = text.split(after, 1)[1]
     items = []
     for line in block.splitlines()[1:]:
-        match = re.match(r"\s+- ([\w:]+)", line)
+        match = re.match(r"\s+- ([\w:.]+)", line)
         if not match:
             break
         items.append(match.group(1))
@@ -32,6 +33,8 @@ def test_the_manifest_matches_what_the_app_uses(path: Path) -> None:
     assert listed(text, "bot_events:") == EVENTS
     assert set(re.findall(r"command: (/\w+)", text)) == {"/touch", "/nudge"}
     assert "interactivity:\n    is_enabled: true" in text
+    assert "messages_tab_read_only_enabled: false" in text  # people write to the bot
+    assert f"callback_id: {SHORTCUT_LOG}" in text and "type: message" in text
 
 
 def test_socket_and_http_modes_are_configured_apart() -> None:
@@ -40,3 +43,4 @@ def test_socket_and_http_modes_are_configured_apart() -> None:
     assert "socket_mode_enabled: false" in http
     assert http.count("https://example.com/slack/events") == 4
     assert "https://example.com/slack/oauth_redirect" in http
+    assert "org_deploy_enabled: true" in http
