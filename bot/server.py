@@ -96,7 +96,7 @@ async def serve_async(
         from bot.slack.runtime import start_socket_mode
 
         socket_client = await start_socket_mode(container)
-        container.readiness.add("slack_socket", checks.slack_socket(socket_client.handler.client))
+        container.readiness.add("slack_socket", socket_client.readiness)
     scheduler.start()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

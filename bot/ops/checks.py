@@ -1,6 +1,6 @@
 """The readiness checks every process has: the database answers, its schema is the one this
-version needs, the scheduler runs, the Slack connection is open (Socket Mode), and the process
-is not stopping."""
+version needs, the scheduler runs, and the process is not stopping (the Slack Socket Mode
+connection's check is ``bot.slack.runtime.SocketModeClient.readiness``)."""
 
 from __future__ import annotations
 
@@ -59,14 +59,5 @@ def scheduler(running: Any) -> Callable[[], Awaitable[str | None]]:
         if running.state == STATE_RUNNING:
             return None
         return "paused" if running.state == STATE_PAUSED else "not running"
-
-    return check
-
-
-def slack_socket(client: Any) -> Callable[[], Awaitable[str | None]]:
-    """``client``: slack_sdk's Socket Mode client (``is_connected()``)."""
-
-    async def check() -> str | None:
-        return None if await client.is_connected() else "the Socket Mode connection is not open"
 
     return check

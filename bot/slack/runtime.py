@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 import aiohttp
 from aiohttp import web
@@ -15,6 +16,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.bootstrap import Container
 from bot.slack.app import BuiltApp, build_app
+from bot.slack.connection import OneLineLogger, SocketModeState, watch
 from bot.slack.guard import log_refusal, refusal
 from bot.slack.platform import slack_platform
 from nudges.model import Platform as PlatformName
@@ -22,6 +24,7 @@ from nudges.model import Platform as PlatformName
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+PING_SECONDS = 10.0  # Socket Mode's ping, and its pause between connection attempts
 
 
 def _shared_session() -> aiohttp.ClientSession | None:
@@ -114,21 +117,44 @@ def attach_slack(app: web.Application, container: Container) -> SlackRuntime:
 class SocketModeClient:
     handler: AsyncSocketModeHandler
     session: aiohttp.ClientSession | None
+    state: SocketModeState
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+
+    async def readiness(self) -> str | None:
+        """The readiness check (``/readyz``): None while connected, else since when and why
+        not ("down for 40s: invalid_auth")."""
+        return None if self.state.connected else self.state.describe()
 
     async def close(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
         await self.handler.close_async()  # type: ignore[no-untyped-call]
         if self.session is not None and not self.session.closed:
             await self.session.close()
 
 
-async def start_socket_mode(container: Container) -> SocketModeClient:
-    """Connect to Slack over Socket Mode with ``SLACK_APP_TOKEN``."""
+async def start_socket_mode(
+    container: Container, *, ping_interval: float = PING_SECONDS
+) -> SocketModeClient:
+    """Connect to Slack over Socket Mode with ``SLACK_APP_TOKEN``, in the background: the bot
+    (its scheduler, its deliveries) runs while the connection is being made or re-made, and
+    ``SocketModeClient.state`` says whether it is up."""
     app_token = container.settings.secrets.slack_app_token
     if not app_token:
         raise RuntimeError("Socket Mode needs SLACK_APP_TOKEN (xapp-…)")
     session = aiohttp.ClientSession()
     built = build_app(container, session=session, socket_mode=True)
-    handler = AsyncSocketModeHandler(built.app, app_token)
-    await handler.connect_async()  # type: ignore[no-untyped-call]
-    log.info("connected to Slack over Socket Mode")
-    return SocketModeClient(handler=handler, session=session)
+    state = SocketModeState()
+    handler = AsyncSocketModeHandler(
+        built.app,
+        app_token,
+        logger=cast(logging.Logger, OneLineLogger(log, state)),
+        ping_interval=ping_interval,
+    )
+    loop = asyncio.get_running_loop()
+    tasks = [
+        loop.create_task(handler.connect_async()),  # type: ignore[no-untyped-call]
+        loop.create_task(watch(handler.client.is_connected, state)),
+    ]
+    return SocketModeClient(handler=handler, session=session, state=state, tasks=tasks)

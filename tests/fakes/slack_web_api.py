@@ -15,6 +15,8 @@ Behaviour worth knowing, because it is Slack's own:
   every block must be one Slack accepts: each is parsed and validated with ``slack_sdk.models``
   (lengths of texts, buttons, options...), as Slack validates them (``validate_blocks=False``
   turns that off).
+- ``apps.connections.open`` hands out a Socket Mode URL on this server: the socket says
+  ``hello`` and stays open until the client closes it or :meth:`drop_sockets` is called.
 - With token rotation on, a refresh token works once; a second refresh with the same token fails
   with ``invalid_refresh_token`` (two replicas refreshing at once break the installation).
 """
@@ -38,7 +40,7 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from tests.fakes._loopback import LoopbackServer, load_fixture
+from tests.fakes._loopback import FIXTURES, LoopbackServer, load_fixture
 
 MESSAGE_BLOCK_LIMIT = 50
 VIEW_BLOCK_LIMIT = 100
@@ -184,7 +186,9 @@ class FakeSlackWebApi(LoopbackServer):
             "oauth.v2.access": self._oauth_v2_access,
             "oauth.v2.exchange": self._oauth_v2_exchange,
             "apps.uninstall": self._apps_uninstall,
+            "apps.connections.open": self._apps_connections_open,
         }
+        self._sockets: set[web.WebSocketResponse] = set()
 
     # ----------------------------------------------------------------- public, for tests
 
@@ -293,6 +297,34 @@ class FakeSlackWebApi(LoopbackServer):
 
     def _add_routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_get("/socket-mode", self._socket)
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse(autoping=True)
+        await socket.prepare(request)
+        with self._lock:
+            self._sockets.add(socket)
+        hello = (FIXTURES / "slack" / "socket_mode" / "hello.json").read_text(encoding="utf-8")
+        await socket.send_str(hello.strip())
+        try:
+            async for _ in socket:  # envelopes acknowledged by the client: nothing to do
+                pass
+        finally:
+            with self._lock:
+                self._sockets.discard(socket)
+        return socket
+
+    @property
+    def open_sockets(self) -> int:
+        with self._lock:
+            return len(self._sockets)
+
+    async def drop_sockets(self) -> None:
+        """Close every Socket Mode connection (as Slack does when it refreshes them)."""
+        with self._lock:
+            sockets = list(self._sockets)
+        for socket in sockets:
+            await socket.close()
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -669,6 +701,11 @@ class FakeSlackWebApi(LoopbackServer):
         body = copy.deepcopy(self.installation)
         body.pop("authed_user", None)
         return self._grant(self._issue_tokens(body))
+
+    def _apps_connections_open(self, _params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        if not (token or "").startswith("xapp-"):
+            raise SlackApiFailure("not_allowed_token_type")
+        return {"url": f"ws://127.0.0.1:{self.port}/socket-mode"}
 
     def _apps_uninstall(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
         self._require(params, "client_id", "client_secret")
