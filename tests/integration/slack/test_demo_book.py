@@ -19,8 +19,10 @@ from bot.slack.home import ACTION_HOME_PAGE
 from bot.slack.layout import ACTION_SHOW_ALL
 from bot.slack.modals import NOTE, RITUAL
 from bot.slack.pages import ACTION_PAGE, Source, page_view
+from nudges.model import DeliveryKind
+from nudges.model import Platform as PlatformName
 from storage import make_engine
-from tests.integration.slack.demo_book import people
+from tests.integration.slack.demo_book import NOW, people
 from tests.integration.slack.harness import (
     TEAM,
     Harness,
@@ -271,3 +273,57 @@ async def test_the_log_form_opens_within_a_second_while_eight_team_digests_run(
     assert filled.params["view_id"] in demo.fake.views
     assert {b.get("block_id") for b in filled.params["view"]["blocks"]} >= {RITUAL, NOTE}
     await eventually(lambda: len(demo.replies()) == 8, within=180)
+
+
+async def test_a_scheduled_digest_is_one_message_whose_sections_open_in_full(
+    demo: Harness, demo_url: str
+) -> None:
+    head = people(demo_url)["head"]
+    assert demo.runtime is not None
+    services = demo.runtime.built.services
+    actor = await services.actor(demo.app_client, team_id=TEAM, team_name="", user_id=head)
+    digest = await services.run(actor, "digest team")
+    with demo.container.deps.uow() as uow:
+        delivery = uow.deliveries.add(
+            dedupe_key=f"digest:{actor.person.id}:test-{time.monotonic_ns()}",
+            recipient_id=actor.person.id,
+            platform=PlatformName.SLACK,
+            kind=DeliveryKind.DIGEST,
+            slot_at=NOW,
+            payload=digest.to_json(),
+            now=NOW,
+        )
+        uow.commit()
+
+    await demo.container.platforms[PlatformName.SLACK].send(
+        actor.person, digest, delivery_id=delivery.id
+    )
+
+    (message,) = demo.fake.dm_messages(head)
+    check_message(message["text"], message["blocks"])
+    shown = json.dumps(message["blocks"], ensure_ascii=False)
+    for title in DIGEST_SECTIONS:
+        assert escape(title) in shown, title
+    quiet = next(i for i, s in enumerate(digest.sections) if s.heading == "Quiet accounts")
+    (button,) = [
+        b
+        for b in buttons(message["blocks"], ACTION_SHOW_ALL)
+        if (Source.loads(b["value"]) or Source(section=-1, command="")).section == quiet
+    ]
+    assert Source.loads(button["value"]) == Source(section=quiet, delivery=delivery.id)
+    await demo.interact(
+        block_action(
+            demo.fake,
+            user=head,
+            channel="D" + head,
+            message=message,
+            action={**button, "block_id": "show", "type": "button"},
+        )
+    )
+    page = (await eventually(lambda: demo.fake.calls_to("views.update"), within=30))[0]
+    check_view(page.params["view"])
+    count = len(digest.sections[quiet].items)
+    assert f"1 to 50 of {count}" in json.dumps(page.params["view"])
+    assert escape(digest.sections[quiet].items[0].title) in json.dumps(
+        page.params["view"], ensure_ascii=False
+    )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 
+from bot.commands import HELP
+from bot.slack.blocks import escape
 from bot.slack.platform import delivery_id_of
 from nudges.model import Platform
 from storage.tables import touchpoint_t
 from tests.integration.slack.harness import Harness, eventually
+from tests.slack_limits import check_message
 
 
 def touches(harness: Harness) -> list[str]:
@@ -91,3 +96,32 @@ def test_delivery_ids_are_read_only_from_our_metadata() -> None:
     assert delivery_id_of(ours) == 7
     assert delivery_id_of(theirs) is None
     assert delivery_id_of({}) is None
+
+
+async def test_help_names_every_command_in_one_message_within_slacks_limits(
+    harness: Harness,
+) -> None:
+    await harness.slash("help", user="W222")
+
+    (reply,) = await eventually(lambda: harness.replies())
+
+    check_message(reply["text"], reply["blocks"])
+    sections = [b for b in reply["blocks"] if b["type"] == "section"]
+    assert len(sections) > 1  # more than one section's 3,000 characters
+    shown = json.dumps(reply["blocks"], ensure_ascii=False)
+    for entry in HELP:
+        assert json.dumps(escape(entry.usage), ensure_ascii=False)[1:-1] in shown, entry.command
+        for example in entry.examples:
+            assert json.dumps(escape(example), ensure_ascii=False)[1:-1] in shown
+
+
+async def test_help_about_one_command_has_its_usage_notes_and_examples(harness: Harness) -> None:
+    await harness.slash("help touch", user="W222")
+
+    (reply,) = await eventually(lambda: harness.replies())
+
+    shown = json.dumps(reply["blocks"], ensure_ascii=False)
+    (touch,) = [e for e in HELP if e.command == "touch"]
+    for line in (touch.usage, *touch.notes, *touch.examples):
+        assert json.dumps(escape(line), ensure_ascii=False)[1:-1] in shown
+    assert "customer add" not in shown
