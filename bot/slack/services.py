@@ -51,7 +51,7 @@ class SlackServices:
     installations: SqlInstallationStore | None = None
     home_delay: float = 1.0  # seconds a Home refresh waits to gather a burst of changes
     _home_pending: set[int] = field(default_factory=set)
-    _home_tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     home_tab: HomeTab = field(init=False)
     _full: dict[tuple[int, str], tuple[float, Reply]] = field(default_factory=dict)
     ephemeral: EphemeralCopies = field(default_factory=EphemeralCopies)
@@ -162,8 +162,8 @@ class SlackServices:
         task = asyncio.get_running_loop().create_task(
             reach.workspace_back(self.container.deps, client, team_id)
         )
-        self._home_tasks.add(task)
-        task.add_done_callback(self._home_tasks.discard)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     # ------------------------------------------------------------------ use cases
 
@@ -279,13 +279,13 @@ class SlackServices:
             await self.publish_home(client, actor)
 
         task = asyncio.get_running_loop().create_task(later())
-        self._home_tasks.add(task)
-        task.add_done_callback(self._home_tasks.discard)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def settled(self) -> None:
         """Wait for pending Home refreshes (shutdown, tests)."""
-        while self._home_tasks:
-            await asyncio.gather(*list(self._home_tasks), return_exceptions=True)
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def publish_home(
         self,

@@ -66,6 +66,19 @@ def first_action(message: dict[str, Any]) -> dict[str, Any]:
     return next(b for b in message["blocks"] if b["type"] == "actions")
 
 
+def press_done(harness: Harness, message: dict[str, Any]) -> dict[str, Any]:
+    """Sam pressing Done on the first nudge of his daily message (the payload Slack sends)."""
+    actions = first_action(message)
+    done = next(e for e in actions["elements"] if e["action_id"] == ACTION_DONE)
+    return block_action(
+        harness.fake,
+        user="W222",
+        channel="DW222",
+        message=message,
+        action={**done, "block_id": actions["block_id"], "type": "button"},
+    )
+
+
 async def test_the_daily_message_carries_buttons_metadata_and_fallback_text(
     harness: Harness, clock: FixedClock
 ) -> None:
@@ -134,19 +147,9 @@ async def test_done_in_the_dm_logs_the_suggested_ritual_and_leaves_home_to_its_o
     harness: Harness, clock: FixedClock
 ) -> None:
     message = await deliver_daily_message(harness, clock)
-    actions = first_action(message)
-    done = next(e for e in actions["elements"] if e["action_id"] == ACTION_DONE)
     published = len(harness.fake.calls_to("views.publish"))
 
-    await harness.interact(
-        block_action(
-            harness.fake,
-            user="W222",
-            channel="DW222",
-            message=message,
-            action={**done, "block_id": actions["block_id"], "type": "button"},
-        )
-    )
+    await harness.interact(press_done(harness, message))
 
     await eventually(lambda: harness.fake.calls_to("chat.update"))
     await harness.settled()

@@ -12,14 +12,14 @@ import pytest
 from bot.clock import FixedClock
 from bot.delivery.outbox import Outbox
 from bot.delivery.sweep import sweep
-from bot.slack.blocks import ACTION_DONE, ACTION_SNOOZE
+from bot.slack.blocks import ACTION_SNOOZE
 from nudges.model import DeliveryState, NudgeState
 from tests.integration.slack.conftest import START
 from tests.integration.slack.harness import Harness, block_action, eventually, payload
 from tests.integration.slack.test_daily_message import (
     deliver_daily_message,
-    first_action,
     nudge_states,
+    press_done,
 )
 from tests.slack_limits import check_message
 
@@ -76,20 +76,10 @@ async def test_a_message_update_failing_without_json_is_one_log_line(
     harness: Harness, clock: FixedClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     message = await deliver_daily_message(harness, clock)
-    actions = first_action(message)
-    done = next(e for e in actions["elements"] if e["action_id"] == ACTION_DONE)
     harness.fake.fail_next("chat.update", status=405, body="Method Not Allowed", times=2)
 
     with caplog.at_level(logging.INFO):
-        await harness.interact(
-            block_action(
-                harness.fake,
-                user="W222",
-                channel="DW222",
-                message=message,
-                action={**done, "block_id": actions["block_id"], "type": "button"},
-            )
-        )
+        await harness.interact(press_done(harness, message))
         await harness.settled()
 
     assert nudge_states(harness) == [NudgeState.DONE]  # recorded all the same

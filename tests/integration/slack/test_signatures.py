@@ -11,17 +11,15 @@ import time
 import pytest
 
 from bot.clock import FixedClock
-from bot.slack.blocks import ACTION_DONE
 from tests.integration.slack.harness import (
     Harness,
-    block_action,
     eventually,
     interaction_body,
     payload,
     signed,
     slash_body,
 )
-from tests.integration.slack.test_daily_message import deliver_daily_message, first_action
+from tests.integration.slack.test_daily_message import deliver_daily_message, press_done
 from tests.integration.slack.test_slash_commands import touches
 
 
@@ -120,17 +118,7 @@ async def test_a_replayed_slash_command_is_handled_once(harness: Harness) -> Non
 
 async def test_a_replayed_button_press_is_handled_once(harness: Harness, clock: FixedClock) -> None:
     message = await deliver_daily_message(harness, clock)
-    actions = first_action(message)
-    done = next(e for e in actions["elements"] if e["action_id"] == ACTION_DONE)
-    press = interaction_body(
-        block_action(
-            harness.fake,
-            user="W222",
-            channel="DW222",
-            message=message,
-            action={**done, "block_id": actions["block_id"], "type": "button"},
-        )
-    )
+    press = interaction_body(press_done(harness, message))
     headers = signed(press)
 
     for _ in range(3):

@@ -4,28 +4,18 @@ item in one of them, or summarised with every section present and a "Show all" b
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from bot.commands import HELP, render_help
-from bot.replies import SNOOZE_CHOICES, Action, Item, Reply, Section, Verb
+from bot.replies import Item, Reply, Section
 from bot.slack.blocks import escape
 from bot.slack.layout import ACTION_SHOW_ALL, layout, split, summarise
 from tests.slack_limits import check_message
+from tests.unit.slack.test_blocks import nudge as item
 
 
 def nudge(number: int) -> Item:
-    ref = f"nudge:{number}"
-    return Item(
-        title=f"Customer {number:03d} — gone quiet (amber)",
-        lines=("45 days since the last touch", "Suggested: Coffee"),
-        fields=(("Health", "52/100"), ("Their time", "Tue 09:12")),
-        actions=(
-            Action(Verb.DONE, "Done", ref),
-            Action(Verb.LOG, "Log…", ref),
-            Action(Verb.SNOOZE, "Snooze", ref, choices=SNOOZE_CHOICES),
-            Action(Verb.SKIP, "Skip", ref),
-        ),
-        ref=ref,
-    )
+    return replace(item(number), title=f"Customer {number:03d} — gone quiet (amber)")
 
 
 def daily(count: int) -> Reply:
