@@ -19,6 +19,7 @@ from bot.slack.app import BuiltApp, build_app
 from bot.slack.connection import OneLineLogger, SocketModeState, watch
 from bot.slack.guard import log_refusal, refusal
 from bot.slack.platform import slack_platform
+from bot.slack.services import SlackServices
 from nudges.model import Platform as PlatformName
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class SlackRuntime:
 
     async def stop(self) -> None:
         await self.built.services.settled()
+        self.built.services.close()
         if self.session is not None and not self.session.closed:
             await self.session.close()
 
@@ -118,6 +120,7 @@ class SocketModeClient:
     handler: AsyncSocketModeHandler
     session: aiohttp.ClientSession | None
     state: SocketModeState
+    services: SlackServices
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
     async def readiness(self) -> str | None:
@@ -130,6 +133,8 @@ class SocketModeClient:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
         await self.handler.close_async()  # type: ignore[no-untyped-call]
+        await self.services.settled()
+        self.services.close()
         if self.session is not None and not self.session.closed:
             await self.session.close()
 
@@ -157,4 +162,6 @@ async def start_socket_mode(
         loop.create_task(handler.connect_async()),  # type: ignore[no-untyped-call]
         loop.create_task(watch(handler.client.is_connected, state)),
     ]
-    return SocketModeClient(handler=handler, session=session, state=state, tasks=tasks)
+    return SocketModeClient(
+        handler=handler, session=session, state=state, services=built.services, tasks=tasks
+    )

@@ -6,9 +6,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.models.installation import Installation
@@ -35,6 +38,8 @@ from storage.repositories.slack import ProcessedEventRepository
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+QUICK_THREADS = 2
 FULL_REPLY_SECONDS = 300.0  # a "Show all" keeps its reply this long, for paging through it
 FULL_REPLIES_KEPT = 500
 
@@ -56,13 +61,27 @@ class SlackServices:
     _full: dict[tuple[int, str], tuple[float, Reply]] = field(default_factory=dict)
     ephemeral: EphemeralCopies = field(default_factory=EphemeralCopies)
 
+    _quick_pool: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(QUICK_THREADS, thread_name_prefix="slack-quick")
+    )
+
     def __post_init__(self) -> None:
         self.home_tab = HomeTab(run=self.run, coming_up=self.coming_up, is_manager=self.is_manager)
+
+    async def _quick(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """A short read (who is asking, a customer's name, a replay check) in threads of its
+        own: it must not queue behind long commands (eight team digests take every thread
+        of the default pool), or a form opened at once would be filled only after them."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._quick_pool, partial(fn, *args, **kwargs))
+
+    def close(self) -> None:
+        self._quick_pool.shutdown(wait=False)
 
     # ------------------------------------------------------------------ people
 
     def _known(self, team_id: str, user_id: str) -> bool:
-        with self.container.deps.uow() as uow:
+        with self.container.deps.reader() as uow:
             workspace = uow.workspaces.find(platform=Platform.SLACK, external_id=team_id)
             if workspace is None:
                 return False
@@ -83,7 +102,7 @@ class SlackServices:
     ) -> Actor:
         """The person behind a request; a newcomer is registered with their Slack name and
         time zone."""
-        found = await asyncio.to_thread(
+        found = await self._quick(
             known_actor,
             self.container.deps,
             platform=Platform.SLACK,
@@ -94,12 +113,12 @@ class SlackServices:
             return found
         timezone: str | None = None
         name = ""
-        if not await asyncio.to_thread(self._known, team_id, user_id):
+        if not await self._quick(self._known, team_id, user_id):
             user = await self.user_info(client, user_id)
             timezone = user.get("tz")
             profile = user.get("profile") or {}
             name = str(profile.get("real_name") or user.get("real_name") or user.get("name") or "")
-        return await asyncio.to_thread(
+        return await self._quick(
             self._identify,
             team_id=team_id,
             team_name=team_name,
@@ -194,13 +213,13 @@ class SlackServices:
         )
 
     def _customer_name(self, nudge: int) -> str | None:
-        with self.container.deps.uow() as uow:
+        with self.container.deps.reader() as uow:
             found = uow.nudges.get(nudge)
             customer = uow.customers.get(found.customer_id) if found else None
         return customer.name if customer else None
 
     async def customer_of(self, nudge: int) -> str | None:
-        return await asyncio.to_thread(self._customer_name, nudge)
+        return await self._quick(self._customer_name, nudge)
 
     def rituals(self) -> list[tuple[str, str]]:
         return [(r.name, r.label) for r in self.container.deps.policy.playbook]
@@ -213,7 +232,7 @@ class SlackServices:
         return first
 
     async def first_time(self, event_id: str) -> bool:
-        return await asyncio.to_thread(self._first_time, event_id)
+        return await self._quick(self._first_time, event_id)
 
     async def first_trigger(self, body: dict[str, Any]) -> bool:
         """False for a slash command or interaction seen before: a signed request replayed

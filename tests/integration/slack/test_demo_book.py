@@ -269,6 +269,7 @@ async def test_the_log_form_opens_within_a_second_while_eight_team_digests_run(
     assert opened.at - pressed < 1.0
     assert len(demo.replies()) < 8, "it did not wait for the digests"
     filled = (await eventually(lambda: demo.fake.calls_to("views.update"), within=120))[0]
+    assert len(demo.replies()) < 8, "filled in without waiting for the digests either"
     check_view(filled.params["view"])
     assert filled.params["view_id"] in demo.fake.views
     assert {b.get("block_id") for b in filled.params["view"]["blocks"]} >= {RITUAL, NOTE}
