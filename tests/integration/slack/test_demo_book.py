@@ -215,7 +215,11 @@ async def test_seventy_open_nudges_page_through_on_the_home_tab(
     assert len(wanted) > 30
 
     await demo.send_event(event("app_home_opened_home.json", user=seller))
-    await eventually(lambda: demo.fake.home_view(seller), within=30)
+    first = await eventually(lambda: demo.fake.home_view(seller), within=30)
+    headers = [i for i, b in enumerate(first["blocks"]) if b["type"] == "header"]
+    coming = next(i for i in headers if first["blocks"][i]["text"]["text"] == "Coming up")
+    summary = first["blocks"][coming + 1]["elements"][0]["text"]
+    assert "dates in the next 14 days" in summary or "Nothing in the next 14 days" in summary
     seen: set[str] = set()
     for _ in range(len(wanted)):
         view = demo.fake.home_view(seller)
