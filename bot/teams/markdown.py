@@ -1,24 +1,50 @@
 """Escaping for the Markdown subset Teams renders in message text and card TextBlocks.
 
 Names and notes come from users: a customer called ``**VIP**`` or ``<at>Everyone</at>`` must
-show as typed, never as formatting, a link or a mention. CommonMark lets any ASCII punctuation
-be escaped with a backslash, so everything that could open markup is escaped.
+show as typed, never as formatting, a link or a mention. Teams interprets little: emphasis
+(``*``, ``_`` — but not inside a word like ``new_role``), strike-through (``~~``), links
+(``[text](url)``), HTML-like tags (``<at>``), entities (``&amp;``) and, at the start of a line,
+list, heading and quote markers. Only those are escaped, and only when the text would really
+form them: some Teams clients show a backslash literally, so ``(Berlin)`` or ``Acme Corp.``
+must reach them untouched. (Backticks are left alone: code formatting hides nothing, and the
+bot's own texts use it for commands.)
 """
 
 from __future__ import annotations
 
 import re
 
-_SPECIAL = re.compile(r"([\\`*_~\[\](){}<>#|&!])")
-_LIST_START = re.compile(r"^(\s*)([-+]|\d+[.)])(\s)", re.MULTILINE)
+# A backslash that would escape the next character (CommonMark: before ASCII punctuation).
+_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
+# The start of an HTML-like tag: <at>, </at>, <b>, <!-- ...
+_TAG = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_LINK = re.compile(r"\](?=\()")
+# Markers that open a block at the start of a line: lists, headings, quotes.
+_LINE_START = re.compile(r"^([ \t]*)(?:([-+*#>])(?=[ \t]|$)|(\d{1,9})([.)])(?=[ \t]|$))", re.M)
+# Emphasis and strike-through need a pair: a lone one is shown as typed.
+_PAIRED = ("*", "~")
+# An underscore between two letters or digits never starts or ends emphasis.
+_EDGE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 
 
-def escape(text: str) -> str:
-    """``text`` shown literally in Teams Markdown (message text, TextBlock, FactSet)."""
-    escaped = _SPECIAL.sub(r"\\\1", text)
-    return _LIST_START.sub(_escape_marker, escaped)
+def escape(text: str, *, strong: bool = False) -> str:
+    """``text`` shown literally in Teams Markdown (message text, TextBlock, FactSet);
+    ``strong``: it goes inside ``**…**``, where a single ``*`` would end the bold."""
+    out = _BACKSLASH.sub(r"\\\\", text)
+    for mark in _PAIRED:
+        if out.count(mark) >= 2 or (strong and mark == "*" and mark in out):
+            out = out.replace(mark, "\\" + mark)
+    if len(_EDGE_UNDERSCORE.findall(out)) >= 2:
+        out = _EDGE_UNDERSCORE.sub(r"\\_", out)
+    out = _TAG.sub(r"\\<", out)
+    out = _ENTITY.sub(r"\\&", out)
+    out = _LINK.sub(r"\\]", out)
+    return _LINE_START.sub(_escape_marker, out)
 
 
 def _escape_marker(match: re.Match[str]) -> str:
-    indent, marker, space = match.groups()
-    return f"{indent}{marker[:-1]}\\{marker[-1]}{space}"
+    indent, symbol, digits, delimiter = match.groups()
+    if symbol is not None:
+        return f"{indent}\\{symbol}"
+    return f"{indent}{digits}\\{delimiter}"
