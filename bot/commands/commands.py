@@ -234,6 +234,13 @@ class ShowDigest:
 
 
 @dataclass(frozen=True, slots=True)
+class DigestChannel:
+    """Post my weekly team digest in the channel this is typed in (``off``: stop)."""
+
+    off: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class ShowHealth:
     customer: str
 
@@ -286,6 +293,7 @@ Command = (
     | ShowOffer
     | RecordPitch
     | ShowDigest
+    | DigestChannel
     | ShowHealth
     | AddTeamMember
     | ListTeam

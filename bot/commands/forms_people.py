@@ -8,6 +8,7 @@ from bot.commands import help as help_texts
 from bot.commands.commands import (
     AddTeamMember,
     Command,
+    DigestChannel,
     Help,
     ListTeam,
     ShowDeliveries,
@@ -37,9 +38,14 @@ def _digest(ctx: Context, given: Given) -> Command:
         return ShowDigest()
     if len(words) == 1 and words[0].plain and words[0].text.lower() == "team":
         return ShowDigest(team=True)
+    if words[0].plain and words[0].text.lower() == "channel":
+        rest = [w.text.lower() for w in words[1:]]
+        if rest in ([], ["off"]):
+            return DigestChannel(off=bool(rest))
+        raise Invalid(f"Unexpected {joined(words[1:])!r}: expected `digest channel` or `off`.")
     if len(words) == 1 and looks_like_user(words[0].text):
         return ShowDigest(user=parse_user(words[0].text))
-    raise Invalid(f"Unexpected {joined(words)!r}: expected @user or team.")
+    raise Invalid(f"Unexpected {joined(words)!r}: expected @user or team (or channel).")
 
 
 def _health(ctx: Context, given: Given) -> Command:

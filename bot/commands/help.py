@@ -164,9 +164,10 @@ HELP: tuple[HelpEntry, ...] = (
     ),
     HelpEntry(
         "digest",
-        "digest [@user|team]",
-        "Your digest, a colleague's, or your team's.",
-        ("digest", "digest team", "digest @maria"),
+        "digest [@user|team] | digest channel [off]",
+        "Your digest, a colleague's, or your team's. `digest channel`, typed in a team "
+        "channel (mentioning the bot), posts your weekly team digest there too; `off` stops it.",
+        ("digest", "digest team", "digest @maria", "digest channel", "digest channel off"),
     ),
     HelpEntry(
         "health",
@@ -224,12 +225,22 @@ def render_entry(help_entry: HelpEntry) -> str:
     return "\n".join(lines)
 
 
-def render_help(topic: str | None = None) -> str:
-    """Plain-text help for a command, a group, or (no topic) every command."""
+#: How each surface takes commands: the first line of the full help.
+INTROS: dict[str, str] = {
+    "slack": "Commands (in Slack: /nudge <command>, or /touch …):",
+    "teams": "Commands: type them in this chat, e.g. touch acme coffee (the commands menu "
+    "suggests them as you type; in a channel, mention me first):",
+}
+DEFAULT_INTRO = "Commands:"
+
+
+def render_help(topic: str | None = None, *, surface: str | None = None) -> str:
+    """Plain-text help for a command, a group, or (no topic) every command; ``surface``
+    ("slack", "teams", …) says how commands are typed there."""
     chosen = entries_for(topic)
     if not chosen:
         return f"No help for {topic!r}. {overview_usage()}"
     body = "\n\n".join(render_entry(e) for e in chosen)
     if topic is None:
-        return "Commands (in Slack: /nudge <command>, or /touch …):\n\n" + body
+        return INTROS.get(surface or "", DEFAULT_INTRO) + "\n\n" + body
     return body

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.holidays import holidays_of
 from nudges.calendar import local_date
-from nudges.model import Person, Workspace
+from nudges.model import Person, Platform, Workspace
 from nudges.policy import Policy
 from storage import SqlUnitOfWork
 
@@ -22,6 +23,18 @@ class Actor:
 
     def today(self, now: datetime) -> date:
         return local_date(now, self.person.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a command was typed when that is not the person's own chat with the bot: a place
+    others read too, so only what is meant to be shared is answered there."""
+
+    platform: Platform
+    kind: str  # "channel" (a team channel: digests can be posted there) or "group"
+    channel_id: str
+    name: str | None = None
+    reference: Mapping[str, Any] = field(default_factory=dict)  # how the platform posts there
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from bot.commands import (
     AddTeamMember,
     ArchiveCustomer,
     AssignCustomer,
+    DigestChannel,
     Done,
     DoNotContact,
     EditCustomer,
@@ -45,8 +46,8 @@ from bot.commands import (
 from bot.ops.instrument import about_button, about_command
 from bot.replies import Reply, Verb, error, ok
 from bot.services.access import Forbidden
-from bot.services.context import Actor, Deps
-from bot.services.handlers import customers, insights, offers, people, touches
+from bot.services.context import Actor, Deps, Origin
+from bot.services.handlers import channels, customers, insights, offers, people, touches
 from bot.services.identity import UnknownPerson
 from bot.services.request import Request, ServiceError
 from storage import is_conflict
@@ -85,7 +86,11 @@ HANDLERS: dict[type, Handler] = {
     ShowDigest: insights.show_digest,
     ShowDeliveries: insights.show_deliveries,
     Help: insights.show_help,
+    DigestChannel: channels.digest_channel,
 }
+
+#: What is answered where others read along (a channel): nothing about anyone's book.
+SHARED_COMMANDS: frozenset[type] = frozenset({DigestChannel})
 
 _REFUSALS = (ServiceError, Forbidden, UnknownPerson)
 ATTEMPTS = 3  # a use case that conflicts with a concurrent transaction runs again, this often
@@ -131,9 +136,10 @@ class CommandService:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def handle_text(self, actor: Actor, text: str) -> Reply:
+    def handle_text(self, actor: Actor, text: str, *, origin: Origin | None = None) -> Reply:
         """Parsed (and, for a command that only reads, answered) in a read-only unit of work;
-        a change runs in a unit of work of its own, which looks its subject up again."""
+        a change runs in a unit of work of its own, which looks its subject up again.
+        ``origin``: a place others read (a channel), where only shared commands run."""
         now = self.deps.clock.now()
         with self.deps.reader() as uow:
             command = parse(
@@ -142,12 +148,14 @@ class CommandService:
                 offers=uow.offer_titles(actor.workspace.id),
                 today=actor.today(now),
             )
+            if origin is not None and type(command) not in SHARED_COMMANDS:
+                return channels.private_only(origin)
             if isinstance(command, ParseError):
                 return _parse_error(command)
             if type(command) in READ_ONLY_COMMANDS:
-                return self._run(Request(self.deps, uow, actor, now), command)
+                return self._run(Request(self.deps, uow, actor, now, origin), command)
         with self.deps.uow() as uow:
-            return self._run(Request(self.deps, uow, actor, now), command)
+            return self._run(Request(self.deps, uow, actor, now, origin), command)
 
     @about_command
     def _run(self, request: Request, command: object, handler: Handler | None = None) -> Reply:

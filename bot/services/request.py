@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.commands import UserRef
 from bot.services.access import require_customer_access
-from bot.services.context import Actor, Deps
+from bot.services.context import Actor, Deps, Origin
 from bot.services.decisions import refresh_customers
 from bot.services.identity import resolve_person
 from nudges.calendar import local_date
@@ -34,6 +34,7 @@ class Request:
     uow: SqlUnitOfWork
     actor: Actor
     now: datetime
+    origin: Origin | None = None  # None: the person's own chat with the bot
 
     @property
     def person(self) -> Person:

@@ -279,4 +279,5 @@ def show_deliveries(req: Request, cmd: ShowDeliveries) -> Reply:
 
 
 def show_help(req: Request, cmd: Help) -> Reply:
-    return Reply(text=render_help(cmd.topic), kind="help")
+    surface = req.actor.workspace.platform.value
+    return Reply(text=render_help(cmd.topic, surface=surface), kind="help")
