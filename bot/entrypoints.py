@@ -146,7 +146,8 @@ def quiet_logs(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runner import run_bot
 
-    if not (settings.secrets.slack_configured or settings.secrets.teams_configured):
+    secrets = settings.secrets
+    if not (secrets.slack_configured or secrets.teams_configured or settings.teams.enabled):
         quiet_logs(args)
     return run_bot(settings, as_name=args.as_name)
 

@@ -30,7 +30,8 @@ def build_platforms(
     container: Container, *, out: TextIO | None = None
 ) -> dict[PlatformName, Platform]:
     """Every platform this process can send through: the console always (printed when no
-    console session runs), Slack and Teams when their credentials are in the environment."""
+    console session runs), Slack and Teams when their credentials are in the environment (or
+    Teams in anonymous local development)."""
     platforms: dict[PlatformName, Platform] = dict(container.platforms)
     platforms.setdefault(PlatformName.CONSOLE, printing_console(out or sys.stdout))
     secrets = container.settings.secrets
@@ -38,7 +39,9 @@ def build_platforms(
         from bot.slack.platform import slack_platform
 
         platforms[PlatformName.SLACK] = slack_platform(container)
-    if secrets.teams_configured and PlatformName.TEAMS not in platforms:
+    teams = container.settings.teams
+    local_teams = teams.enabled and teams.allow_anonymous  # local development: no token
+    if (secrets.teams_configured or local_teams) and PlatformName.TEAMS not in platforms:
         from bot.teams.platform import teams_platform
 
         platforms[PlatformName.TEAMS] = teams_platform(container)

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 def run_bot(settings: Settings, *, as_name: str | None = None) -> int:
     secrets = settings.secrets
-    if secrets.slack_configured or secrets.teams_configured:
+    if secrets.slack_configured or secrets.teams_configured or settings.teams.enabled:
         from bot.server import serve  # platforms with credentials: the HTTP/socket server
 
         return serve(settings)

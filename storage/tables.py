@@ -394,7 +394,46 @@ class TeamsConversationRow(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=_instant(nullable=False))
 
 
+class TeamsCardRow(SQLModel, table=True):
+    """A card the bot sent in Teams, one part of a reply: what its buttons redraw, and, for a
+    delivery, the progress of a message sent in several parts (``activity_id`` once sent)."""
+
+    __tablename__ = "teams_card"
+    __table_args__ = (
+        Index("ix_teams_card_delivery_id_conversation_id", "delivery_id", "conversation_id"),
+        Index("ix_teams_card_created_at", "created_at"),
+    )
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    person_id: int = Field(sa_column=_fk("person.id"))
+    delivery_id: int | None = Field(default=None, sa_column=_fk("delivery.id", nullable=True))
+    conversation_id: str = Field(max_length=300)
+    part: int
+    reply: str = Field(sa_type=Text)  # the part's Reply (JSON)
+    activity_id: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(sa_column=_instant(nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=_instant())
+
+
+class DigestChannelRow(SQLModel, table=True):
+    """A channel where a manager's weekly digest is posted too, chosen there with
+    ``digest channel`` (``data``: how the platform reaches it, JSON)."""
+
+    __tablename__ = "digest_channel"
+
+    person_id: int = Field(
+        sa_column=Column(BigId, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    )
+    platform: str = Field(max_length=16)
+    channel_id: str = Field(max_length=300)
+    name: str | None = Field(default=None, max_length=200)
+    data: str = Field(sa_type=Text)
+    created_at: datetime = Field(sa_column=_instant(nullable=False))
+
+
 slack_installation_t = metadata.tables["slack_installation"]
 slack_oauth_state_t = metadata.tables["slack_oauth_state"]
 processed_event_t = metadata.tables["processed_event"]
 teams_conversation_t = metadata.tables["teams_conversation"]
+teams_card_t = metadata.tables["teams_card"]
+digest_channel_t = metadata.tables["digest_channel"]

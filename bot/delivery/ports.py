@@ -28,6 +28,11 @@ class Unreachable(DeliveryError):
     """The recipient blocked or uninstalled the bot: retrying will not help."""
 
 
+class Rejected(DeliveryError):
+    """The platform refused this message itself (too large, malformed) even after the adapter
+    did what it could (split it): sending it again would be refused again."""
+
+
 class Platform(Protocol):
     """Sends one message to one person. ``delivery_id`` travels with the message where the
     platform allows (Slack message metadata), so ``find`` can tell after a crash whether an

@@ -1,113 +1,144 @@
-"""Buttons on a card: Teams posts a ``message`` whose ``value`` is the button's ``data`` merged
-with the card's inputs. Done (with the note, if any, as the touch's note), Snooze (for the
-chosen time) and Skip answer the nudge through the command service; the card is then redrawn
-with the item's new state."""
+"""Buttons on a card. Teams sends the button's data merged with the card's inputs: as an
+``adaptiveCard/action`` invoke for ``Action.Execute`` (the verb beside the data), or as a
+``message`` whose ``value`` is the data for the ``Action.Submit`` fallback (the verb inside).
+
+The verb answers the item through the command service (any verb it knows: Done, Snooze for the
+chosen time, Skip, …); the stored card the button sat on is then redrawn with the item's new
+state. A card Teams asks to *refresh* is redrawn from the database as it stands: an item
+answered elsewhere shows its state instead of its buttons.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from bot.bootstrap import Container
-from bot.commands import LogTouch, ParseError, parse_relative_until
+from bot.commands import ParseError, parse_relative_until
 from bot.replies import Reply, Verb, error
 from bot.services.context import Actor
-from bot.teams.cards import REPLY_INPUT, note_input, until_input
+from bot.teams import store
+from bot.teams.cards import DATA_CARD, DATA_REF, DATA_VERB, input_id
+from nudges.model import Nudge, NudgeState
 
 NUDGE_PREFIX = "nudge:"
 DEFAULT_SNOOZE = "1w"
+_LIVE = (NudgeState.OPEN, NudgeState.DELIVERED)
 
 
 @dataclass(frozen=True, slots=True)
 class CardAction:
     verb: Verb
-    ref: str
+    target: str  # e.g. "nudge:42"
     nudge_id: int
-    until: str | None
-    note: str | None
-    card: Reply | None  # the card as sent, to redraw in place
+    card_id: int | None
+    inputs: Mapping[str, str]  # every text value the card submitted
+
+    def input(self, verb: Verb) -> str | None:
+        raw = self.inputs.get(input_id(self.target, verb), "")
+        return raw.strip() or None
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    reply: Reply
-    card: Reply | None  # the redrawn card, when the item changed
+    reply: Reply  # what to say when the card cannot show it
+    card: tuple[int, Reply] | None  # the stored card redrawn, when the item changed
 
 
-def parse_action(value: Any) -> CardAction | None:
-    """The card action in a submitted ``value``; None when it is not one of ours."""
-    if not isinstance(value, dict) or not isinstance(value.get("verb"), str):
+def parse_action(value: Any, *, verb: str | None = None) -> CardAction | None:
+    """The button behind a submitted ``value`` (``Action.Submit``) or, with ``verb``, behind an
+    ``Action.Execute``'s data; None for anything else."""
+    if not isinstance(value, dict):
         return None
-    ref = str(value.get("ref") or "")
+    raw_verb = verb if verb is not None else value.get(DATA_VERB)
+    target = value.get(DATA_REF)
+    if not isinstance(raw_verb, str) or not isinstance(target, str):
+        return None
     try:
-        verb = Verb(value["verb"])
-        nudge_id = int(ref.removeprefix(NUDGE_PREFIX)) if ref.startswith(NUDGE_PREFIX) else -1
+        parsed = Verb(raw_verb)
     except ValueError:
         return None
-    if nudge_id < 0:
+    number = target.removeprefix(NUDGE_PREFIX)
+    if not target.startswith(NUDGE_PREFIX) or not number.isdigit():
         return None
-    card = None
-    raw = value.get(REPLY_INPUT)
-    if isinstance(raw, str) and raw:
-        try:
-            card = Reply.from_json(raw)
-        except (ValueError, KeyError, TypeError):
-            card = None
     return CardAction(
-        verb=verb,
-        ref=ref,
-        nudge_id=nudge_id,
-        until=_text(value.get(until_input(ref))),
-        note=_text(value.get(note_input(ref))),
-        card=card,
+        verb=parsed,
+        target=target,
+        nudge_id=int(number),
+        card_id=card_number(value),
+        inputs={k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)},
     )
 
 
-def _text(raw: Any) -> str | None:
-    return raw.strip() or None if isinstance(raw, str) else None
+def card_number(value: Any) -> int | None:
+    raw = value.get(DATA_CARD) if isinstance(value, dict) else None
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit()):
+        return int(raw)
+    return None
 
 
 def answer(container: Container, actor: Actor, action: CardAction) -> Outcome:
-    """Apply the action (synchronous: it runs units of work)."""
-    commands = container.commands
-    if action.verb in (Verb.DONE, Verb.LOG) and action.note:
-        return _log_with_note(container, actor, action)
     until = None
     if action.verb is Verb.SNOOZE:
         today = actor.today(container.deps.clock.now())
-        parsed = parse_relative_until(action.until or DEFAULT_SNOOZE, today=today)
+        parsed = parse_relative_until(action.input(Verb.SNOOZE) or DEFAULT_SNOOZE, today=today)
         if isinstance(parsed, ParseError):
             return Outcome(error(parsed.message), None)
         until = parsed
-    verb = Verb.DONE if action.verb is Verb.LOG else action.verb
-    reply, state = commands.answer(
-        actor,
-        nudge_id=action.nudge_id,
-        verb=verb,
-        until=until,
-        reason=action.note if verb is Verb.SKIP else None,
+    reply, state = container.commands.answer(
+        actor, nudge_id=action.nudge_id, verb=action.verb, until=until
     )
-    return Outcome(reply, _redrawn(action, state))
+    if state is None:
+        return Outcome(reply, refreshed(container, actor, action.card_id))
+    return Outcome(reply, marked(container, actor, action.card_id, ref=action.target, state=state))
 
 
-def _log_with_note(container: Container, actor: Actor, action: CardAction) -> Outcome:
-    with container.deps.uow() as uow:
-        nudge = uow.nudges.get(action.nudge_id)
-        customer = uow.customers.get(nudge.customer_id) if nudge is not None else None
-    if nudge is None or customer is None:
-        return Outcome(error("That nudge no longer exists."), None)
-    if nudge.state.value not in ("open", "delivered", "snoozed"):
-        return Outcome(
-            error(f"That nudge about {customer.name} is already {nudge.state.value}."), None
-        )
-    command = LogTouch(customer=customer.name, ritual=nudge.ritual, note=action.note)
-    reply = container.commands.log_touch(actor, command, nudge_id=action.nudge_id)
-    if reply.tone.value != "success":
-        return Outcome(reply, None)
-    return Outcome(reply, _redrawn(action, f"done: {nudge.ritual or 'touch'} logged with a note"))
-
-
-def _redrawn(action: CardAction, state: str | None) -> Reply | None:
-    if state is None or action.card is None:
+def marked(
+    container: Container, actor: Actor, card_id: int | None, *, ref: str, state: str
+) -> tuple[int, Reply] | None:
+    """The stored card with one item marked (its buttons gone), kept as redrawn."""
+    found = store.card_of(container.deps, card_id, person_id=actor.person.id) if card_id else None
+    if found is None:
         return None
-    return action.card.with_item_state(action.ref, state)
+    card, reply = found
+    redrawn = reply.with_item_state(ref, state)
+    store.redraw(container.deps, card.id, redrawn)
+    return card.id, redrawn
+
+
+def refreshed(container: Container, actor: Actor, card_id: int | None) -> tuple[int, Reply] | None:
+    """The stored card as the database stands: items answered meanwhile show their state."""
+    found = store.card_of(container.deps, card_id, person_id=actor.person.id) if card_id else None
+    if found is None:
+        return None
+    card, reply = found
+    open_refs = {
+        item.ref: int(item.ref.removeprefix(NUDGE_PREFIX))
+        for section in reply.sections
+        for item in section.items
+        if item.ref and not item.state and item.ref.removeprefix(NUDGE_PREFIX).isdigit()
+    }
+    with container.deps.reader() as uow:
+        nudges = {n.id: n for n in uow.nudges.get_many(sorted(set(open_refs.values())))}
+    redrawn = reply
+    for ref, number in open_refs.items():
+        state = describe(nudges.get(number))
+        if state is not None:
+            redrawn = redrawn.with_item_state(ref, state)
+    if redrawn != reply:
+        store.redraw(container.deps, card.id, redrawn)
+    return card.id, redrawn
+
+
+def describe(nudge: Nudge | None) -> str | None:
+    """How an item reads once its nudge is no longer waiting for an answer (None: it is)."""
+    if nudge is None:
+        return "no longer open"
+    if nudge.state in _LIVE:
+        return None
+    if nudge.state is NudgeState.SNOOZED and nudge.snoozed_until is not None:
+        return f"snoozed until {nudge.snoozed_until.isoformat()}"
+    return nudge.state.value

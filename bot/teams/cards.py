@@ -1,13 +1,22 @@
-"""Replies as Adaptive Cards 1.5: the daily message with its buttons, digests, lists.
+"""Replies as Adaptive Cards 1.5 (and short ones as Teams text).
 
-Every button is an ``Action.Submit`` whose ``data`` carries a ``verb`` and the item's ``ref``.
-Teams sends the data back, merged with the card's input values, as a ``message`` activity with
-``value``. A hidden input carries the reply itself, so the card can be redrawn in place with
-the answered item's new state (see :mod:`bot.teams.actions`).
+Rendering is generic: every :class:`~bot.replies.Item` is a container, every
+:class:`~bot.replies.Action` on it a button, so new content and new verbs show without a change
+here. A button carries only ids in its data: the verb, the item's target (``nudge:42``) and the
+number of the stored card it sits on (``card``), never the reply itself.
+
+- Buttons are ``Action.Execute`` (Universal Actions: Teams answers with an
+  ``adaptiveCard/action`` invoke and shows the card the bot returns at once), each with an
+  ``Action.Submit`` fallback for clients without Universal Actions.
+- An action with choices (Snooze: 1 day / 1 week / 1 month) gets a compact choice input.
+- *Log…* opens a dialog (``task/fetch``), the Teams form equal to Slack's modal.
+- A card with open buttons has a ``refresh`` action: Teams asks for the current card when it
+  shows it again, so a nudge answered elsewhere does not look open.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.replies import Action, Item, Reply, Section, Tone, Verb
@@ -16,49 +25,94 @@ from bot.teams.markdown import escape
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
-REPLY_INPUT = "reply"  # the hidden input that carries the reply (JSON)
+
+DATA_VERB = "verb"
+DATA_REF = "ref"
+DATA_CARD = "card"
+REFRESH_VERB = "refresh"
+
+# Split parts (see bot.teams.split): "Part 2 of 3", and where numbering resumes per section.
+PART = "teams.part"
+PARTS = "teams.parts"
+NUMBERED_FROM = "teams.numbered_from"
 
 _COLORS = {Tone.ERROR: "attention", Tone.WARNING: "warning", Tone.SUCCESS: "good"}
-# "Log…" needs no button of its own: Done with a note logs the touch with that note.
-_BUTTON_VERBS = (Verb.DONE, Verb.SNOOZE, Verb.SKIP)
 _NUMBERED = ("nudges", "digest")
+_DIALOG_VERBS = (Verb.LOG,)
 
 
-def until_input(ref: str) -> str:
-    return f"{ref}/until"
-
-
-def note_input(ref: str) -> str:
-    return f"{ref}/note"
+def input_id(target: str, verb: Verb | str) -> str:
+    """The id of the input an action reads (e.g. Snooze's choice): ``nudge:42/snooze``."""
+    return f"{target}/{Verb(verb).value if isinstance(verb, Verb) else verb}"
 
 
 def needs_card(reply: Reply) -> bool:
-    """Short replies go as text; sections and multi-line text (help) are cards."""
     return bool(reply.sections) or "\n" in reply.text.strip()
 
 
-def render_card(reply: Reply) -> dict[str, Any]:
-    """The Adaptive Card 1.5 for a reply (user text escaped)."""
+def has_open_actions(reply: Reply) -> bool:
+    return any(i.actions and not i.state for s in reply.sections for i in s.items)
+
+
+def render_card(
+    reply: Reply, *, card_id: int | None = None, refresh_for: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The card for ``reply``; ``card_id``: the stored card its buttons name; ``refresh_for``:
+    the Teams user ids (``29:…``) for whom Teams refreshes it automatically."""
     first, _, rest = reply.text.strip().partition("\n")
-    title = _text(first, weight="Bolder", size="Medium", tone=reply.tone)
-    body: list[dict[str, Any]] = [title, *_lines(rest)]
-    interactive = False
-    for section in reply.sections:
-        body.extend(_section(section, numbered=reply.kind in _NUMBERED))
-        interactive = interactive or any(i.actions and not i.state for i in section.items)
+    body: list[dict[str, Any]] = [
+        _text(first, weight="Bolder", size="Medium", tone=reply.tone),
+        *_part_marker(reply),
+        *_lines(rest),
+    ]
+    starts = _numbered_from(reply)
+    for index, section in enumerate(reply.sections):
+        start = starts[index] if index < len(starts) else 1
+        numbered = reply.kind in _NUMBERED
+        body.extend(_section(section, start=start if numbered else None, card_id=card_id))
     if reply.footer:
         body.append(_text(reply.footer, subtle=True))
-    if interactive:
-        body.append(
-            {"type": "Input.Text", "id": REPLY_INPUT, "value": reply.to_json(), "isVisible": False}
-        )
-    return {
+    card: dict[str, Any] = {
         "type": "AdaptiveCard",
         "$schema": CARD_SCHEMA,
         "version": CARD_VERSION,
         "body": body,
         "msteams": {"width": "Full"},
     }
+    if card_id is not None and has_open_actions(reply):
+        card["refresh"] = {
+            "action": {
+                "type": "Action.Execute",
+                "verb": REFRESH_VERB,
+                "data": {DATA_CARD: card_id},
+            },
+            "userIds": list(refresh_for),
+        }
+    return card
+
+
+def attachment(card: dict[str, Any]) -> dict[str, Any]:
+    return {"contentType": CARD_CONTENT_TYPE, "content": card}
+
+
+def message(
+    reply: Reply, *, card_id: int | None = None, refresh_for: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The message activity for ``reply``: Teams text, or a card when it has structure."""
+    if not needs_card(reply):
+        text = escape(reply.text)
+        if reply.footer:
+            text += "\n\n" + escape(reply.footer)
+        return {"type": "message", "text": text, "textFormat": "markdown"}
+    card = render_card(reply, card_id=card_id, refresh_for=refresh_for)
+    return {
+        "type": "message",
+        "summary": reply.text.strip().partition("\n")[0],
+        "attachments": [attachment(card)],
+    }
+
+
+# ---------------------------------------------------------------------- parts
 
 
 def _text(
@@ -84,9 +138,21 @@ def _text(
     return block
 
 
+def _part_marker(reply: Reply) -> list[dict[str, Any]]:
+    part, parts = reply.fields.get(PART), reply.fields.get(PARTS)
+    if not part or not parts or parts == "1":
+        return []
+    return [_text(f"Part {part} of {parts}", subtle=True, spacing="None")]
+
+
+def _numbered_from(reply: Reply) -> list[int]:
+    raw = reply.fields.get(NUMBERED_FROM, "")
+    return [int(n) for n in raw.split(",") if n.isdigit()]
+
+
 def _lines(text: str) -> list[dict[str, Any]]:
-    """Multi-line text (help): a block per line, so no renderer merges them; indented lines
-    explain the unindented one above them."""
+    """Multi-line text (help): unindented lines bold, indented ones subtle beneath them, a
+    blank line a gap."""
     blocks: list[dict[str, Any]] = []
     gap = False
     for line in text.splitlines():
@@ -94,32 +160,34 @@ def _lines(text: str) -> list[dict[str, Any]]:
             gap = True
             continue
         indented = line.startswith(" ")
-        block = _text(
-            line.strip(),
-            weight=None if indented else "Bolder",
-            subtle=indented,
-            spacing="Medium" if gap else "None",
+        blocks.append(
+            _text(
+                line.strip(),
+                weight=None if indented else "Bolder",
+                subtle=indented,
+                spacing="Medium" if gap else "None",
+            )
         )
-        blocks.append(block)
         gap = False
     return blocks
 
 
-def _section(section: Section, *, numbered: bool) -> list[dict[str, Any]]:
+def _section(section: Section, *, start: int | None, card_id: int | None) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     if section.heading:
         out.append(_text(section.heading, weight="Bolder", spacing="Large"))
-    for index, item in enumerate(section.items, start=1):
-        out.append(_item(item, number=index if numbered else None))
+    for offset, item in enumerate(section.items):
+        number = None if start is None else start + offset
+        out.append(_item(item, number=number, card_id=card_id))
     if section.note:
         out.append(_text(section.note, subtle=True))
     return out
 
 
-def _item(item: Item, *, number: int | None) -> dict[str, Any]:
-    title = escape(item.title)
+def _item(item: Item, *, number: int | None, card_id: int | None) -> dict[str, Any]:
+    title = escape(item.title, strong=True)
     if number is not None:
-        title = f"{number}\\. {title}"
+        title = f"{number}. {title}"
     items: list[dict[str, Any]] = [{"type": "TextBlock", "text": f"**{title}**", "wrap": True}]
     if item.state:
         items.append(_text(f"✓ {item.state[0].upper()}{item.state[1:]}", tone=Tone.SUCCESS))
@@ -131,63 +199,51 @@ def _item(item: Item, *, number: int | None) -> dict[str, Any]:
                 "facts": [{"title": escape(k), "value": escape(v)} for k, v in item.fields],
             }
         )
-    if item.actions and not item.state and item.ref:
-        items.extend(_controls(item.ref, item.actions))
+    if item.actions and not item.state:
+        items.extend(_controls(item.actions, card_id=card_id))
     return {"type": "Container", "separator": True, "spacing": "Medium", "items": items}
 
 
-def _controls(ref: str, actions: tuple[Action, ...]) -> list[dict[str, Any]]:
-    by_verb = {a.verb: a for a in actions}
+def _controls(actions: Sequence[Action], *, card_id: int | None) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    snooze = by_verb.get(Verb.SNOOZE)
-    if snooze is not None and snooze.choices:
-        out.append(
-            {
-                "type": "Input.ChoiceSet",
-                "id": until_input(ref),
-                "label": "Snooze for",
-                "style": "compact",
-                "value": snooze.choices[min(1, len(snooze.choices) - 1)][0],
-                "choices": [{"title": label, "value": value} for value, label in snooze.choices],
-            }
-        )
-    if Verb.DONE in by_verb or Verb.LOG in by_verb:
-        out.append(
-            {
-                "type": "Input.Text",
-                "id": note_input(ref),
-                "placeholder": "Note (optional): what did you talk about?",
-                "maxLength": 500,
-                "isMultiline": False,
-            }
-        )
-    buttons = [
-        {
-            "type": "Action.Submit",
-            "title": _label(by_verb[verb]),
-            "data": {"verb": verb.value, "ref": ref},
-        }
-        for verb in _BUTTON_VERBS
-        if verb in by_verb
-    ]
-    if buttons:
-        out.append({"type": "ActionSet", "actions": buttons})
+    for action in actions:
+        if action.choices:
+            out.append(
+                {
+                    "type": "Input.ChoiceSet",
+                    "id": input_id(action.target, action.verb),
+                    "label": f"{action.label} for",
+                    "style": "compact",
+                    "value": action.choices[min(1, len(action.choices) - 1)][0],
+                    "choices": [
+                        {"title": label, "value": value} for value, label in action.choices
+                    ],
+                }
+            )
+    buttons = [_button(action, card_id=card_id) for action in actions]
+    out.append({"type": "ActionSet", "actions": buttons})
     return out
 
 
-def _label(action: Action) -> str:
-    return action.label.rstrip("…") or action.verb.value.title()
+def action_data(action: Action, *, card_id: int | None) -> dict[str, Any]:
+    data: dict[str, Any] = {DATA_VERB: action.verb.value, DATA_REF: action.target}
+    if card_id is not None:
+        data[DATA_CARD] = card_id
+    return data
 
 
-def attachment(reply: Reply) -> dict[str, Any]:
-    return {"contentType": CARD_CONTENT_TYPE, "content": render_card(reply)}
-
-
-def message(reply: Reply) -> dict[str, Any]:
-    """The outgoing ``message`` activity (JSON) for a reply: text, or a card with a summary."""
-    if not needs_card(reply):
-        text = escape(reply.text)
-        if reply.footer:
-            text += "\n\n" + escape(reply.footer)
-        return {"type": "message", "text": text, "textFormat": "markdown"}
-    return {"type": "message", "summary": reply.text, "attachments": [attachment(reply)]}
+def _button(action: Action, *, card_id: int | None) -> dict[str, Any]:
+    data = action_data(action, card_id=card_id)
+    if action.verb in _DIALOG_VERBS:  # a dialog opens from Action.Submit only
+        return {
+            "type": "Action.Submit",
+            "title": action.label,
+            "data": {"msteams": {"type": "task/fetch"}, **data},
+        }
+    return {
+        "type": "Action.Execute",
+        "title": action.label,
+        "verb": action.verb.value,
+        "data": {k: v for k, v in data.items() if k != DATA_VERB},
+        "fallback": {"type": "Action.Submit", "title": action.label, "data": data},
+    }

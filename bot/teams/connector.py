@@ -3,7 +3,9 @@
 The Agents SDK retries nothing, so failures are translated into the outbox's vocabulary:
 429 -> ``RateLimited`` (``Retry-After`` honoured), 412/5xx/timeouts/dropped connections ->
 ``TransientError`` (backoff with jitter), 403 from a user who blocked the bot or removed the
-app -> ``Unreachable``. One shared ``aiohttp`` session serves every call.
+app -> ``Unreachable``, 413 -> ``TooLarge`` (the caller splits the message) and other refusals
+of the message itself (400) -> ``Rejected``. One shared ``aiohttp`` session serves every call.
+Bodies are sent exactly as :func:`bot.teams.split.utf16_size` measures them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from bot.delivery.ports import DeliveryError, RateLimited, TransientError, Unreachable
+from bot.delivery.ports import DeliveryError, RateLimited, Rejected, TransientError, Unreachable
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,10 @@ GONE_CODES = frozenset({"ConversationNotFound", "BotNotInConversationRoster"})
 RETRYABLE_STATUSES = frozenset({408, 412, 500, 502, 503, 504})
 DEFAULT_RETRY_AFTER = 1.0
 TIMEOUT_SECONDS = 30.0
+
+
+class TooLarge(Rejected):
+    """Teams said ``413``: this activity is over its size limit."""
 
 
 class TokenSource(Protocol):
@@ -59,6 +65,17 @@ class BotConnector:
         url = _activities_url(service_url, conversation_id) + "/" + quote(activity_id, safe="")
         await self._call("PUT", url, {**activity, "id": activity_id})
 
+    async def member(
+        self, service_url: str, conversation_id: str, member_id: str
+    ) -> dict[str, Any]:
+        """A member of a conversation as the roster knows them (name, given name, email, UPN)."""
+        url = (
+            _conversation_url(service_url, conversation_id)
+            + "/members/"
+            + quote(member_id, safe="")
+        )
+        return await self._call("GET", url, None)
+
     async def close(self) -> None:
         if self._session is not None and self._owns_session:
             await self._session.close()
@@ -76,13 +93,20 @@ class BotConnector:
             self._loop = loop
         return self._session
 
-    async def _call(self, method: str, url: str, payload: dict[str, Any]) -> dict[str, Any]:
-        token = await self._tokens.get_access_token(BOT_FRAMEWORK_RESOURCE, BOT_FRAMEWORK_SCOPES)
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async def _call(self, method: str, url: str, payload: dict[str, Any] | None) -> dict[str, Any]:
         try:
-            async with self._client().request(
-                method, url, json=payload, headers=headers
-            ) as response:
+            token = await self._tokens.get_access_token(
+                BOT_FRAMEWORK_RESOURCE, BOT_FRAMEWORK_SCOPES
+            )
+        except Exception as exc:  # MSAL reports a refused client secret or tenant this way
+            raise DeliveryError(f"no Bot Framework token: {type(exc).__name__}: {exc}") from exc
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        body = None
+        if payload is not None:
+            headers["Content-Type"] = "application/json; charset=utf-8"
+            body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        try:
+            async with self._client().request(method, url, data=body, headers=headers) as response:
                 text = await response.text()
                 if response.status >= 300:
                     raise _failure(response.status, response.headers.get("Retry-After"), text)
@@ -96,10 +120,12 @@ class BotConnector:
             raise TransientError(f"Bot Connector unreachable: {type(exc).__name__}") from exc
 
 
+def _conversation_url(service_url: str, conversation_id: str) -> str:
+    return f"{service_url.rstrip('/')}/v3/conversations/{quote(conversation_id, safe='')}"
+
+
 def _activities_url(service_url: str, conversation_id: str) -> str:
-    return (
-        f"{service_url.rstrip('/')}/v3/conversations/{quote(conversation_id, safe='')}/activities"
-    )
+    return _conversation_url(service_url, conversation_id) + "/activities"
 
 
 def _error_code(text: str) -> str:
@@ -124,6 +150,10 @@ def _failure(status: int, retry_after: str | None, text: str) -> DeliveryError:
     what = f"Bot Connector {status}" + (f" {code}" if code else "")
     if status == 429:
         return RateLimited(_retry_after(retry_after), what)
+    if status == 413:
+        return TooLarge(what)
+    if status == 400:
+        return Rejected(what)
     if status in RETRYABLE_STATUSES or status >= 500:
         return TransientError(what)
     if (status == 403 and code in BLOCKED_CODES) or (status == 404 and code in GONE_CODES):

@@ -1,38 +1,70 @@
-"""Conversation references in our database: kept on install and on every message, forgotten
-on uninstall. Synchronous (one short unit of work each); callers run them off the event loop."""
+"""Conversation references in our database: a person's personal chat, kept on install and on
+every message there, forgotten on uninstall; and the channels managers chose for their digest.
+Synchronous (one short unit of work each); callers run them off the event loop."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.services.context import Deps
+from nudges.model import Platform
+from storage.repositories.channels import DigestChannel, DigestChannelRepository
 from storage.repositories.teams import TeamsConversation, TeamsConversationRepository
 
 
 def remember(
     deps: Deps, *, person_id: int, tenant_id: str | None, reference: dict[str, Any]
-) -> TeamsConversation:
+) -> bool:
+    """Keep the person's personal-chat reference; True when this conversation is new for them
+    (a first install, or a reinstall after the app was removed): the moment to greet them."""
     conversation = reference.get("conversation") or {}
-    with deps.uow() as uow:
-        saved = TeamsConversationRepository(uow.session).save(
-            person_id=person_id,
-            tenant_id=tenant_id,
-            conversation_id=str(conversation.get("id") or ""),
-            service_url=str(reference.get("serviceUrl") or ""),
-            reference=reference,
-            now=deps.clock.now(),
-        )
-        uow.commit()
-    return saved
+    conversation_id = str(conversation.get("id") or "")
+    for attempt in (1, 2):
+        try:
+            with deps.uow() as uow:
+                repo = TeamsConversationRepository(uow.session)
+                known = repo.get(person_id)
+                repo.save(
+                    person_id=person_id,
+                    tenant_id=tenant_id,
+                    conversation_id=conversation_id,
+                    service_url=str(reference.get("serviceUrl") or ""),
+                    reference=reference,
+                    now=deps.clock.now(),
+                )
+                uow.commit()
+            return known is None or known.conversation_id != conversation_id
+        except IntegrityError:
+            # Teams sends installationUpdate and conversationUpdate together: the other one
+            # stored it a moment ago (and greets).
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def forget(deps: Deps, *, conversation_id: str) -> int:
+    """Forget a conversation the app was removed from: a personal chat, or a team's channels."""
     with deps.uow() as uow:
         removed = TeamsConversationRepository(uow.session).remove_conversation(conversation_id)
+        removed += DigestChannelRepository(uow.session).remove_channel(conversation_id)
         uow.commit()
     return removed
 
 
 def lookup(deps: Deps, person_id: int) -> TeamsConversation | None:
-    with deps.uow() as uow:
+    with deps.reader() as uow:
         return TeamsConversationRepository(uow.session).get(person_id)
+
+
+def digest_channel(deps: Deps, person_id: int) -> DigestChannel | None:
+    with deps.reader() as uow:
+        found = DigestChannelRepository(uow.session).get(person_id)
+    return found if found is not None and found.platform is Platform.TEAMS else None
+
+
+def forget_digest_channel(deps: Deps, person_id: int) -> None:
+    with deps.uow() as uow:
+        DigestChannelRepository(uow.session).remove(person_id)
+        uow.commit()

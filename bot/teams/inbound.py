@@ -10,6 +10,9 @@ from typing import Any
 
 from microsoft_agents.activity import Activity
 
+from bot.services.context import Origin
+from nudges.model import Platform
+
 _MENTION = re.compile(r"<at\b[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
@@ -67,9 +70,50 @@ def sender(activity: Activity) -> Sender | None:
 
 
 def is_personal(activity: Activity) -> bool:
+    """Only a conversation Teams calls ``personal`` is a person's private chat with the bot;
+    one without a type (an old ``messageBack``) or a channel thread is not."""
     conversation = activity.conversation
-    return conversation is not None and (conversation.conversation_type or "personal") == (
-        "personal"
+    return conversation is not None and conversation.conversation_type == "personal"
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """A team channel an activity came from, and how to post to it later (a new thread)."""
+
+    channel_id: str
+    name: str | None
+    team_id: str | None
+    reference: dict[str, Any]
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def channel(activity: Activity) -> Channel | None:
+    """The team channel of an activity in one (None in a personal or group chat)."""
+    conversation = activity.conversation
+    if conversation is None or conversation.conversation_type != "channel":
+        return None
+    data = _channel_data(activity)
+    found = _mapping(data.get("channel"))
+    channel_id = str(found.get("id") or data.get("teamsChannelId") or "")
+    if not channel_id:
+        channel_id = conversation.id.split(";", 1)[0]  # 19:…@thread.tacv2;messageid=…
+    team = _mapping(data.get("team"))
+    team_id = str(team.get("id") or data.get("teamsTeamId") or "") or None
+    bot = activity.recipient
+    reference: dict[str, Any] = {
+        "serviceUrl": activity.service_url or "",
+        "tenantId": tenant_id(activity),
+        "teamId": team_id,
+        "bot": {"id": bot.id, "name": bot.name} if bot is not None else {},
+    }
+    return Channel(
+        channel_id=channel_id,
+        name=str(found.get("name") or conversation.name or "") or None,
+        team_id=team_id,
+        reference=reference,
     )
 
 
@@ -96,3 +140,18 @@ def reference(activity: Activity) -> dict[str, Any]:
 def bot_was_added(activity: Activity) -> bool:
     bot = activity.recipient.id if activity.recipient else None
     return any(m.id == bot for m in activity.members_added or ())
+
+
+def origin_of(activity: Activity) -> Origin:
+    """Where a non-personal activity came from: a team channel, or some other shared chat."""
+    found = channel(activity)
+    if found is not None:
+        return Origin(
+            platform=Platform.TEAMS,
+            kind="channel",
+            channel_id=found.channel_id,
+            name=found.name,
+            reference=found.reference,
+        )
+    conversation_id = activity.conversation.id if activity.conversation else ""
+    return Origin(platform=Platform.TEAMS, kind="group", channel_id=conversation_id)

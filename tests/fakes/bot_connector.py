@@ -7,6 +7,11 @@ It answers the REST calls a bot makes for proactive messages:
 - ``POST /v3/conversations/{conversationId}/activities/{activityId}``: reply -> ``{"id": ...}``
 - ``PUT /v3/conversations/{conversationId}/activities/{activityId}``: update -> ``{"id": ...}``
 - ``DELETE /v3/conversations/{conversationId}/activities/{activityId}``: delete
+- ``GET /v3/conversations/{conversationId}/members/{memberId}``: one member of the roster
+  (``fake.roster``), else 404 ``MemberNotFoundInConversation``
+
+Like Teams, it can refuse an activity over a size (``max_activity_bytes``, counted as the JSON
+body in UTF-16) with ``413 MessageSizeTooBig``.
 
 Conversation ids contain ``:`` and ``;`` (``19:…@thread.tacv2;messageid=…``); they are read
 URL-decoded from the path. Errors use the connector's body ``{"error": {"code", "message"}}``.
@@ -33,7 +38,8 @@ SEND = "send"
 REPLY = "reply"
 UPDATE = "update"
 DELETE = "delete"
-OPERATIONS = (CREATE, SEND, REPLY, UPDATE, DELETE)
+MEMBER = "member"
+OPERATIONS = (CREATE, SEND, REPLY, UPDATE, DELETE, MEMBER)
 
 #: Default error codes and messages per status, as the connector sends them.
 ERRORS: dict[int, tuple[str, str]] = {
@@ -90,6 +96,10 @@ class FakeBotConnector(LoopbackServer):
         self.expected_token: str | None = None
         #: Conversation ids and member ids whose writes fail with 403 until removed.
         self.blocked: set[str] = set()
+        #: Activities larger than this (UTF-16 bytes of the JSON body) get 413, as in Teams.
+        self.max_activity_bytes: int | None = None
+        #: Member id -> what ``GET .../members/{id}`` answers (name, email, givenName, ...).
+        self.roster: dict[str, dict[str, Any]] = {}
         self._calls: list[ConnectorCall] = []
         self._failures: dict[str | None, deque[_Failure]] = {}
         self._conversations: dict[str, dict[str, Any]] = {}
@@ -185,6 +195,7 @@ class FakeBotConnector(LoopbackServer):
         app.router.add_post(base + "/{conversation_id}/activities/{activity_id}", self._reply)
         app.router.add_put(base + "/{conversation_id}/activities/{activity_id}", self._update)
         app.router.add_delete(base + "/{conversation_id}/activities/{activity_id}", self._delete)
+        app.router.add_get(base + "/{conversation_id}/members/{member_id}", self._member)
 
     async def _create(self, request: web.Request) -> web.Response:
         return await self._serve(request, CREATE)
@@ -201,6 +212,9 @@ class FakeBotConnector(LoopbackServer):
     async def _delete(self, request: web.Request) -> web.Response:
         return await self._serve(request, DELETE)
 
+    async def _member(self, request: web.Request) -> web.Response:
+        return await self._serve(request, MEMBER)
+
     async def _serve(self, request: web.Request, operation: str) -> web.Response:
         raw = await request.read()
         try:
@@ -208,11 +222,12 @@ class FakeBotConnector(LoopbackServer):
         except ValueError:
             body = raw.decode("utf-8", "replace")
         conversation_id = request.match_info.get("conversation_id")
-        activity_id = request.match_info.get("activity_id")
+        activity_id = request.match_info.get("activity_id") or request.match_info.get("member_id")
+        size = len(raw.decode("utf-8", "replace").encode("utf-16-le"))
         authorization = request.headers.get("Authorization")
         with self._lock:
             status, response, headers = self._answer(
-                operation, conversation_id, activity_id, body, authorization
+                operation, conversation_id, activity_id, body, authorization, size
             )
             self._calls.append(
                 ConnectorCall(
@@ -243,9 +258,18 @@ class FakeBotConnector(LoopbackServer):
         activity_id: str | None,
         body: Any,
         authorization: str | None,
+        size: int = 0,
     ) -> tuple[int, Any, dict[str, str]]:
         if self.expected_token is not None and authorization != f"Bearer {self.expected_token}":
             return 401, {"message": ERRORS[401][1]}, {}
+        if operation == MEMBER:
+            member = self.roster.get(activity_id or "")
+            if member is None:
+                return 404, error_body(404, "MemberNotFoundInConversation", "Not a member."), {}
+            return 200, copy.deepcopy(member), {}
+        limit = self.max_activity_bytes
+        if operation in (SEND, REPLY, UPDATE) and limit is not None and size > limit:
+            return 413, error_body(413), {}
         failure = self._take_failure(operation)
         if failure is not None:
             headers = {}

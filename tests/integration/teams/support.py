@@ -20,7 +20,7 @@ from microsoft_agents.hosting.core.authorization import AnonymousTokenProvider
 from bot.bootstrap import Container, build
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.config.settings import Secrets, TeamsSettings
+from bot.config.settings import Secrets, SlackSettings, TeamsSettings
 from bot.teams.runtime import TeamsRuntime, attach_teams
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -89,10 +89,13 @@ class FixedConnections:
         return self.tokens.configuration
 
 
-def teams_settings(database: str, *, anonymous: bool = True, **secrets: str) -> Settings:
+def teams_settings(
+    database: str, *, anonymous: bool = True, host: str = "127.0.0.1", **secrets: str
+) -> Settings:
     return replace(
         Settings(),
         database_url=database,
+        slack=SlackSettings(host=host),
         teams=TeamsSettings(enabled=True, allow_anonymous=anonymous),
         secrets=Secrets(**secrets),
     )

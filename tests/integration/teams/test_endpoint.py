@@ -102,29 +102,6 @@ async def test_a_name_cannot_inject_markdown_or_mentions(database: str) -> None:
     container.close()
 
 
-async def test_the_bot_added_to_a_personal_chat_stores_the_reference_and_says_hello(
-    database: str,
-) -> None:
-    container = make_container(teams_settings(database))
-    added = activity(
-        "conversation_update_members_added_personal.derived.json", deliveryMode="expectReplies"
-    )
-    async with endpoint(container) as (client, _):
-        status, body = await post(client, added)
-    assert status == 200, body
-    greeting, help_card = replies(body)
-    assert greeting["text"].startswith("Hi ")
-    assert cards_of(help_card)
-    person = person_by_aad(
-        container, "00000000-0000-0000-0000-0000000000a6", "00000000-0000-0000-0000-0000000000b6"
-    )
-    stored = lookup(container.deps, person.id)
-    assert stored is not None
-    assert stored.conversation_id == added["conversation"]["id"]
-    assert stored.service_url == added["serviceUrl"]
-    container.close()
-
-
 async def test_uninstalling_removes_the_stored_reference(database: str) -> None:
     container = make_container(teams_settings(database))
     personal = {

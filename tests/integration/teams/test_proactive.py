@@ -150,35 +150,96 @@ async def test_the_daily_message_reaches_the_connector_as_a_valid_adaptive_card(
     jsonschema.validate(without_msteams(card), card_schema())
     assert card["version"] == "1.5"
     assert send.body["summary"].startswith("Good morning Megan")
-    submits = [
-        a for node in _walk(card) if node.get("type") == "ActionSet" for a in node["actions"]
-    ]
-    assert {a["data"]["verb"] for a in submits} == {"done", "snooze", "skip"}
-    assert all(
-        a["type"] == "Action.Submit" and a["data"]["ref"].startswith("nudge:") for a in submits
-    )
+    executes = [n for n in _walk(card) if n.get("type") == "Action.Execute" and "title" in n]
+    assert {a["verb"] for a in executes} == {"done", "snooze", "skip"}
+    assert all(set(a["data"]) == {"ref", "card"} for a in executes)  # ids, never the reply
+    assert all(a["fallback"]["type"] == "Action.Submit" for a in executes)
+    logs = [n for n in _walk(card) if n.get("type") == "Action.Submit" and n["title"] == "Log…"]
+    assert len(logs) == 2 and all(n["data"]["msteams"] == {"type": "task/fetch"} for n in logs)
     choices = [n for n in _walk(card) if n.get("type") == "Input.ChoiceSet"]
     assert [c["title"] for c in choices[0]["choices"]] == ["1 day", "1 week", "1 month"]
-    assert any(n.get("type") == "Input.Text" and n["id"].endswith("/note") for n in _walk(card))
+    assert card["refresh"]["userIds"] == [send.body["recipient"]["id"]]
     assert scene.delivery_states() == ["sent"]
 
 
-async def test_snooze_and_done_with_a_note_answer_the_nudges_and_redraw_the_card(
+def execute(
+    scene: Scene, *, reply_to: str, verb: str, data: dict[str, Any], card: dict[str, Any]
+) -> dict[str, Any]:
+    """An Action.Execute from Megan's personal chat: an adaptiveCard/action invoke."""
+    megan = activity("message_personal.json")
+    return activity(
+        "invoke_adaptivecard_action.json",
+        serviceUrl=scene.fake.service_url,
+        replyToId=reply_to,
+        value={
+            "action": {"type": "Action.Execute", "verb": verb, "data": {**inputs_of(card), **data}},
+            "trigger": "manual",
+        },
+        **{k: megan[k] for k in ("from", "recipient", "conversation", "channelData")},
+    )
+
+
+def button(card: dict[str, Any], verb: str, ref: str) -> dict[str, Any]:
+    [found] = [
+        n
+        for n in _walk(card)
+        if n.get("type") == "Action.Execute"
+        and n.get("verb") == verb
+        and "title" in n
+        and n["data"]["ref"] == ref
+    ]
+    return found
+
+
+async def test_an_executed_button_answers_and_the_invoke_returns_the_redrawn_card(
     scene: Scene,
 ) -> None:
     await scene.cycle(AFTER_SLOT)
     [send] = scene.fake.calls_to("send")
     [card] = cards_of(send.body)
+    first, second = sorted(scene.nudge_states())
+    done = button(card, "done", f"nudge:{first}")
+
+    status, body = await post(
+        scene.client,
+        execute(scene, reply_to=send.response["id"], verb="done", data=done["data"], card=card),
+    )
+
+    assert status == 200, body
+    assert body["statusCode"] == 200
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    redrawn = body["value"]
+    jsonschema.validate(without_msteams(redrawn), card_schema())
+    assert "✓ Done: " in str(redrawn["body"])
+    assert {
+        b["data"]["ref"]
+        for b in _walk(redrawn)
+        if b.get("type") == "Action.Execute" and "title" in b
+    } == {f"nudge:{second}"}
+    assert scene.nudge_states()[first] is NudgeState.DONE
+    assert scene.fake.calls_to("update") == []  # the invoke response itself redraws it
+
+    # Pressed again on the old card: nothing changes twice, the card shows the truth.
+    status, body = await post(
+        scene.client,
+        execute(scene, reply_to=send.response["id"], verb="skip", data=done["data"], card=card),
+    )
+    assert status == 200 and body["type"] == "application/vnd.microsoft.card.adaptive"
+    assert scene.nudge_states()[first] is NudgeState.DONE
+
+
+async def test_a_submitted_fallback_snoozes_and_redraws_the_card_in_place(scene: Scene) -> None:
+    await scene.cycle(AFTER_SLOT)
+    [send] = scene.fake.calls_to("send")
+    [card] = cards_of(send.body)
     sent_id = send.response["id"]
     first, second = sorted(scene.nudge_states())
+    fallback = button(card, "snooze", f"nudge:{first}")["fallback"]["data"]
 
     status, body = await post(
         scene.client,
         submit(
-            scene,
-            reply_to=sent_id,
-            card=card,
-            data={"verb": "snooze", "ref": f"nudge:{first}", f"nudge:{first}/until": "1m"},
+            scene, reply_to=sent_id, card=card, data={**fallback, f"nudge:{first}/snooze": "1m"}
         ),
     )
     assert status == 200, body
@@ -187,40 +248,53 @@ async def test_snooze_and_done_with_a_note_answer_the_nudges_and_redraw_the_card
     assert update.ok and update.activity_id == sent_id
     [redrawn] = cards_of(update.body)
     jsonschema.validate(without_msteams(redrawn), card_schema())
-    rendered = str(redrawn["body"])
-    assert "Snoozed until 2026" in rendered
+    assert "Snoozed until 2026-04-10" in str(redrawn["body"])
     assert scene.nudge_states()[first] is NudgeState.SNOOZED
 
-    status, body = await post(
-        scene.client,
-        submit(
-            scene,
-            reply_to=sent_id,
-            card=redrawn,
-            data={
-                "verb": "done",
-                "ref": f"nudge:{second}",
-                f"nudge:{second}/note": "Coffee with *their* CFO",
-            },
-        ),
-    )
-    assert status == 200, body
+    done = button(card, "done", f"nudge:{second}")["fallback"]["data"]
+    status, body = await post(scene.client, submit(scene, reply_to=sent_id, card=card, data=done))
+    assert status == 200 and replies(body) == []
     assert scene.nudge_states()[second] is NudgeState.DONE
-    with scene.container.deps.uow() as uow:
-        notes = [r.note for r in uow.session.execute(text("select note from touchpoint"))]
-    assert notes == ["Coffee with *their* CFO"]
     last = cards_of(scene.fake.calls_to("update")[-1].body)[0]
-    assert "Snoozed until" in str(last["body"]) and "with a note" in str(last["body"])
+    assert "Snoozed until" in str(last["body"]) and "✓ Done: " in str(last["body"])
     assert not [n for n in _walk(last) if n.get("type") == "ActionSet"]  # every item answered
+    assert "refresh" not in last
 
-    # A second click on a stale card is refused in words.
-    status, body = await post(
-        scene.client,
-        submit(scene, reply_to=sent_id, card=card, data={"verb": "skip", "ref": f"nudge:{second}"}),
-    )
+    # A second click on the stale card is refused in words.
+    stale = {**done, "verb": "skip"}
+    status, body = await post(scene.client, submit(scene, reply_to=sent_id, card=card, data=stale))
     assert status == 200
     [refusal] = replies(body)
     assert "already done" in refusal["text"]
+
+
+async def test_a_refreshed_card_shows_items_answered_elsewhere(scene: Scene) -> None:
+    await scene.cycle(AFTER_SLOT)
+    [send] = scene.fake.calls_to("send")
+    [card] = cards_of(send.body)
+    await scene.say("done acme")  # answered by typing, not on the card
+
+    status, body = await post(
+        scene.client,
+        execute(
+            scene,
+            reply_to=send.response["id"],
+            verb="refresh",
+            data=card["refresh"]["action"]["data"],
+            card=card,
+        ),
+    )
+
+    assert status == 200, body
+    refreshed = body["value"]
+    rendered = str(refreshed["body"])
+    assert "Acme" in rendered and "✓ Done" in rendered
+    refs = {
+        b["data"]["ref"]
+        for b in _walk(refreshed)
+        if b.get("type") == "Action.Execute" and "title" in b
+    }
+    assert len(refs) == 1  # only Beta is still open
 
 
 async def test_429_and_502_are_retried_and_delivered_once(scene: Scene) -> None:

@@ -12,8 +12,7 @@ import pytest
 
 from bot.replies import SNOOZE_CHOICES, Action, Item, Reply, Section, Tone, Verb, error
 from bot.teams.actions import parse_action
-from bot.teams.cards import REPLY_INPUT, message, note_input, render_card, until_input
-from bot.teams.markdown import escape
+from bot.teams.cards import REFRESH_VERB, input_id, message, render_card
 
 SCHEMA_PATH = (
     Path(__file__).resolve().parents[2]
@@ -71,66 +70,89 @@ def nodes(node: Any) -> list[dict[str, Any]]:
     return out
 
 
-@pytest.mark.parametrize(
-    ("raw", "shown"),
-    [
-        ("**VIP**", r"\*\*VIP\*\*"),
-        ("<at>Everyone</at>", r"\<at\>Everyone\</at\>"),
-        ("[click](http://x)", r"\[click\]\(http://x\)"),
-        ("- not a list", r"\- not a list"),
-        ("1. not a list", r"1\. not a list"),
-        ("a_b & c", r"a\_b \& c"),
-        ("Plain Name GmbH", "Plain Name GmbH"),
-    ],
-)
-def test_user_text_is_escaped_for_teams_markdown(raw: str, shown: str) -> None:
-    assert escape(raw) == shown
-
-
-def test_the_daily_card_validates_and_carries_verbs_refs_and_inputs(
+def test_the_daily_card_validates_and_its_buttons_carry_only_ids(
     schema: dict[str, Any],
 ) -> None:
-    card = render_card(daily("Acme", "Beta"))
+    card = render_card(daily("Acme", "Beta"), card_id=7, refresh_for=("29:megan",))
     valid(card, schema)
     assert card["version"] == "1.5"
-    submits = [n for n in nodes(card) if n.get("type") == "Action.Submit"]
-    assert [s["data"] for s in submits] == [
-        {"verb": v, "ref": f"nudge:{n}"} for n in (1, 2) for v in ("done", "snooze", "skip")
+    executes = [n for n in nodes(card) if n.get("type") == "Action.Execute" and "title" in n]
+    assert [(e["verb"], e["data"]) for e in executes] == [
+        (v, {"ref": f"nudge:{n}", "card": 7}) for n in (1, 2) for v in ("done", "snooze", "skip")
     ]
+    assert all(
+        e["fallback"]
+        == {"type": "Action.Submit", "title": e["title"], "data": {**e["data"], "verb": e["verb"]}}
+        for e in executes
+    )
+    dialogs = [
+        n for n in nodes(card) if n.get("type") == "Action.Submit" and "msteams" in n["data"]
+    ]
+    assert [d["data"] for d in dialogs] == [
+        {"msteams": {"type": "task/fetch"}, "verb": "log", "ref": f"nudge:{n}", "card": 7}
+        for n in (1, 2)
+    ]
+    assert [d["title"] for d in dialogs] == ["Log…", "Log…"]
     ids = {n["id"] for n in nodes(card) if str(n.get("type", "")).startswith("Input.")}
-    assert ids == {
-        REPLY_INPUT,
-        until_input("nudge:1"),
-        note_input("nudge:1"),
-        until_input("nudge:2"),
-        note_input("nudge:2"),
+    assert ids == {input_id("nudge:1", Verb.SNOOZE), input_id("nudge:2", Verb.SNOOZE)}
+    assert "reply" not in json.dumps(card)  # no hidden copy of the reply any more
+    assert card["refresh"] == {
+        "action": {"type": "Action.Execute", "verb": REFRESH_VERB, "data": {"card": 7}},
+        "userIds": ["29:megan"],
     }
 
 
 def test_an_answered_item_shows_its_state_and_loses_its_buttons(schema: dict[str, Any]) -> None:
-    card = render_card(daily("Acme", "Beta").with_item_state("nudge:1", "snoozed until 2026-04-10"))
+    reply = daily("Acme", "Beta").with_item_state("nudge:1", "snoozed until 2026-04-10")
+    card = render_card(reply, card_id=7)
     valid(card, schema)
-    refs = {n["data"]["ref"] for n in nodes(card) if n.get("type") == "Action.Submit"}
+    refs = {
+        n["data"]["ref"]
+        for n in nodes(card)
+        if n.get("type") == "Action.Execute" and "data" in n and "ref" in n["data"]
+    }
     assert refs == {"nudge:2"}
     assert any("Snoozed until 2026-04-10" in str(n.get("text")) for n in nodes(card))
 
 
-def test_a_card_without_open_items_has_no_hidden_reply() -> None:
+def test_a_card_without_open_items_is_not_refreshed() -> None:
     reply = daily("Acme").with_item_state("nudge:1", "skipped")
-    assert all(n.get("id") != REPLY_INPUT for n in nodes(render_card(reply)))
+    assert "refresh" not in render_card(reply, card_id=7)
+    assert "refresh" not in render_card(daily("Acme"))  # nothing stored to refresh from
+
+
+def test_any_action_renders_as_a_button_and_choices_as_an_input(schema: dict[str, Any]) -> None:
+    item = Item(
+        "Acme — escalation",
+        actions=(
+            Action(Verb.DONE, "Take it over", "nudge:9", choices=(("me", "Me"), ("bob", "Bob"))),
+        ),
+        ref="nudge:9",
+    )
+    card = render_card(Reply("One thing", (Section(items=(item,)),)), card_id=3)
+    valid(card, schema)
+    [choice] = [n for n in nodes(card) if n.get("type") == "Input.ChoiceSet"]
+    assert choice["id"] == "nudge:9/done" and [c["value"] for c in choice["choices"]] == [
+        "me",
+        "bob",
+    ]
+    [button] = [n for n in nodes(card) if n.get("type") == "Action.Execute" and "title" in n]
+    assert button["title"] == "Take it over"
 
 
 def test_short_replies_are_text_and_long_ones_cards(schema: dict[str, Any]) -> None:
-    assert message(Reply("Logged call with *Acme*.")) == {
+    assert message(Reply("Logged call with Acme Corp. (Berlin).")) == {
         "type": "message",
-        "text": r"Logged call with \*Acme\*.",
+        "text": "Logged call with Acme Corp. (Berlin).",
         "textFormat": "markdown",
     }
+    assert message(Reply("Logged call with *Acme*."))["text"] == r"Logged call with \*Acme\*."
     assert message(error("No such customer.", usage="touch <customer>"))["text"].endswith(
-        "Usage: touch \\<customer\\>"
+        "Usage: touch \\<customer>"
     )
     help_card = message(Reply("Commands:\n\ntouch <customer>\n  Log a touchpoint."))
     [attachment] = help_card["attachments"]
+    assert help_card["summary"] == "Commands:"
     valid(attachment["content"], schema)
 
 
@@ -140,19 +162,15 @@ def test_tones_colour_the_title(schema: dict[str, Any]) -> None:
     assert card["body"][0]["color"] == "warning"
 
 
-def test_a_submitted_value_is_parsed_back_with_its_inputs_and_card() -> None:
-    reply = daily("Acme")
-    value = {
-        "verb": "snooze",
-        "ref": "nudge:1",
-        until_input("nudge:1"): "1m",
-        note_input("nudge:1"): "  ",
-        REPLY_INPUT: reply.to_json(),
-    }
-    action = parse_action(value)
+def test_a_submitted_value_and_an_executed_data_are_parsed_alike() -> None:
+    submitted = {"verb": "snooze", "ref": "nudge:1", "card": 7, "nudge:1/snooze": "1m", "x": 3}
+    action = parse_action(submitted)
     assert action is not None
-    assert (action.verb, action.nudge_id, action.until, action.note) == (Verb.SNOOZE, 1, "1m", None)
-    assert action.card == reply
+    assert (action.verb, action.nudge_id, action.card_id) == (Verb.SNOOZE, 1, 7)
+    assert action.input(Verb.SNOOZE) == "1m"
+    executed = parse_action({"ref": "nudge:1", "card": "7", "nudge:1/snooze": "1d"}, verb="snooze")
+    assert executed is not None
+    assert (executed.verb, executed.card_id, executed.input(Verb.SNOOZE)) == (Verb.SNOOZE, 7, "1d")
 
 
 @pytest.mark.parametrize(
@@ -176,7 +194,7 @@ def test_a_manager_digest_is_a_numbered_card(schema: dict[str, Any]) -> None:
         (
             Section(
                 heading="Maria <Key accounts>",
-                items=(Item("Acme", fields=(("Health", "42/100"),)), Item("Beta")),
+                items=(Item("Acme (Berlin)", fields=(("Health", "42/100"),)), Item("Beta")),
                 note="2 quiet",
             ),
         ),
@@ -185,8 +203,8 @@ def test_a_manager_digest_is_a_numbered_card(schema: dict[str, Any]) -> None:
     card = render_card(digest)
     valid(card, schema)
     texts = [str(n.get("text")) for n in nodes(card) if n.get("type") == "TextBlock"]
-    assert r"Maria \<Key accounts\>" in texts
-    assert "**1\\. Acme**" in texts and "**2\\. Beta**" in texts
+    assert r"Maria \<Key accounts>" in texts
+    assert "**1. Acme (Berlin)**" in texts and "**2. Beta**" in texts
     assert [f["value"] for n in nodes(card) if n.get("type") == "FactSet" for f in n["facts"]] == [
         "42/100"
     ]

@@ -1,0 +1,296 @@
+"""Private stays private: only a personal chat becomes a person's DM target; installing greets
+once, by name; a channel is answered in place with what may be shared there, and a manager may
+have their weekly digest posted in one."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+from sqlalchemy import text
+
+from bot.bootstrap import Container
+from bot.delivery.compose import digest_slot
+from bot.delivery.cycle import run_cycle
+from bot.teams.conversations import lookup
+from bot.teams.platform import teams_platform
+from nudges.model import Person, Platform
+from storage.repositories.channels import DigestChannelRepository
+from storage.repositories.teams import TeamsConversationRepository
+from tests.fakes import FakeBotConnector
+from tests.integration.teams.support import (
+    OUTGOING_TOKEN,
+    FixedTokens,
+    activity,
+    cards_of,
+    endpoint,
+    make_container,
+    post,
+    replies,
+    teams_settings,
+    texts_of,
+)
+
+MEGAN = "message_personal.json"  # Megan Bowen, user …b3 in tenant …a3, personal chat a:1FakeConv02
+MEGAN_USER = (
+    "29:1FakeUser03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbC"
+)
+CHANNEL = "19:00000000000000000000000000000e01@thread.tacv2"
+
+
+@dataclass
+class Scene:
+    container: Container
+    fake: FakeBotConnector
+    client: TestClient[web.Request, web.Application]
+
+    async def send(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        status, answer = await post(self.client, {**body, "deliveryMode": "expectReplies"})
+        assert status == 200, answer
+        return replies(answer)
+
+    def as_megan(self, name: str, **changes: Any) -> dict[str, Any]:
+        """A fixture activity, sent by Megan from her tenant, through the fake connector."""
+        megan = activity(MEGAN)
+        return activity(
+            name,
+            serviceUrl=self.fake.service_url,
+            **{
+                "from": megan["from"],
+                "channelData": {
+                    **activity(name).get("channelData", {}),
+                    "tenant": megan["channelData"]["tenant"],
+                },
+            },
+            **changes,
+        )
+
+    def person(self, aad: str = "00000000-0000-0000-0000-0000000000b3") -> Person:
+        with self.container.deps.uow() as uow:
+            row = uow.session.execute(
+                text("select id from person where platform_user_id = :aad"), {"aad": aad}
+            ).one()
+            found = uow.people.get(row.id)
+        assert found is not None
+        return found
+
+
+@pytest.fixture
+async def scene(database: str) -> AsyncIterator[Scene]:
+    container = make_container(teams_settings(database))
+    tokens = FixedTokens()
+    async with FakeBotConnector() as fake, endpoint(container, tokens=tokens) as (client, _):
+        fake.expected_token = OUTGOING_TOKEN
+        try:
+            yield Scene(container, fake, client)
+        finally:
+            container.close()
+
+
+def personal_install(scene: Scene) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What Teams sends when Megan adds the app: installationUpdate and conversationUpdate."""
+    megan = activity(MEGAN)
+    shared = {
+        "serviceUrl": scene.fake.service_url,
+        "from": {"id": MEGAN_USER, "aadObjectId": megan["from"]["aadObjectId"]},
+        "recipient": megan["recipient"],
+        "conversation": {**megan["conversation"], "tenantId": megan["channelData"]["tenant"]["id"]},
+        "channelData": {"tenant": megan["channelData"]["tenant"]},
+    }
+    install = activity("installation_update_add.json", **shared)
+    added = activity(
+        "conversation_update_members_added_personal.derived.json",
+        membersAdded=[{"id": megan["recipient"]["id"]}, shared["from"]],
+        **shared,
+    )
+    return install, added
+
+
+async def test_installing_greets_once_by_the_roster_name_and_keeps_the_email(scene: Scene) -> None:
+    scene.fake.roster[MEGAN_USER] = {
+        "id": MEGAN_USER,
+        "name": "Megan Bowen",
+        "givenName": "Megan",
+        "surname": "Bowen",
+        "email": "MeganB@contoso.example",
+        "userPrincipalName": "meganb@contoso.example",
+        "aadObjectId": "00000000-0000-0000-0000-0000000000b3",
+    }
+    install, added = personal_install(scene)
+
+    said = await scene.send(install) + await scene.send(added)
+
+    assert len(said) == 1  # one greeting for the two install events
+    [card] = cards_of(said[0])
+    assert texts_of(card)[0] == "Hi Megan! I keep your customer relationships warm."
+    megan = scene.person()
+    assert (megan.display_name, megan.email) == ("Megan Bowen", "MeganB@contoso.example")
+    assert [c.activity_id for c in scene.fake.calls_to("member")] == [MEGAN_USER]
+    stored = lookup(scene.container.deps, megan.id)
+    assert stored is not None and stored.conversation_id == install["conversation"]["id"]
+
+
+async def test_without_a_roster_answer_nobody_is_greeted_by_an_id(scene: Scene) -> None:
+    install, _ = personal_install(scene)
+    [greeting] = await scene.send(install)
+    [card] = cards_of(greeting)
+    assert texts_of(card)[0].startswith("Hi there!")
+    assert "00000000" not in texts_of(card)[0]
+
+
+async def test_uninstalling_forgets_the_chat_and_reinstalling_greets_again(scene: Scene) -> None:
+    install, _ = personal_install(scene)
+    remove = {**install, "action": "remove"}
+    assert len(await scene.send(install)) == 1
+    megan = scene.person()
+    team_remove = activity(
+        "installation_update_remove.derived.json", serviceUrl=scene.fake.service_url
+    )
+    assert await scene.send(team_remove) == []  # removed from a team: the personal chat stays
+    assert lookup(scene.container.deps, megan.id) is not None
+
+    assert await scene.send(remove) == []
+    assert lookup(scene.container.deps, megan.id) is None
+    with scene.container.deps.uow() as uow:
+        assert (
+            TeamsConversationRepository(uow.session).by_conversation(install["conversation"]["id"])
+            == []
+        )
+    assert len(await scene.send(install)) == 1  # a new install, a new greeting
+
+
+async def test_a_channel_message_back_is_never_stored_and_nudges_still_go_to_the_personal_chat(
+    scene: Scene,
+) -> None:
+    await scene.send(
+        activity(
+            MEGAN,
+            serviceUrl=scene.fake.service_url,
+            text="customer add Acme tier=key since=2026-02-20",
+        )
+    )
+    megan = scene.person()
+    personal = lookup(scene.container.deps, megan.id)
+    assert personal is not None
+
+    back = scene.as_megan("message_messageback_value.json")
+    assert "conversationType" not in back["conversation"]  # as Teams sent it
+    [answer] = await scene.send(back)
+
+    assert "personal chat" in answer["text"]
+    stored = lookup(scene.container.deps, megan.id)
+    assert stored is not None and stored.conversation_id == personal.conversation_id
+    with scene.container.deps.uow() as uow:
+        rows = uow.session.execute(text("select conversation_id from teams_conversation")).all()
+    assert [r.conversation_id for r in rows] == [personal.conversation_id]
+
+    at = datetime(2026, 3, 10, 16, 1, tzinfo=UTC)  # after Megan's 09:00 in Los Angeles
+    scene.container.deps.clock.set(at)
+    platform = teams_platform(scene.container, tokens=FixedTokens())
+    report = await run_cycle(scene.container, now=at, platforms={Platform.TEAMS: platform})
+    await platform.close()
+    assert len(report.drain.sent) == 1
+    assert {c.conversation_id for c in scene.fake.calls_to("send")} == {personal.conversation_id}
+
+
+async def test_someone_who_only_wrote_in_a_channel_has_no_dm_target(scene: Scene) -> None:
+    mention = activity("message_channel_mention.json", serviceUrl=scene.fake.service_url)
+    [answer] = await scene.send(mention)
+    assert "personal chat" in answer["text"]
+    with scene.container.deps.uow() as uow:
+        assert uow.session.execute(text("select count(*) from teams_conversation")).scalar() == 0
+
+
+async def test_a_channel_mention_gets_one_line_and_nothing_about_anyones_book(scene: Scene) -> None:
+    await scene.send(
+        activity(MEGAN, serviceUrl=scene.fake.service_url, text="customer add Acme tier=key")
+    )
+    for words in (
+        "<at>testbot</at> reply to thread",
+        "<at>testbot</at> customer list",
+        "<at>testbot</at> help",
+    ):
+        said = await scene.send(scene.as_megan("message_channel_mention.json", text=words))
+        assert len(said) == 1
+        assert "personal chat" in said[0]["text"]
+        assert "Acme" not in str(said[0])
+
+
+async def test_a_manager_has_the_weekly_digest_posted_in_the_channel_they_chose(
+    scene: Scene,
+) -> None:
+    await scene.send(
+        activity(
+            MEGAN,
+            serviceUrl=scene.fake.service_url,
+            text="customer add Acme tier=key since=2025-01-10",
+        )
+    )
+    megan = scene.person()
+    with scene.container.deps.uow() as uow:  # someone reports to Megan: she has a team digest
+        uow.people.add(
+            Person(
+                id=0,
+                workspace_id=megan.workspace_id,
+                platform_user_id="lee",
+                display_name="Lee Gu",
+                timezone="America/Los_Angeles",
+                manager_id=megan.id,
+            ),
+            now=datetime(2026, 3, 1, tzinfo=UTC),
+        )
+        uow.commit()
+
+    [answer] = await scene.send(
+        scene.as_megan("message_channel_mention.json", text="<at>testbot</at> digest channel")
+    )
+    assert "weekly team digest will be posted" in answer["text"]
+    with scene.container.deps.uow() as uow:
+        chosen = DigestChannelRepository(uow.session).get(megan.id)
+    assert chosen is not None and chosen.channel_id == CHANNEL
+    assert lookup(scene.container.deps, megan.id).conversation_id.startswith("a:1FakeConv02")  # type: ignore[union-attr]
+
+    slot = digest_slot(
+        megan, schedule=scene.container.settings.digest, until=datetime(2026, 3, 16, 23, tzinfo=UTC)
+    )
+    at = slot + timedelta(minutes=1)
+    scene.container.deps.clock.set(at)
+    platform = teams_platform(scene.container, tokens=FixedTokens())
+    await run_cycle(scene.container, now=at, platforms={Platform.TEAMS: platform})
+    await platform.close()
+
+    digests = [
+        c
+        for c in scene.fake.calls_to("send")
+        if str(c.body.get("summary", "")).startswith("Team digest")
+    ]
+    assert sorted(c.conversation_id or "" for c in digests) == sorted(
+        [CHANNEL, lookup(scene.container.deps, megan.id).conversation_id]
+    )  # type: ignore[union-attr]
+    in_channel = next(c for c in digests if c.conversation_id == CHANNEL)
+    assert in_channel.body["channelData"]["channel"]["id"] == CHANNEL
+    assert "refresh" not in cards_of(in_channel.body)[0]
+
+    [off] = await scene.send(
+        activity(MEGAN, serviceUrl=scene.fake.service_url, text="digest channel off")
+    )
+    assert "no longer posted" in off["text"]
+
+
+async def test_digest_channel_is_chosen_in_the_channel_and_only_by_managers(scene: Scene) -> None:
+    [wrong_place] = await scene.send(
+        activity(MEGAN, serviceUrl=scene.fake.service_url, text="digest channel")
+    )
+    assert "in the team channel" in wrong_place["text"]
+    stranger = activity(
+        "message_channel_mention.json",
+        serviceUrl=scene.fake.service_url,
+        text="<at>testbot</at> digest channel",
+    )
+    [refused] = await scene.send(stranger)  # an admin (first in their tenant), nobody's manager
+    assert "Only managers" in refused["text"]
