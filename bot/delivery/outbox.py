@@ -6,6 +6,8 @@
   with jitter; after ``max_attempts`` the delivery is ``failed`` (shown by ``deliveries failed``)
   and its nudges go back to open, to ride with the recipient's next message.
 - A recipient who blocked or uninstalled the bot is marked unreachable, not retried forever.
+- A message the platform refuses as such (``Rejected``: too large even split, malformed)
+  fails at once with the reason.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bot.delivery.compose import fill_daily_message
-from bot.delivery.ports import Platform, RateLimited, TransientError, Unreachable
+from bot.delivery.ports import Platform, RateLimited, Rejected, TransientError, Unreachable
 from bot.ops import lifecycle, metrics
 from bot.ops.instrument import about_delivery
 from bot.replies import Reply
@@ -172,6 +174,16 @@ class Outbox:
                 self._finish_failed,
                 delivery,
                 DeliveryState.UNREACHABLE,
+                str(exc),
+                now=now,
+                result=result,
+            )
+            return
+        except Rejected as exc:  # the platform refuses this message itself: no retry helps
+            await asyncio.to_thread(
+                self._finish_failed,
+                delivery,
+                DeliveryState.FAILED,
                 str(exc),
                 now=now,
                 result=result,

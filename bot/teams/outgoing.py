@@ -20,7 +20,7 @@ from bot.replies import Reply
 from bot.services.context import Deps
 from bot.teams import cards, store
 from bot.teams.connector import TooLarge
-from bot.teams.split import halves, split, units, utf16_size
+from bot.teams.split import PART_BUDGET, halves, split, units, utf16_size
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +51,11 @@ async def post_reply(
     to: Destination,
     post: Post,
     delivery_id: int | None = None,
+    budget: int = PART_BUDGET,
 ) -> list[str]:
-    """Post ``reply`` in as many parts as it needs; returns the activity ids (those of parts
-    sent by an earlier attempt of the same delivery included)."""
+    """Post ``reply`` in as many parts as it needs (each activity at most ``budget`` UTF-16
+    bytes); returns the activity ids (those of parts sent by an earlier attempt of the same
+    delivery included)."""
     sent_ids: list[str] = []
     skip: set[str] = set()
     if delivery_id is not None:
@@ -63,7 +65,8 @@ async def post_reply(
         for card in earlier:
             sent_ids.append(card.activity_id or "")
             skip.update(u.key for u in units(Reply.from_json(card.reply)))
-    parts = split(reply, size=measure(to), skip=skip, numbering=(len(sent_ids), len(sent_ids)))
+    done = (len(sent_ids), len(sent_ids))
+    parts = split(reply, size=measure(to), budget=budget, skip=skip, numbering=done)
     queue = list(parts)
     while queue:
         part = queue.pop(0)

@@ -31,6 +31,7 @@ from bot.teams.auth import outgoing_tokens
 from bot.teams.connector import BotConnector, TokenSource
 from bot.teams.conversations import digest_channel, forget_digest_channel, lookup
 from bot.teams.outgoing import Destination, post_reply
+from bot.teams.split import PART_BUDGET
 from bot.teams.throttle import Throttle
 from nudges.model import Person
 
@@ -40,10 +41,18 @@ DIGEST = "digest"
 
 
 class TeamsPlatform:
-    def __init__(self, deps: Deps, connector: BotConnector, *, throttle: Throttle | None = None):
+    def __init__(
+        self,
+        deps: Deps,
+        connector: BotConnector,
+        *,
+        throttle: Throttle | None = None,
+        part_budget: int = PART_BUDGET,
+    ):
         self.deps = deps
         self.connector = connector
         self.throttle = throttle or Throttle()
+        self.part_budget = part_budget  # UTF-16 bytes one part's activity may use
 
     async def send(self, recipient: Person, reply: Reply, *, delivery_id: int) -> str:
         conversation = await asyncio.to_thread(lookup, self.deps, recipient.id)
@@ -124,7 +133,14 @@ class TeamsPlatform:
             await self.throttle.wait(tenant_id=tenant_id, conversation_id=to.conversation_id)
             return await self.connector.send(service_url, to.conversation_id, activity)
 
-        return await post_reply(self.deps, reply, to=to, post=post, delivery_id=delivery_id)
+        return await post_reply(
+            self.deps,
+            reply,
+            to=to,
+            post=post,
+            delivery_id=delivery_id,
+            budget=self.part_budget,
+        )
 
     async def find(self, recipient: Person, *, delivery_id: int) -> str | None:
         return None  # send() skips the parts already sent (see the module docstring)

@@ -74,12 +74,13 @@ class ConnectorCall:
         return 200 <= self.status < 300
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Failure:
     status: int
     code: str
     message: str
     retry_after: float | None
+    after: int = 0  # calls to let through first
 
 
 def error_body(status: int, code: str | None = None, message: str | None = None) -> dict[str, Any]:
@@ -166,8 +167,10 @@ class FakeBotConnector(LoopbackServer):
         code: str | None = None,
         message: str | None = None,
         times: int = 1,
+        after: int = 0,
     ) -> None:
-        """Queue a failure for the next call(s) of ``operation`` (``None``: any operation).
+        """Queue a failure for the next call(s) of ``operation`` (``None``: any operation),
+        once ``after`` calls have gone through.
 
         429 carries ``Retry-After`` (default 1 s). Bodies are ``{"error": {"code", "message"}}``
         with the connector's usual code for the status unless ``code``/``message`` are given.
@@ -180,7 +183,7 @@ class FakeBotConnector(LoopbackServer):
         with self._lock:
             queue = self._failures.setdefault(operation, deque())
             for _ in range(times):
-                queue.append(_Failure(status, body["code"], body["message"], retry_after))
+                queue.append(_Failure(status, body["code"], body["message"], retry_after, after))
 
     def pending_failures(self, operation: str | None = None) -> int:
         with self._lock:
@@ -247,6 +250,9 @@ class FakeBotConnector(LoopbackServer):
     def _take_failure(self, operation: str) -> _Failure | None:
         for key in (operation, None):
             queue = self._failures.get(key)
+            if queue and queue[0].after > 0:
+                queue[0].after -= 1
+                return None
             if queue:
                 return queue.popleft()
         return None

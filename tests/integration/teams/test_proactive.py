@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from bot.bootstrap import Container
 from bot.delivery.cycle import CycleReport, run_cycle
+from bot.teams.connector import BotConnector
 from bot.teams.platform import TeamsPlatform, teams_platform
 from nudges.model import DeliveryState, NudgeState, Person, Platform
 from tests.fakes import FakeBotConnector
@@ -349,3 +350,52 @@ def _walk(node: Any) -> list[dict[str, Any]]:
         for value in node:
             out.extend(_walk(value))
     return out
+
+
+async def test_a_retried_delivery_sends_only_the_parts_still_missing(scene: Scene) -> None:
+    for name in ("Gamma", "Delta", "Epsilon", "Zeta"):
+        await scene.say(f"customer add {name} tier=key since=2026-02-20")
+    small = TeamsPlatform(
+        scene.container.deps, BotConnector(FixedTokens()), part_budget=9_000
+    )  # about two nudges a part
+    scene.platform, big = small, scene.platform
+    scene.fake.fail_next("send", status=502, after=1)  # the first part goes, the second fails
+
+    first = await scene.cycle(AFTER_SLOT)
+    assert (len(first.drain.sent), first.drain.retried) == (0, 1)
+    later = await scene.cycle(AFTER_SLOT + timedelta(hours=2))
+    assert len(later.drain.sent) == 1
+    await big.close()
+    await small.close()
+    with scene.container.deps.uow() as uow:
+        delivery = uow.session.execute(text("select id from delivery")).scalar_one()
+        wanted = sorted(f"nudge:{n.id}" for n in uow.deliveries.nudges_of(delivery))
+
+    sends = scene.fake.calls_to("send")
+    assert [c.status for c in sends][:2] == [200, 502]
+    delivered = [c for c in sends if c.ok]
+    refs = [
+        n["data"]["ref"]
+        for c in delivered
+        for n in _walk(c.body)
+        if n.get("type") == "Action.Execute" and n.get("verb") == "done"
+    ]
+    assert sorted(refs) == wanted  # each nudge once, though the message was sent twice
+    assert len(delivered) >= 3
+    assert "Part 2 of" in str(cards_of(delivered[1].body)[0]["body"])
+    assert scene.delivery_states() == ["sent"]
+
+
+async def test_a_single_item_too_large_for_teams_fails_at_once_with_the_reason(
+    scene: Scene,
+) -> None:
+    scene.fake.max_activity_bytes = 1_000  # smaller than any card
+
+    report = await scene.cycle(AFTER_SLOT)
+
+    assert (report.drain.failed, report.drain.retried) == (1, 0)
+    with scene.container.deps.uow() as uow:
+        row = uow.session.execute(text("select state, attempts, last_error from delivery")).one()
+    assert (row.state, row.attempts) == ("failed", 1)
+    assert "too large for Teams" in row.last_error
+    assert set(scene.nudge_states().values()) == {NudgeState.OPEN}  # kept for a later message
