@@ -124,7 +124,7 @@ def _text(
     tone: Tone = Tone.INFO,
     spacing: str | None = None,
 ) -> dict[str, Any]:
-    block: dict[str, Any] = {"type": "TextBlock", "text": escape(text), "wrap": True}
+    block: dict[str, Any] = {"type": "TextBlock", "text": escape(text, html=False), "wrap": True}
     if weight:
         block["weight"] = weight
     if size:
@@ -185,7 +185,7 @@ def _section(section: Section, *, start: int | None, card_id: int | None) -> lis
 
 
 def _item(item: Item, *, number: int | None, card_id: int | None) -> dict[str, Any]:
-    title = escape(item.title, strong=True)
+    title = escape(item.title, strong=True, html=False)
     if number is not None:
         title = f"{number}. {title}"
     items: list[dict[str, Any]] = [{"type": "TextBlock", "text": f"**{title}**", "wrap": True}]
@@ -196,7 +196,10 @@ def _item(item: Item, *, number: int | None, card_id: int | None) -> dict[str, A
         items.append(
             {
                 "type": "FactSet",
-                "facts": [{"title": escape(k), "value": escape(v)} for k, v in item.fields],
+                "facts": [
+                    {"title": escape(k, html=False), "value": escape(v, html=False)}
+                    for k, v in item.fields
+                ],
             }
         )
     if item.actions and not item.state:

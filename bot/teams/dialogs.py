@@ -80,12 +80,17 @@ def form(
     body: list[dict[str, Any]] = []
     if problem:
         body.append(
-            {"type": "TextBlock", "text": escape(problem), "wrap": True, "color": "attention"}
+            {
+                "type": "TextBlock",
+                "text": escape(problem, html=False),
+                "wrap": True,
+                "color": "attention",
+            }
         )
     body += [
         {
             "type": "TextBlock",
-            "text": f"Log a touch with **{escape(customer, strong=True)}**",
+            "text": f"Log a touch with **{escape(customer, strong=True, html=False)}**",
             "wrap": True,
         },
         {

@@ -8,6 +8,10 @@ list, heading and quote markers. Only those are escaped, and only when the text 
 form them: some Teams clients show a backslash literally, so ``(Berlin)`` or ``Acme Corp.``
 must reach them untouched. (Backticks are left alone: code formatting hides nothing, and the
 bot's own texts use it for commands.)
+
+Adaptive Cards render no HTML and no mention without a mention entity, so in a card ``<``
+and ``&`` are shown as typed (``touch <customer>``); only a message's own text needs them
+escaped.
 """
 
 from __future__ import annotations
@@ -28,17 +32,19 @@ _PAIRED = ("*", "~")
 _EDGE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 
 
-def escape(text: str, *, strong: bool = False) -> str:
-    """``text`` shown literally in Teams Markdown (message text, TextBlock, FactSet);
-    ``strong``: it goes inside ``**…**``, where a single ``*`` would end the bold."""
+def escape(text: str, *, strong: bool = False, html: bool = True) -> str:
+    """``text`` shown literally in Teams Markdown; ``strong``: it goes inside ``**…**``, where a
+    single ``*`` would end the bold; ``html``: it is a message's text, where tags (``<at>``)
+    and entities are read too — not in a card (TextBlock, FactSet)."""
     out = _BACKSLASH.sub(r"\\\\", text)
     for mark in _PAIRED:
         if out.count(mark) >= 2 or (strong and mark == "*" and mark in out):
             out = out.replace(mark, "\\" + mark)
     if len(_EDGE_UNDERSCORE.findall(out)) >= 2:
         out = _EDGE_UNDERSCORE.sub(r"\\_", out)
-    out = _TAG.sub(r"\\<", out)
-    out = _ENTITY.sub(r"\\&", out)
+    if html:
+        out = _TAG.sub(r"\\<", out)
+        out = _ENTITY.sub(r"\\&", out)
     out = _LINK.sub(r"\\]", out)
     return _LINE_START.sub(_escape_marker, out)
 

@@ -4,6 +4,7 @@ by a local key pair, so no test reaches the network."""
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -134,4 +135,57 @@ async def test_bad_tokens_are_refused(
         else:
             status, _ = await post(client, hello(), token=headers[problem])
     assert status == 401
+    container.close()
+
+
+async def test_a_token_without_a_key_id_is_refused(
+    database: str, keys: LocalKeys, private_key: rsa.RSAPrivateKey
+) -> None:
+    container = make_container(secured(database))
+    now = int(time.time())
+    claims = {"iss": BOT_FRAMEWORK_ISSUER, "aud": APP_ID, "nbf": now - 60, "exp": now + 600}
+    no_kid = jwt.encode(claims, private_key, algorithm="RS256")
+    async with endpoint(container) as (client, _):
+        status, _ = await post(client, hello(), token=no_kid)
+    assert status == 401
+    container.close()
+
+
+async def raw_post(client: Any, data: bytes) -> tuple[int, Any]:
+    async with client.post(
+        "/api/messages", data=data, headers={"Content-Type": "application/json"}
+    ) as response:
+        body = await response.text()
+        return response.status, json.loads(body) if body else None
+
+
+@pytest.mark.parametrize(
+    ("problem", "body"),
+    [
+        ("not JSON", b"{not json"),
+        ("not an object", b"[1, 2, 3]"),
+        ("no conversation", json.dumps({**hello(), "conversation": None}).encode()),
+        ("no type", json.dumps({k: v for k, v in hello().items() if k != "type"}).encode()),
+        ("a wrong type", json.dumps({**hello(), "conversation": "a:1"}).encode()),
+        ("no service URL", json.dumps({**hello(), "serviceUrl": None}).encode()),
+        ("bad UTF-8", b'{"type": "message", "text": "\xff\xfe"}'),
+    ],
+)
+async def test_a_body_that_is_not_an_activity_is_a_400_never_a_500(
+    database: str, problem: str, body: bytes
+) -> None:
+    container = make_container(teams_settings(database, anonymous=True))
+    async with endpoint(container) as (client, _):
+        status, answer = await raw_post(client, body)
+    assert status == 400, (problem, answer)
+    assert answer["error"] == "BadRequest" and answer["message"]
+    container.close()
+
+
+async def test_null_fields_mean_absent_fields(database: str) -> None:
+    container = make_container(teams_settings(database, anonymous=True))
+    async with endpoint(container) as (client, _):
+        status, body = await post(client, {**hello(), "replyToId": None, "value": None})
+    assert status == 200, body
+    assert replies(body)
     container.close()

@@ -9,7 +9,6 @@ from sqlalchemy import text
 
 from bot.teams.conversations import lookup
 from nudges.model import Platform
-from storage.repositories.teams import TeamsConversationRepository
 from tests.integration.teams.support import (
     activity,
     cards_of,
@@ -74,7 +73,7 @@ async def test_a_personal_message_runs_the_command_and_stores_the_conversation(
     container.close()
 
 
-async def test_help_comes_back_as_an_adaptive_card(database: str) -> None:
+async def test_help_comes_back_as_an_adaptive_card_in_teams_terms(database: str) -> None:
     container = make_container(teams_settings(database))
     async with endpoint(container) as (client, _):
         status, body = await post(client, message("help"))
@@ -82,60 +81,25 @@ async def test_help_comes_back_as_an_adaptive_card(database: str) -> None:
     [reply] = replies(body)
     [card] = cards_of(reply)
     assert card["version"] == "1.5"
-    assert any("touch" in t for t in texts_of(card))
+    texts = texts_of(card)
+    assert texts[0].startswith("Commands: type them in this chat")
+    assert reply["summary"] == texts[0]
+    assert not any("Slack" in t or "/nudge" in t for t in texts)
+    assert any(t.startswith("touch <customer>") for t in texts)
+    assert any("digest channel" in t for t in texts)
     container.close()
 
 
-async def test_a_name_cannot_inject_markdown_or_mentions(database: str) -> None:
+async def test_a_name_cannot_inject_markdown_links_or_tags(database: str) -> None:
     container = make_container(teams_settings(database))
     async with endpoint(container) as (client, _):
-        await post(client, message("customer add <at>Everyone</at> **VIP** [x](http://evil)"))
-        status, body = await post(client, message("customers"))
+        status, added = await post(client, message('customer add "**VIP** [x](http://evil)"'))
+        status, listed = await post(client, message("customer list"))
     assert status == 200
-    rendered = " ".join(
-        [r.get("text") or "" for r in replies(body)]
-        + [t for r in replies(body) for c in cards_of(r) for t in texts_of(c)]
-    )
-    assert "**VIP**" not in rendered
-    assert "](http" not in rendered
-    assert "<at>" not in rendered
-    container.close()
-
-
-async def test_uninstalling_removes_the_stored_reference(database: str) -> None:
-    container = make_container(teams_settings(database))
-    personal = {
-        "conversationType": "personal",
-        "id": "a:1FakeConv04-personal",
-        "tenantId": "00000000-0000-0000-0000-0000000000a4",
-    }
-    install = activity(
-        "installation_update_add.json", conversation=personal, deliveryMode="expectReplies"
-    )
-    remove = activity(
-        "installation_update_remove.derived.json",
-        conversation=personal,
-        deliveryMode="expectReplies",
-    )
-    team_remove = activity("installation_update_remove.derived.json", deliveryMode="expectReplies")
-    async with endpoint(container) as (client, _):
-        status, body = await post(client, install)
-        assert status == 200, body
-        person = person_by_aad(
-            container,
-            "00000000-0000-0000-0000-0000000000a4",
-            "00000000-0000-0000-0000-0000000000b4",
-        )
-        assert lookup(container.deps, person.id) is not None
-
-        status, _ = await post(client, team_remove)  # removed from a team: the 1:1 chat stays
-        assert status == 200
-        assert lookup(container.deps, person.id) is not None
-
-        status, body = await post(client, remove)
-        assert status == 200, body
-    assert replies(body) == []
-    assert lookup(container.deps, person.id) is None
-    with container.deps.uow() as uow:
-        assert TeamsConversationRepository(uow.session).by_conversation(personal["id"]) == []
+    [text_reply] = replies(added)
+    assert text_reply["text"].startswith(r"Added \*\*VIP\*\* [x\](http://evil)")
+    [card] = [c for r in replies(listed) for c in cards_of(r)]
+    shown = [t for t in texts_of(card) if "VIP" in t]
+    assert any(r"\*\*VIP\*\* [x\](http://evil)" in t for t in shown), shown
+    assert "entities" not in card.get("msteams", {})  # no mention can hide in a card
     container.close()

@@ -3,138 +3,32 @@
 
 from __future__ import annotations
 
-import copy
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 import jsonschema
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient
 from sqlalchemy import text
 
-from bot.bootstrap import Container
-from bot.delivery.cycle import CycleReport, run_cycle
 from bot.teams.connector import BotConnector
-from bot.teams.platform import TeamsPlatform, teams_platform
-from nudges.model import DeliveryState, NudgeState, Person, Platform
-from tests.fakes import FakeBotConnector
+from bot.teams.platform import TeamsPlatform
+from nudges.model import DeliveryState, NudgeState
+from tests.integration.teams.scene import (
+    AFTER_SLOT,
+    Scene,
+    button,
+    execute,
+    submit,
+    walk,
+    without_msteams,
+)
 from tests.integration.teams.support import (
     OUTGOING_TOKEN,
     FixedTokens,
-    activity,
     card_schema,
     cards_of,
-    endpoint,
-    make_container,
     post,
     replies,
-    teams_settings,
 )
-
-# Megan (message_personal.json) lives in Los Angeles: 09:00 there is 16:00 UTC in March 2026.
-SLOT = datetime(2026, 3, 10, 16, 0, tzinfo=UTC)
-AFTER_SLOT = SLOT + timedelta(minutes=1)
-
-
-@dataclass
-class Scene:
-    container: Container
-    fake: FakeBotConnector
-    client: TestClient[web.Request, web.Application]
-    platform: TeamsPlatform
-
-    async def say(self, words: str) -> list[dict[str, Any]]:
-        body = activity(
-            "message_personal.json",
-            text=words,
-            serviceUrl=self.fake.service_url,
-            deliveryMode="expectReplies",
-        )
-        status, answer = await post(self.client, body)
-        assert status == 200, answer
-        return replies(answer)
-
-    async def cycle(self, at: datetime) -> CycleReport:
-        self.container.deps.clock.set(at)
-        return await run_cycle(self.container, now=at, platforms={Platform.TEAMS: self.platform})
-
-    def megan(self) -> Person:
-        with self.container.deps.uow() as uow:
-            row = uow.session.execute(text("select id from person")).one()
-            person = uow.people.get(row.id)
-        assert person is not None
-        return person
-
-    def nudge_states(self) -> dict[int, NudgeState]:
-        with self.container.deps.uow() as uow:
-            ids = [r.id for r in uow.session.execute(text("select id from nudge order by id"))]
-            nudges = [uow.nudges.get(i) for i in ids]
-        return {n.id: n.state for n in nudges if n is not None and n.id is not None}
-
-    def delivery_states(self) -> list[str]:
-        with self.container.deps.uow() as uow:
-            rows = uow.session.execute(text("select state from delivery order by id")).all()
-        return [r.state for r in rows]
-
-
-@pytest.fixture
-async def scene(database: str) -> AsyncIterator[Scene]:
-    container = make_container(teams_settings(database))
-    tokens = FixedTokens()
-    async with FakeBotConnector() as fake, endpoint(container, tokens=tokens) as (client, _):
-        fake.expected_token = OUTGOING_TOKEN
-        platform = teams_platform(container, tokens=tokens)
-        scene = Scene(container, fake, client, platform)
-        await scene.say("customer add Acme tier=key since=2026-02-20")
-        await scene.say("customer add Beta tier=key since=2026-02-21")
-        try:
-            yield scene
-        finally:
-            await platform.close()
-            container.close()
-
-
-def without_msteams(card: dict[str, Any]) -> dict[str, Any]:
-    stripped = copy.deepcopy(card)
-    stripped.pop("msteams", None)
-    return stripped
-
-
-def inputs_of(card: dict[str, Any]) -> dict[str, Any]:
-    """Input ids -> their default values, as Teams would submit them untouched."""
-    found: dict[str, Any] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if str(node.get("type", "")).startswith("Input.") and "id" in node:
-                found[node["id"]] = node.get("value", "")
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card["body"])
-    return found
-
-
-def submit(
-    scene: Scene, *, reply_to: str, data: dict[str, Any], card: dict[str, Any]
-) -> dict[str, Any]:
-    """An Action.Submit from Megan's personal chat: data merged with the card's inputs."""
-    megan = activity("message_personal.json")
-    value = {**inputs_of(card), **data}
-    return activity(
-        "message_action_submit_value.derived.json",
-        serviceUrl=scene.fake.service_url,
-        deliveryMode="expectReplies",
-        replyToId=reply_to,
-        value=value,
-        **{k: megan[k] for k in ("from", "recipient", "conversation", "channelData")},
-    )
 
 
 async def test_the_daily_message_reaches_the_connector_as_a_valid_adaptive_card(
@@ -151,45 +45,16 @@ async def test_the_daily_message_reaches_the_connector_as_a_valid_adaptive_card(
     jsonschema.validate(without_msteams(card), card_schema())
     assert card["version"] == "1.5"
     assert send.body["summary"].startswith("Good morning Megan")
-    executes = [n for n in _walk(card) if n.get("type") == "Action.Execute" and "title" in n]
+    executes = [n for n in walk(card) if n.get("type") == "Action.Execute" and "title" in n]
     assert {a["verb"] for a in executes} == {"done", "snooze", "skip"}
     assert all(set(a["data"]) == {"ref", "card"} for a in executes)  # ids, never the reply
     assert all(a["fallback"]["type"] == "Action.Submit" for a in executes)
-    logs = [n for n in _walk(card) if n.get("type") == "Action.Submit" and n["title"] == "Log…"]
+    logs = [n for n in walk(card) if n.get("type") == "Action.Submit" and n["title"] == "Log…"]
     assert len(logs) == 2 and all(n["data"]["msteams"] == {"type": "task/fetch"} for n in logs)
-    choices = [n for n in _walk(card) if n.get("type") == "Input.ChoiceSet"]
+    choices = [n for n in walk(card) if n.get("type") == "Input.ChoiceSet"]
     assert [c["title"] for c in choices[0]["choices"]] == ["1 day", "1 week", "1 month"]
     assert card["refresh"]["userIds"] == [send.body["recipient"]["id"]]
     assert scene.delivery_states() == ["sent"]
-
-
-def execute(
-    scene: Scene, *, reply_to: str, verb: str, data: dict[str, Any], card: dict[str, Any]
-) -> dict[str, Any]:
-    """An Action.Execute from Megan's personal chat: an adaptiveCard/action invoke."""
-    megan = activity("message_personal.json")
-    return activity(
-        "invoke_adaptivecard_action.json",
-        serviceUrl=scene.fake.service_url,
-        replyToId=reply_to,
-        value={
-            "action": {"type": "Action.Execute", "verb": verb, "data": {**inputs_of(card), **data}},
-            "trigger": "manual",
-        },
-        **{k: megan[k] for k in ("from", "recipient", "conversation", "channelData")},
-    )
-
-
-def button(card: dict[str, Any], verb: str, ref: str) -> dict[str, Any]:
-    [found] = [
-        n
-        for n in _walk(card)
-        if n.get("type") == "Action.Execute"
-        and n.get("verb") == verb
-        and "title" in n
-        and n["data"]["ref"] == ref
-    ]
-    return found
 
 
 async def test_an_executed_button_answers_and_the_invoke_returns_the_redrawn_card(
@@ -214,7 +79,7 @@ async def test_an_executed_button_answers_and_the_invoke_returns_the_redrawn_car
     assert "✓ Done: " in str(redrawn["body"])
     assert {
         b["data"]["ref"]
-        for b in _walk(redrawn)
+        for b in walk(redrawn)
         if b.get("type") == "Action.Execute" and "title" in b
     } == {f"nudge:{second}"}
     assert scene.nudge_states()[first] is NudgeState.DONE
@@ -258,7 +123,7 @@ async def test_a_submitted_fallback_snoozes_and_redraws_the_card_in_place(scene:
     assert scene.nudge_states()[second] is NudgeState.DONE
     last = cards_of(scene.fake.calls_to("update")[-1].body)[0]
     assert "Snoozed until" in str(last["body"]) and "✓ Done: " in str(last["body"])
-    assert not [n for n in _walk(last) if n.get("type") == "ActionSet"]  # every item answered
+    assert not [n for n in walk(last) if n.get("type") == "ActionSet"]  # every item answered
     assert "refresh" not in last
 
     # A second click on the stale card is refused in words.
@@ -292,7 +157,7 @@ async def test_a_refreshed_card_shows_items_answered_elsewhere(scene: Scene) -> 
     assert "Acme" in rendered and "✓ Done" in rendered
     refs = {
         b["data"]["ref"]
-        for b in _walk(refreshed)
+        for b in walk(refreshed)
         if b.get("type") == "Action.Execute" and "title" in b
     }
     assert len(refs) == 1  # only Beta is still open
@@ -340,18 +205,6 @@ async def test_a_person_without_the_app_installed_is_unreachable(scene: Scene) -
     assert scene.fake.calls_to("send") == []
 
 
-def _walk(node: Any) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    if isinstance(node, dict):
-        out.append(node)
-        for value in node.values():
-            out.extend(_walk(value))
-    elif isinstance(node, list):
-        for value in node:
-            out.extend(_walk(value))
-    return out
-
-
 async def test_a_retried_delivery_sends_only_the_parts_still_missing(scene: Scene) -> None:
     for name in ("Gamma", "Delta", "Epsilon", "Zeta"):
         await scene.say(f"customer add {name} tier=key since=2026-02-20")
@@ -377,7 +230,7 @@ async def test_a_retried_delivery_sends_only_the_parts_still_missing(scene: Scen
     refs = [
         n["data"]["ref"]
         for c in delivered
-        for n in _walk(c.body)
+        for n in walk(c.body)
         if n.get("type") == "Action.Execute" and n.get("verb") == "done"
     ]
     assert sorted(refs) == wanted  # each nudge once, though the message was sent twice
