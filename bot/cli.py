@@ -169,6 +169,7 @@ def _add_teams_package(commands: Commands, common: argparse.ArgumentParser) -> N
     )
     package.add_argument("--app-id", required=True, metavar="GUID", help="the bot's Entra app id")
     package.add_argument("--out", metavar="FILE", default="nudgebot-teams.zip", help="zip to write")
+    _teams_package_options(package)
 
 
 def _add_check_config(commands: Commands, common: argparse.ArgumentParser) -> None:
@@ -177,6 +178,28 @@ def _add_check_config(commands: Commands, common: argparse.ArgumentParser) -> No
         parents=[common],
         help="validate the configuration and show where each part comes from",
         description="Load the configuration exactly as `run` would and report problems.",
+    )
+
+
+def _teams_package_options(package: argparse.ArgumentParser) -> None:
+    """What Teams shows on the app's page, and single sign-on."""
+    package.add_argument("--name", default="nudgebot", help="the app's name in Teams (30 chars)")
+    package.add_argument("--version", help="the app's version, MAJOR.MINOR.PATCH")
+    package.add_argument("--developer-name", metavar="NAME", help="who publishes the app")
+    package.add_argument("--website", metavar="URL", help="the publisher's https:// website")
+    package.add_argument("--privacy-url", metavar="URL", help="the privacy statement (https://)")
+    package.add_argument("--terms-url", metavar="URL", help="the terms of use (https://)")
+    package.add_argument(
+        "--app-id-uri",
+        metavar="URI",
+        help="the Entra app's Application ID URI (api://...): adds webApplicationInfo",
+    )
+    package.add_argument(
+        "--valid-domain",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="a domain the app opens (repeatable)",
     )
 
 

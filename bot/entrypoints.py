@@ -126,10 +126,25 @@ def describe_cycle(container: Any, report: Any, *, dry_run: bool) -> str:
 
 
 def teams_package(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.teams.package import PackageError, build_package, describe
+    from bot.teams.package import Developer, PackageError, build_package, describe
 
+    default = Developer()
+    developer = Developer(
+        name=args.developer_name or default.name,
+        website_url=args.website or default.website_url,
+        privacy_url=args.privacy_url or default.privacy_url,
+        terms_of_use_url=args.terms_url or default.terms_of_use_url,
+    )
     try:
-        path = build_package(app_id=args.app_id, out=Path(args.out))
+        path = build_package(
+            app_id=args.app_id,
+            out=Path(args.out),
+            name=args.name,
+            version=args.version,
+            developer=developer,
+            valid_domains=args.valid_domain,
+            app_id_uri=args.app_id_uri,
+        )
     except PackageError as exc:
         print(f"Cannot build the package: {exc}", file=sys.stderr)
         return 2

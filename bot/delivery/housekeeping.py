@@ -1,6 +1,6 @@
 """Housekeeping: nudges nobody answered for too long expire (their next cycle brings a fresh
-one); processed-event ids past Slack's retry window and expired OAuth states are pruned;
-expired leases need nothing here, claims take them over."""
+one); processed-event ids past Slack's retry window, expired OAuth states and Teams cards too
+old to be answered are pruned; expired leases need nothing here, claims take them over."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from datetime import datetime, timedelta
 
 from bot.services.context import Deps
 from storage.repositories.slack import ProcessedEventRepository, SlackOAuthStateRepository
+from storage.repositories.teams import TeamsCardRepository
 
 EVENT_MEMORY = timedelta(days=2)  # Slack retries an event for minutes, never for days
+CARD_MEMORY = timedelta(days=60)  # a Teams card's buttons: its nudges expire well before
 
 
 def housekeeping(deps: Deps, *, now: datetime) -> int:
@@ -19,5 +21,6 @@ def housekeeping(deps: Deps, *, now: datetime) -> int:
         expired = uow.nudges.expire_stale(before=cutoff, now=now)
         ProcessedEventRepository(uow.session).prune(before=now - EVENT_MEMORY)
         SlackOAuthStateRepository(uow.session).prune(now=now)
+        TeamsCardRepository(uow.session).prune(before=now - CARD_MEMORY)
         uow.commit()
     return expired

@@ -4,9 +4,14 @@ Teams installs a bot from this zip (Apps > Manage your apps > Upload an app). Th
 at the root of the zip. The manifest uses schema version 1.22: the newest one whose JSON schema
 Python's ``jsonschema`` can check (later ones use ``\\p{L}`` patterns that ``re`` rejects).
 
-The bot lives in personal chats only: each salesperson talks to it one to one, and it messages
-them there. The command list is what Teams suggests as you type; every command of the grammar
-still works, the list just holds the ten most used (Teams shows at most ten).
+Each salesperson talks to the bot one to one in a personal chat, and it messages them there.
+It can also be added to a team, where a manager mentions it in a channel (``digest channel``) to
+have their weekly team digest posted there; nothing else is answered in a channel. The command
+lists are what Teams suggests as you type; every command of the grammar still works in the
+personal chat, the list just holds the ten most used (Teams shows at most ten).
+
+With ``app_id_uri`` (the Entra app's Application ID URI, ``api://…``) the manifest carries
+``webApplicationInfo``, so Teams can hand the app a token for its users (single sign-on).
 """
 
 from __future__ import annotations
@@ -95,6 +100,12 @@ COMMANDS: tuple[BotCommand, ...] = (
     BotCommand("health", "health <customer>: how a relationship is doing"),
     BotCommand("me", "me [tz=...] [hour=...] [days=...] [cap=...]: show or change your settings"),
 )
+TEAM_COMMANDS: tuple[BotCommand, ...] = (
+    BotCommand("digest channel", "digest channel: post your weekly team digest in this channel"),
+    BotCommand("digest channel off", "digest channel off: stop posting it here"),
+)
+MAX_RESOURCE = 2048
+_APP_ID_URI = re.compile(r"api://(?:(?P<host>[^\s/]+\.[^\s/]+)/)?[^\s]+")
 
 
 def default_version() -> str:
@@ -175,6 +186,27 @@ def _check_domains(valid_domains: Iterable[str]) -> list[str]:
     return domains
 
 
+def _check_app_id_uri(uri: str) -> str:
+    stripped = uri.strip()
+    if not _APP_ID_URI.fullmatch(stripped) or len(stripped) > MAX_RESOURCE:
+        raise PackageError(
+            f"The app id URI {uri!r} is not an Application ID URI: copy it from the Entra app's "
+            "Expose an API page, for example api://nudgebot.example.com/<app id> or "
+            "api://botid-<app id>."
+        )
+    return stripped
+
+
+def _uri_domain(uri: str) -> list[str]:
+    found = _APP_ID_URI.fullmatch(uri)
+    host = found.group("host") if found else None
+    return [host] if host else []
+
+
+def _commands(commands: Iterable[BotCommand]) -> list[dict[str, str]]:
+    return [{"title": c.title, "description": c.description} for c in commands]
+
+
 def build_manifest(
     *,
     app_id: str,
@@ -182,12 +214,14 @@ def build_manifest(
     version: str | None = None,
     developer: Developer = Developer(),  # frozen: sharing the default is safe
     valid_domains: Iterable[str] = (),
+    app_id_uri: str | None = None,
 ) -> dict[str, Any]:
     """The ``manifest.json`` content, checked against Teams' rules; :class:`PackageError` if not."""
     bot_id = check_app_id(app_id)
     short_name = _check_name(name)
     checked = _check_developer(developer)
-    return {
+    resource = _check_app_id_uri(app_id_uri) if app_id_uri else None
+    manifest = {
         "$schema": SCHEMA_URL,
         "manifestVersion": MANIFEST_VERSION,
         "version": _check_version(default_version() if version is None else version),
@@ -205,22 +239,23 @@ def build_manifest(
         "bots": [
             {
                 "botId": bot_id,
-                "scopes": ["personal"],
+                "scopes": ["personal", "team"],
                 "supportsFiles": False,
                 "isNotificationOnly": False,
                 "commandLists": [
-                    {
-                        "scopes": ["personal"],
-                        "commands": [
-                            {"title": c.title, "description": c.description} for c in COMMANDS
-                        ],
-                    }
+                    {"scopes": ["personal"], "commands": _commands(COMMANDS)},
+                    {"scopes": ["team"], "commands": _commands(TEAM_COMMANDS)},
                 ],
             }
         ],
         "permissions": ["identity", "messageTeamMembers"],
-        "validDomains": _check_domains(valid_domains),
+        "validDomains": _check_domains(
+            [*valid_domains, *(_uri_domain(resource) if resource else [])]
+        ),
     }
+    if resource:
+        manifest["webApplicationInfo"] = {"id": bot_id, "resource": resource}
+    return manifest
 
 
 def build_package(
@@ -231,6 +266,7 @@ def build_package(
     version: str | None = None,
     developer: Developer = Developer(),  # frozen: sharing the default is safe
     valid_domains: Iterable[str] = (),
+    app_id_uri: str | None = None,
 ) -> Path:
     """Write the Teams app package to ``out`` and return its path.
 
@@ -244,6 +280,7 @@ def build_package(
         version=version,
         developer=developer,
         valid_domains=valid_domains,
+        app_id_uri=app_id_uri,
     )
     target = out / DEFAULT_OUT.name if out.is_dir() else out
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -267,12 +304,21 @@ def describe(path: Path) -> str:
         manifest = json.loads(archive.read(MANIFEST_FILE))
     bot = manifest["bots"][0]
     commands = ", ".join(c["title"] for c in bot["commandLists"][0]["commands"])
+    placeholder = EXAMPLE_SITE in json.dumps(manifest["developer"])
     return (
         f"Wrote {path}: the Teams app package for {manifest['name']['short']!r} "
         f"version {manifest['version']} (manifest {manifest['manifestVersion']}, "
-        f"{MANIFEST_FILE} with {COLOR_FILE} and {OUTLINE_FILE}), a personal-chat bot with "
-        f"Microsoft App ID {bot['botId']} suggesting the commands {commands}. "
-        "Next: point the Azure Bot's messaging endpoint at https://<your host>/api/messages and "
+        f"{MANIFEST_FILE} with {COLOR_FILE} and {OUTLINE_FILE}), a bot for personal chats "
+        f"(and team channels, for digests) with Microsoft App ID {bot['botId']} suggesting the "
+        f"commands {commands}. "
+        + (
+            f"Its developer links are placeholders ({EXAMPLE_SITE}): give --developer-name, "
+            "--website, --privacy-url and --terms-url before publishing it to your "
+            "organisation. "
+            if placeholder
+            else ""
+        )
+        + "Next: point the Azure Bot's messaging endpoint at https://<your host>/api/messages and "
         "enable its Microsoft Teams channel; then in Teams open Apps > Manage your apps > "
         "Upload an app > Upload a custom app and choose this file (or have a Teams admin upload "
         "it for the organisation in the Teams admin center, under Teams apps > Manage apps). "

@@ -4,14 +4,9 @@ off the event loop."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from bot.replies import Reply
 from bot.services.context import Deps
 from storage.repositories.teams import TeamsCard, TeamsCardRepository
-
-#: Buttons on cards older than this answer "no longer exists" (nudges expire sooner).
-CARD_MEMORY = timedelta(days=60)
 
 
 def keep(

@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 from sqlalchemy import text
 
+from bot.delivery.housekeeping import housekeeping
 from bot.teams.connector import BotConnector
 from bot.teams.platform import TeamsPlatform
 from nudges.model import DeliveryState, NudgeState
@@ -252,3 +253,17 @@ async def test_a_single_item_too_large_for_teams_fails_at_once_with_the_reason(
     assert (row.state, row.attempts) == ("failed", 1)
     assert "too large for Teams" in row.last_error
     assert set(scene.nudge_states().values()) == {NudgeState.OPEN}  # kept for a later message
+
+
+async def test_housekeeping_forgets_cards_too_old_to_be_answered(scene: Scene) -> None:
+    await scene.cycle(AFTER_SLOT)
+    with scene.container.deps.uow() as uow:
+        kept = uow.session.execute(text("select count(*) from teams_card")).scalar()
+    assert kept == 1
+
+    housekeeping(scene.container.deps, now=AFTER_SLOT + timedelta(days=59))
+    with scene.container.deps.uow() as uow:
+        assert uow.session.execute(text("select count(*) from teams_card")).scalar() == 1
+    housekeeping(scene.container.deps, now=AFTER_SLOT + timedelta(days=61))
+    with scene.container.deps.uow() as uow:
+        assert uow.session.execute(text("select count(*) from teams_card")).scalar() == 0

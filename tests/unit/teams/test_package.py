@@ -204,13 +204,39 @@ def test_the_app_and_its_bot_both_carry_the_app_id(package: Path) -> None:
     assert [bot["botId"] for bot in manifest["bots"]] == [APP_ID]
 
 
-def test_the_bot_lives_in_personal_chats_and_is_conversational(package: Path) -> None:
+def test_the_bot_talks_in_personal_chats_and_posts_digests_in_team_channels(
+    package: Path,
+) -> None:
     (bot,) = manifest_of(package)["bots"]
 
-    assert bot["scopes"] == ["personal"]
+    assert bot["scopes"] == ["personal", "team"]
     assert bot["supportsFiles"] is False
     assert bot["isNotificationOnly"] is False
-    assert [commands["scopes"] for commands in bot["commandLists"]] == [["personal"]]
+    assert [commands["scopes"] for commands in bot["commandLists"]] == [["personal"], ["team"]]
+    team_titles = [c["title"] for c in bot["commandLists"][1]["commands"]]
+    assert team_titles == ["digest channel", "digest channel off"]
+    assert "webApplicationInfo" not in manifest_of(package)
+
+
+def test_an_app_id_uri_adds_web_application_info_and_its_domain(
+    tmp_path: Path, schema: dict[str, Any]
+) -> None:
+    uri = f"api://nudgebot.acme.test/{APP_ID}"
+    manifest = manifest_of(build_package(app_id=APP_ID, out=tmp_path, app_id_uri=uri))
+
+    assert validation_errors(schema, manifest) == []
+    assert manifest["webApplicationInfo"] == {"id": APP_ID, "resource": uri}
+    assert manifest["validDomains"] == ["nudgebot.acme.test"]
+    bot_uri = f"api://botid-{APP_ID}"
+    manifest = build_manifest(app_id=APP_ID, app_id_uri=bot_uri)
+    assert manifest["webApplicationInfo"]["resource"] == bot_uri
+    assert manifest["validDomains"] == []
+
+
+@pytest.mark.parametrize("uri", ["https://nudgebot.acme.test", "api://", "api://has space/x"])
+def test_an_app_id_uri_that_is_not_one_is_refused(uri: str) -> None:
+    with pytest.raises(PackageError, match="Application ID URI"):
+        build_manifest(app_id=APP_ID, app_id_uri=uri)
 
 
 def test_the_manifest_asks_for_identity_and_messaging_team_members(package: Path) -> None:
@@ -321,7 +347,7 @@ def test_an_empty_or_too_long_app_name_is_refused(name: str) -> None:
 
 def test_the_command_list_holds_the_main_commands_of_the_grammar(package: Path) -> None:
     (bot,) = manifest_of(package)["bots"]
-    (command_list,) = bot["commandLists"]
+    command_list, _ = bot["commandLists"]
     grammar_words = {path.split()[0] for path in GRAMMAR}
 
     titles = [command["title"] for command in command_list["commands"]]
