@@ -41,7 +41,13 @@ def check_config(args: argparse.Namespace, settings: Settings) -> int:
         + ("" if status.up_to_date else " - run `nudgebot migrate`")
     )
     print(f"Slack: {'configured' if secrets.slack_configured else 'no credentials'}")
-    print(f"Teams: {'configured' if secrets.teams_configured else 'no credentials'}")
+    teams = settings.teams
+    if secrets.teams_configured or teams.enabled:
+        from bot.teams.auth import registration
+
+        print(f"Teams: {registration(settings)}")
+    else:
+        print("Teams: no credentials")
     server = settings.server
     print(
         f"HTTP server: {server.host}:{server.port}, metrics "

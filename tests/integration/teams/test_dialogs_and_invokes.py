@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import jsonschema
+import pytest
 from sqlalchemy import text
 
 from nudges.model import NudgeState
@@ -172,3 +173,25 @@ async def test_an_invoke_from_a_channel_is_answered_without_touching_anyones_nud
     assert status == 200
     assert "personal chat" in body["value"]
     assert scene.nudge_states()[first] is not NudgeState.DONE
+
+
+async def test_a_failure_inside_an_invoke_still_answers_with_an_invoke_response(
+    scene: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent_id, card = await daily_card(scene)
+    done = next(
+        n for n in walk(card) if n.get("type") == "Action.Execute" and n.get("verb") == "done"
+    )
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(scene.container.commands, "answer", broken)
+    value = {"action": {"type": "Action.Execute", "verb": "done", "data": done["data"]}}
+    status, body = await post(
+        scene.client, invoke(scene, "adaptiveCard/action", value, reply_to=sent_id)
+    )
+
+    assert status == 200
+    assert body["statusCode"] == 500 and body["type"] == "application/vnd.microsoft.error"
+    assert "the database went away" not in str(body)  # no internals to the user
