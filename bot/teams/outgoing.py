@@ -20,7 +20,7 @@ from bot.replies import Reply
 from bot.services.context import Deps
 from bot.teams import cards, store
 from bot.teams.connector import TooLarge
-from bot.teams.split import PART_BUDGET, halves, split, units, utf16_size
+from bot.teams.split import PART_BUDGET, halves, keys_of, split, utf16_size
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +64,8 @@ async def post_reply(
         )
         for card in earlier:
             sent_ids.append(card.activity_id or "")
-            skip.update(u.key for u in units(Reply.from_json(card.reply)))
-    done = (len(sent_ids), len(sent_ids))
-    parts = split(reply, size=measure(to), budget=budget, skip=skip, numbering=done)
+            skip.update(keys_of(Reply.from_json(card.reply)))
+    parts = split(reply, size=measure(to), budget=budget, skip=skip, sent=len(sent_ids))
     queue = list(parts)
     while queue:
         part = queue.pop(0)

@@ -7,8 +7,9 @@ parts under a budget. Every part repeats the title (with "Part 2 of 3"), a secti
 into the next part repeats its heading ("(continued)"), numbering goes on where it stopped, and
 the footer closes the last part. Nothing is left out.
 
-A unit's *key* names it across attempts (an item's ``ref``, else its position), so a delivery
-retried after some parts got through sends only what is missing.
+A unit's *key* names it across attempts (an item's ``ref``, else its position in the whole
+reply, which a part keeps in its fields), so a delivery retried after some parts got through
+sends only what is missing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from typing import Any
 
 from bot.replies import Reply, Section
 from bot.teams.cards import NUMBERED_FROM, PART, PARTS
+
+#: The keys of the units a part carries, as the whole reply names them (newline-separated).
+KEYS = "teams.keys"
 
 #: Teams' recommended maximum for one activity (UTF-16 bytes of its JSON).
 MAX_ACTIVITY_BYTES = 80_000
@@ -56,6 +60,12 @@ def units(reply: Reply) -> list[Unit]:
     return out
 
 
+def keys_of(part: Reply) -> list[str]:
+    """The keys of what a part carries, as the whole reply names them."""
+    kept = part.fields.get(KEYS)
+    return kept.split("\n") if kept else [u.key for u in units(part)]
+
+
 def assemble(
     reply: Reply,
     chosen: Sequence[Unit],
@@ -87,8 +97,16 @@ def assemble(
             Section(heading=heading, items=items, note=original.note if ends_here else None)
         )
         starts.append(str((bases[s] if s < len(bases) else 1) + first_item))
+    own = dict(zip((u.key for u in units(reply)), keys_of(reply), strict=True))
     fields = dict(reply.fields)
-    fields.update({PART: str(part), PARTS: str(parts), NUMBERED_FROM: ",".join(starts)})
+    fields.update(
+        {
+            PART: str(part),
+            PARTS: str(parts),
+            NUMBERED_FROM: ",".join(starts),
+            KEYS: "\n".join(own[u.key] for u in chosen),
+        }
+    )
     return replace(
         reply,
         text=text,
@@ -108,11 +126,11 @@ def split(
     size: Callable[[Reply], int],
     budget: int = PART_BUDGET,
     skip: Collection[str] = (),
-    numbering: tuple[int, int] = (0, 0),
+    sent: int = 0,
 ) -> list[Reply]:
     """``reply`` in parts of at most ``budget`` (as ``size`` measures a part), without the
-    units whose keys are in ``skip`` (already sent). ``numbering``: parts already sent and
-    how many of them, so labels go on ("Part 3 of 4"). Empty when nothing is left to send."""
+    units whose keys are in ``skip`` (already sent, in ``sent`` parts: labels go on, "Part 3
+    of 4"). Empty when nothing is left to send."""
     wanted = [u for u in units(reply) if u.key not in skip]
     if not wanted:
         return [] if skip else [assemble(reply, [])]
@@ -134,17 +152,10 @@ def split(
             groups[:0] = [group[:middle], group[middle:]]
             continue
         done.append(group)
-    return label(reply, done, numbering=numbering)
-
-
-def label(
-    reply: Reply, groups: Sequence[Sequence[Unit]], *, numbering: tuple[int, int] = (0, 0)
-) -> list[Reply]:
-    sent, total_sent = numbering
-    total = total_sent + len(groups)
+    total = sent + len(done)
     return [
-        assemble(reply, group, part=sent + n + 1, parts=total, last=n == len(groups) - 1)
-        for n, group in enumerate(groups)
+        assemble(reply, group, part=sent + n + 1, parts=total, last=n == len(done) - 1)
+        for n, group in enumerate(done)
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.replies import SNOOZE_CHOICES, Action, Item, Reply, Section, Verb
 from bot.teams import cards
-from bot.teams.split import MAX_ACTIVITY_BYTES, halves, split, units, utf16_size
+from bot.teams.split import MAX_ACTIVITY_BYTES, halves, keys_of, split, utf16_size
 
 
 def size(part: Reply) -> int:
@@ -100,11 +100,11 @@ def test_long_text_is_split_between_paragraphs() -> None:
 def test_a_retry_leaves_out_what_was_sent_and_numbers_the_rest_on() -> None:
     reply = daily(30)
     first = split(reply, size=size, budget=40_000)
-    sent = {u.key for u in units(first[0])}
-    rest = split(reply, size=size, budget=40_000, skip=sent, numbering=(1, 1))
+    sent = set(keys_of(first[0]))
+    rest = split(reply, size=size, budget=40_000, skip=sent, sent=1)
     assert refs(rest) == refs(first)[len(first[0].sections[0].items) :]
     assert rest[0].fields[cards.PART] == "2"
-    everything = {u.key for p in first for u in units(p)}
+    everything = {k for p in first for k in keys_of(p)}
     assert split(reply, size=size, skip=everything) == []
 
 
@@ -123,3 +123,26 @@ def test_a_part_refused_as_too_large_splits_in_two_halves() -> None:
     assert two.fields[cards.NUMBERED_FROM] == "5"
     [single] = split(daily(1), size=size)
     assert halves(single) is None
+
+
+def test_items_without_refs_keep_the_keys_the_whole_reply_gave_them() -> None:
+    digest = Reply(
+        "Team digest",
+        (
+            Section("Escalations", tuple(Item(f"Account {n}") for n in range(40))),
+            Section("Health distribution", note="good: 3"),
+        ),
+        kind="digest",
+    )
+    parts = split(digest, size=size, budget=6_000)
+    assert len(parts) > 2
+    keys = [k for p in parts for k in keys_of(p)]
+    assert keys == [f"s0.{n}" for n in range(40)] + ["s1"]
+    rest = split(digest, size=size, budget=6_000, skip=set(keys_of(parts[0])), sent=1)
+    assert [k for p in rest for k in keys_of(p)] == keys[len(keys_of(parts[0])) :]
+    found = halves(parts[1])
+    assert found is not None
+    assert keys_of(found[0]) + keys_of(found[1]) == keys_of(parts[1])
+    assert found[1].fields[cards.NUMBERED_FROM] == str(
+        int(parts[1].fields[cards.NUMBERED_FROM]) + len(keys_of(found[0]))
+    )
