@@ -134,20 +134,23 @@ def split(
     wanted = [u for u in units(reply) if u.key not in skip]
     if not wanted:
         return [] if skip else [assemble(reply, [])]
-    base = size(assemble(reply, []))
+
+    def probe(chosen: Sequence[Unit]) -> int:  # as a part is sent: "Part 9 of 99", the footer
+        return size(assemble(reply, chosen, part=99, parts=99))
+
+    costs, overhead = _costs(wanted, probe)
     groups: list[list[Unit]] = [[]]
-    used = base
+    used = overhead
     for unit in wanted:
-        cost = size(assemble(reply, [unit])) - base
-        if groups[-1] and used + cost > budget:
+        if groups[-1] and used + costs[unit.key] > budget:
             groups.append([])
-            used = base
+            used = overhead
         groups[-1].append(unit)
-        used += cost
+        used += costs[unit.key]
     done: list[list[Unit]] = []
     while groups:  # estimates add up a little differently: halve what is still too big
         group = groups.pop(0)
-        if len(group) > 1 and size(assemble(reply, group)) > budget:
+        if len(group) > 1 and probe(group) > budget:
             middle = len(group) // 2
             groups[:0] = [group[:middle], group[middle:]]
             continue
@@ -157,6 +160,21 @@ def split(
         assemble(reply, group, part=sent + n + 1, parts=total, last=n == len(done) - 1)
         for n, group in enumerate(done)
     ]
+
+
+def _costs(
+    wanted: Sequence[Unit], size: Callable[[Sequence[Unit]], int]
+) -> tuple[dict[str, int], int]:
+    """What each unit adds to a part after the unit before it (a section's heading comes with
+    its first item), and what a part costs besides its units (the card, the title, the
+    refresh): measured beside another unit, as a title alone is no card at all."""
+    alone = [size([unit]) for unit in wanted]
+    if len(wanted) == 1:
+        return {wanted[0].key: alone[0]}, 0
+    costs = {wanted[0].key: size(wanted[:2]) - alone[1]}
+    for index in range(1, len(wanted)):
+        costs[wanted[index].key] = size(wanted[index - 1 : index + 1]) - alone[index - 1]
+    return costs, alone[0] - costs[wanted[0].key]
 
 
 def halves(part: Reply) -> tuple[Reply, Reply] | None:
