@@ -59,6 +59,11 @@ def log_request(value: Any, *, message_id: str | None = None) -> LogRequest | No
     )
 
 
+def rituals(container: Container) -> list[tuple[str, str]]:
+    """The playbook's rituals, (name, label), as the form offers them."""
+    return [(r.name, r.label) for r in container.deps.policy.playbook]
+
+
 def customer_of(container: Container, nudge_id: int) -> str | None:
     with container.deps.reader() as uow:
         nudge = uow.nudges.get(nudge_id)
@@ -169,13 +174,13 @@ def submit(container: Container, actor: Actor, request: LogRequest, value: Any) 
     given = {k: str(data.get(k) or "").strip() for k in (RITUAL, CONTACT, NOTE, DATE)}
     today = actor.today(container.deps.clock.now())
     customer = customer_of(container, request.nudge_id)
-    rituals = [(r.name, r.label) for r in container.deps.policy.playbook]
+    offered = rituals(container)
 
     def again(problem: str) -> Logged:
         shown = customer or "this customer"
         return Logged(
             form(
-                request, customer=shown, rituals=rituals, today=today, problem=problem, given=given
+                request, customer=shown, rituals=offered, today=today, problem=problem, given=given
             ),
             None,
         )

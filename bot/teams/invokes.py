@@ -125,14 +125,23 @@ class Invokes:
         body = {"statusCode": 200, "type": CARD_RESPONSE, "value": rendered}
         await context.send_activity(invoke_response(body))
 
-    async def on_task_fetch(self, context: TurnContext, state: TurnState) -> None:
+    async def _dialog(
+        self, context: TurnContext, *, nothing: str
+    ) -> tuple[Actor, dialogs.LogRequest] | None:
+        """Who opened or sent the dialog, and about what; None once refused (answered)."""
         activity = context.activity
         actor, refusal = await self._who(context)
         request = dialogs.log_request(activity.value, message_id=activity.reply_to_id)
         if actor is None or request is None:
-            text = refusal or "That button does nothing."
-            await context.send_activity(invoke_response(dialogs.closed(text)))
+            await context.send_activity(invoke_response(dialogs.closed(refusal or nothing)))
+            return None
+        return actor, request
+
+    async def on_task_fetch(self, context: TurnContext, state: TurnState) -> None:
+        found = await self._dialog(context, nothing="That button does nothing.")
+        if found is None:
             return
+        actor, request = found
         customer = await asyncio.to_thread(dialogs.customer_of, self.container, request.nudge_id)
         if customer is None:
             body = dialogs.closed("That nudge no longer exists.")
@@ -140,19 +149,17 @@ class Invokes:
             body = dialogs.form(
                 request,
                 customer=customer,
-                rituals=[(r.name, r.label) for r in self.container.deps.policy.playbook],
+                rituals=dialogs.rituals(self.container),
                 today=actor.today(self.container.deps.clock.now()),  # their day, not UTC's
             )
         await context.send_activity(invoke_response(body))
 
     async def on_task_submit(self, context: TurnContext, state: TurnState) -> None:
-        activity = context.activity
-        actor, refusal = await self._who(context)
-        request = dialogs.log_request(activity.value, message_id=activity.reply_to_id)
-        if actor is None or request is None:
-            text = refusal or "That form does nothing."
-            await context.send_activity(invoke_response(dialogs.closed(text)))
+        found = await self._dialog(context, nothing="That form does nothing.")
+        if found is None:
             return
+        actor, request = found
+        activity = context.activity
         logged = await asyncio.to_thread(
             dialogs.submit, self.container, actor, request, activity.value
         )

@@ -23,7 +23,7 @@ from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnSta
 
 from bot.bootstrap import Container
 from bot.delivery.ports import DeliveryError
-from bot.replies import Reply, error
+from bot.replies import Reply, Tone, error
 from bot.services.context import Actor
 from bot.services.handlers.channels import private_only
 from bot.services.identity import identify
@@ -78,7 +78,7 @@ class Turns:
             redrawn = outcome.card is not None and await redraw(
                 self.connector, activity, outcome.card
             )
-            if not redrawn or outcome.reply.tone.value == "error":
+            if not redrawn or outcome.reply.tone is Tone.ERROR:
                 await self.say(context, actor, outcome.reply)
             return
         origin = None if personal else inbound.origin_of(activity)
