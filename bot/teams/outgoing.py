@@ -10,6 +10,7 @@ the reason, never retried as it is.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -65,7 +66,13 @@ async def post_reply(
         for card in earlier:
             sent_ids.append(card.activity_id or "")
             skip.update(keys_of(Reply.from_json(card.reply)))
-    parts = split(reply, size=measure(to), budget=budget, skip=skip, sent=len(sent_ids))
+    # Measuring a long reply renders it piece by piece (a few hundred ms for a big digest):
+    # off the event loop, which keeps answering people meanwhile.
+    parts = await asyncio.to_thread(
+        functools.partial(
+            split, reply, size=measure(to), budget=budget, skip=skip, sent=len(sent_ids)
+        )
+    )
     queue = list(parts)
     while queue:
         part = queue.pop(0)

@@ -15,7 +15,7 @@ sends only what is missing.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -60,6 +60,11 @@ def units(reply: Reply) -> list[Unit]:
     return out
 
 
+def names_of(reply: Reply) -> dict[str, str]:
+    """Each unit's key in ``reply`` -> its key in the whole reply ``reply`` is a part of."""
+    return dict(zip((u.key for u in units(reply)), keys_of(reply), strict=True))
+
+
 def keys_of(part: Reply) -> list[str]:
     """The keys of what a part carries, as the whole reply names them."""
     kept = part.fields.get(KEYS)
@@ -73,8 +78,10 @@ def assemble(
     part: int = 1,
     parts: int = 1,
     last: bool = True,
+    names: Mapping[str, str] | None = None,
 ) -> Reply:
-    """The part of ``reply`` made of ``chosen`` units (in the reply's order)."""
+    """The part of ``reply`` made of ``chosen`` units (in the reply's order). ``names``: unit
+    key -> its key in the whole reply (see :func:`names_of`), when the caller has it."""
     title = reply.text.strip().partition("\n")[0]
     paragraphs = [u.paragraph for u in chosen if u.paragraph is not None]
     text = "\n\n".join([title, *paragraphs]) if paragraphs else title
@@ -97,7 +104,7 @@ def assemble(
             Section(heading=heading, items=items, note=original.note if ends_here else None)
         )
         starts.append(str((bases[s] if s < len(bases) else 1) + first_item))
-    own = dict(zip((u.key for u in units(reply)), keys_of(reply), strict=True))
+    own = names if names is not None else names_of(reply)
     fields = dict(reply.fields)
     fields.update(
         {
@@ -135,8 +142,10 @@ def split(
     if not wanted:
         return [] if skip else [assemble(reply, [])]
 
+    names = names_of(reply)
+
     def probe(chosen: Sequence[Unit]) -> int:  # as a part is sent: "Part 9 of 99", the footer
-        return size(assemble(reply, chosen, part=99, parts=99))
+        return size(assemble(reply, chosen, part=99, parts=99, names=names))
 
     costs, overhead = _costs(wanted, probe)
     groups: list[list[Unit]] = [[]]
@@ -157,7 +166,7 @@ def split(
         done.append(group)
     total = sent + len(done)
     return [
-        assemble(reply, group, part=sent + n + 1, parts=total, last=n == len(done) - 1)
+        assemble(reply, group, part=sent + n + 1, parts=total, last=n == len(done) - 1, names=names)
         for n, group in enumerate(done)
     ]
 
