@@ -87,7 +87,8 @@ class TeamsPlatform:
         self, recipient: Person, reply: Reply, *, delivery_id: int
     ) -> None:
         """The digest in the manager's chosen channel too. A channel the bot can no longer
-        post to is forgotten (the manager's own copy went out)."""
+        post to is forgotten; a digest Teams refuses there is left out of it (either way the
+        manager's own copy went out)."""
         channel = await asyncio.to_thread(digest_channel, self.deps, recipient.id)
         if channel is None:
             return
@@ -114,11 +115,13 @@ class TeamsPlatform:
                 ),
                 delivery_id=delivery_id,
             )
-        except (Unreachable, Rejected) as exc:
+        except Unreachable as exc:
             log.warning(
                 "digest channel of person %s forgotten: %s", recipient.id, type(exc).__name__
             )
             await asyncio.to_thread(forget_digest_channel, self.deps, recipient.id)
+        except Rejected as exc:  # this digest, not the channel: the manager's own copy went out
+            log.warning("digest not posted in the channel of person %s: %s", recipient.id, exc)
 
     async def _post(
         self,

@@ -221,9 +221,8 @@ async def test_a_channel_mention_gets_one_line_and_nothing_about_anyones_book(sc
         assert "Acme" not in str(said[0])
 
 
-async def test_a_manager_has_the_weekly_digest_posted_in_the_channel_they_chose(
-    scene: Scene,
-) -> None:
+async def manager_with_a_channel(scene: Scene) -> Person:
+    """Megan, with one report and one customer, has chosen the Sales channel for her digest."""
     await scene.send(
         activity(
             MEGAN,
@@ -245,24 +244,36 @@ async def test_a_manager_has_the_weekly_digest_posted_in_the_channel_they_chose(
             now=datetime(2026, 3, 1, tzinfo=UTC),
         )
         uow.commit()
-
     [answer] = await scene.send(
         scene.as_megan("message_channel_mention.json", text="<at>testbot</at> digest channel")
     )
     assert "weekly team digest will be posted" in answer["text"]
-    with scene.container.deps.uow() as uow:
-        chosen = DigestChannelRepository(uow.session).get(megan.id)
-    assert chosen is not None and chosen.channel_id == CHANNEL
-    assert lookup(scene.container.deps, megan.id).conversation_id.startswith("a:1FakeConv02")  # type: ignore[union-attr]
+    return megan
 
+
+async def weekly_digest(scene: Scene, megan: Person) -> None:
+    """The scheduler's cycle just after Megan's weekly digest slot."""
     slot = digest_slot(
         megan, schedule=scene.container.settings.digest, until=datetime(2026, 3, 16, 23, tzinfo=UTC)
     )
     at = slot + timedelta(minutes=1)
-    scene.container.deps.clock.set(at)
+    scene.container.deps.clock.set(at)  # type: ignore[attr-defined]
     platform = teams_platform(scene.container, tokens=FixedTokens())
     await run_cycle(scene.container, now=at, platforms={Platform.TEAMS: platform})
     await platform.close()
+
+
+async def test_a_manager_has_the_weekly_digest_posted_in_the_channel_they_chose(
+    scene: Scene,
+) -> None:
+    megan = await manager_with_a_channel(scene)
+    with scene.container.deps.uow() as uow:
+        chosen = DigestChannelRepository(uow.session).get(megan.id)
+    assert chosen is not None and chosen.channel_id == CHANNEL
+    personal = lookup(scene.container.deps, megan.id)
+    assert personal is not None and personal.conversation_id.startswith("a:1FakeConv02")
+
+    await weekly_digest(scene, megan)
 
     digests = [
         c
@@ -270,8 +281,8 @@ async def test_a_manager_has_the_weekly_digest_posted_in_the_channel_they_chose(
         if str(c.body.get("summary", "")).startswith("Team digest")
     ]
     assert sorted(c.conversation_id or "" for c in digests) == sorted(
-        [CHANNEL, lookup(scene.container.deps, megan.id).conversation_id]
-    )  # type: ignore[union-attr]
+        [CHANNEL, personal.conversation_id]
+    )
     in_channel = next(c for c in digests if c.conversation_id == CHANNEL)
     assert in_channel.body["channelData"]["channel"]["id"] == CHANNEL
     assert "refresh" not in cards_of(in_channel.body)[0]
@@ -294,3 +305,34 @@ async def test_digest_channel_is_chosen_in_the_channel_and_only_by_managers(scen
     )
     [refused] = await scene.send(stranger)  # an admin (first in their tenant), nobody's manager
     assert "Only managers" in refused["text"]
+
+
+async def test_adding_the_app_to_a_team_says_once_what_it_does_there(scene: Scene) -> None:
+    install = activity("installation_update_add.json", serviceUrl=scene.fake.service_url)
+    added = activity(
+        "conversation_update_members_added_team.json", serviceUrl=scene.fake.service_url
+    )
+
+    said = await scene.send(install) + await scene.send(added)
+
+    assert len(said) == 1
+    assert "digest channel" in said[0]["text"] and "personal chat" in said[0]["text"]
+    with scene.container.deps.uow() as uow:
+        assert uow.session.execute(text("select count(*) from teams_conversation")).scalar() == 0
+
+
+async def test_a_channel_the_bot_was_removed_from_is_forgotten_and_the_manager_still_gets_it(
+    scene: Scene,
+) -> None:
+    megan = await manager_with_a_channel(scene)
+    scene.fake.blocked.add(CHANNEL)  # the app is no longer in that team
+
+    await weekly_digest(scene, megan)
+
+    sent = [c for c in scene.fake.calls_to("send") if c.ok]
+    assert [c.conversation_id for c in sent] == [
+        lookup(scene.container.deps, megan.id).conversation_id
+    ]  # type: ignore[union-attr]
+    with scene.container.deps.uow() as uow:
+        assert DigestChannelRepository(uow.session).get(megan.id) is None
+        assert uow.session.execute(text("select state from delivery")).scalar() == "sent"
