@@ -42,7 +42,7 @@ def build_web_app(container: Container) -> tuple[web.Application, list[Stopper]]
     if container.settings.teams.enabled or secrets.teams_configured:
         from bot.teams.runtime import attach_teams
 
-        teams = attach_teams(app, container, host=container.settings.slack.host)
+        teams = attach_teams(app, container, host=container.settings.server.host)
         stoppers.append(teams.stop)
     return app, stoppers
 

@@ -104,7 +104,7 @@ def check_settings(settings: Settings, *, host: str) -> None:
         raise ConfigError(
             f"{settings.source}: [teams] allow_anonymous = true accepts Teams requests without "
             f"a token, for local development only, but the server listens on {host!r}, which "
-            "other machines can reach. Listen on 127.0.0.1 (the server's host setting), or set "
+            'other machines can reach. Set [server] host = "127.0.0.1", or set '
             "allow_anonymous = false and give TEAMS_APP_ID and TEAMS_APP_PASSWORD."
         )
     if not secrets.teams_configured and not teams.allow_anonymous:

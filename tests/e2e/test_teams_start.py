@@ -31,7 +31,7 @@ def nudgebot(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> A
     ("toml", "expected"),
     [
         (
-            '[teams]\nenabled = true\nallow_anonymous = true\n[slack]\nhost = "0.0.0.0"\n',
+            '[teams]\nenabled = true\nallow_anonymous = true\n[server]\nhost = "0.0.0.0"\n',
             "allow_anonymous = true accepts Teams requests without a token",
         ),
         ("[teams]\nenabled = true\n", "TEAMS_APP_ID and TEAMS_APP_PASSWORD are not set"),

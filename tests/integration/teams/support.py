@@ -20,7 +20,7 @@ from microsoft_agents.hosting.core.authorization import AnonymousTokenProvider
 from bot.bootstrap import Container, build
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.config.settings import Secrets, SlackSettings, TeamsSettings
+from bot.config.settings import Secrets, ServerSettings, TeamsSettings
 from bot.teams.runtime import TeamsRuntime, attach_teams
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -95,7 +95,7 @@ def teams_settings(
     return replace(
         Settings(),
         database_url=database,
-        slack=SlackSettings(host=host),
+        server=ServerSettings(host=host),
         teams=TeamsSettings(enabled=True, allow_anonymous=anonymous),
         secrets=Secrets(**secrets),
     )
