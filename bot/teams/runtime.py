@@ -30,7 +30,6 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.app import ApplicationOptions
 from microsoft_agents.hosting.core.http import HttpResponse
-from pydantic import ValidationError
 
 from bot.bootstrap import Container
 from bot.config import ConfigError, Settings
@@ -189,9 +188,10 @@ async def _activity(request: web.Request) -> tuple[dict[str, Any] | None, str | 
     body = _without_nulls(body)
     try:
         activity = Activity.model_validate(body)
-    except ValidationError as exc:
-        fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
-        return None, "invalid activity fields: " + ", ".join(fields[:5])
+    except ValueError as exc:  # the SDK's model says which fields (a pydantic ValidationError)
+        errors = exc.errors() if callable(getattr(exc, "errors", None)) else []  # type: ignore[attr-defined]
+        fields = sorted({".".join(str(p) for p in e.get("loc", ())) for e in errors})
+        return None, "invalid activity fields: " + (", ".join(fields[:5]) or str(exc)[:200])
     if not activity.type or activity.conversation is None or not activity.conversation.id:
         return None, "an activity needs a type and conversation.id"
     if not activity.service_url:
