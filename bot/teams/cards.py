@@ -12,11 +12,14 @@ number of the stored card it sits on (``card``), never the reply itself.
 - *Log…* opens a dialog (``task/fetch``), the Teams form equal to Slack's modal.
 - A card with open buttons has a ``refresh`` action: Teams asks for the current card when it
   shows it again, so a nudge answered elsewhere does not look open.
+- Items that are only a title (a digest's accounts) are lines of one list, not a block each,
+  so a list of hundreds stays small; a section cut short in a summary gets a "Show all"
+  button whose data says where the whole reply comes from (``show_all``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.replies import Action, Item, Reply, Section, Tone, Verb
@@ -35,6 +38,11 @@ REFRESH_VERB = "refresh"
 PART = "teams.part"
 PARTS = "teams.parts"
 NUMBERED_FROM = "teams.numbered_from"
+# A summarised reply (see bot.teams.summary): "section:original section:items" for each
+# section cut short, which gets a "Show all" button.
+SUMMARISED = "teams.summarised"
+SHOW_ALL_VERB = "show_all"
+DATA_SECTION = "section"
 
 _COLORS = {Tone.ERROR: "attention", Tone.WARNING: "warning", Tone.SUCCESS: "good"}
 _NUMBERED = ("nudges", "digest")
@@ -55,10 +63,15 @@ def has_open_actions(reply: Reply) -> bool:
 
 
 def render_card(
-    reply: Reply, *, card_id: int | None = None, refresh_for: Sequence[str] = ()
+    reply: Reply,
+    *,
+    card_id: int | None = None,
+    refresh_for: Sequence[str] = (),
+    show_all: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The card for ``reply``; ``card_id``: the stored card its buttons name; ``refresh_for``:
-    the Teams user ids (``29:…``) for whom Teams refreshes it automatically."""
+    the Teams user ids (``29:…``) for whom Teams refreshes it automatically; ``show_all``:
+    the data a summarised section's "Show all" carries (where the whole reply comes from)."""
     first, _, rest = reply.text.strip().partition("\n")
     body: list[dict[str, Any]] = [
         _text(first, weight="Bolder", size="Medium", tone=reply.tone),
@@ -66,10 +79,14 @@ def render_card(
         *_lines(rest),
     ]
     starts = _numbered_from(reply)
+    cut = summarised(reply)
     for index, section in enumerate(reply.sections):
         start = starts[index] if index < len(starts) else 1
         numbered = reply.kind in _NUMBERED
         body.extend(_section(section, start=start if numbered else None, card_id=card_id))
+        if index in cut and show_all is not None:
+            original, total = cut[index]
+            body.append(_show_all(original, total, show_all))
     if reply.footer:
         body.append(_text(reply.footer, subtle=True))
     card: dict[str, Any] = {
@@ -96,7 +113,11 @@ def attachment(card: dict[str, Any]) -> dict[str, Any]:
 
 
 def message(
-    reply: Reply, *, card_id: int | None = None, refresh_for: Sequence[str] = ()
+    reply: Reply,
+    *,
+    card_id: int | None = None,
+    refresh_for: Sequence[str] = (),
+    show_all: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The message activity for ``reply``: Teams text, or a card when it has structure."""
     if not needs_card(reply):
@@ -104,7 +125,7 @@ def message(
         if reply.footer:
             text += "\n\n" + escape(reply.footer)
         return {"type": "message", "text": text, "textFormat": "markdown"}
-    card = render_card(reply, card_id=card_id, refresh_for=refresh_for)
+    card = render_card(reply, card_id=card_id, refresh_for=refresh_for, show_all=show_all)
     return {
         "type": "message",
         "summary": reply.text.strip().partition("\n")[0],
@@ -172,16 +193,55 @@ def _lines(text: str) -> list[dict[str, Any]]:
     return blocks
 
 
+def is_show_all(value: Any) -> bool:
+    """Whether a submitted value is a "Show all" button's."""
+    return isinstance(value, dict) and value.get(DATA_VERB) == SHOW_ALL_VERB
+
+
+def summarised(reply: Reply) -> dict[int, tuple[int, int]]:
+    """Section index -> (its index in the whole reply, how many items it has there)."""
+    found: dict[int, tuple[int, int]] = {}
+    for mark in filter(None, reply.fields.get(SUMMARISED, "").split(",")):
+        index, original, total = (int(n) for n in mark.split(":"))
+        found[index] = (original, total)
+    return found
+
+
+def _show_all(original: int, total: int, source: Mapping[str, Any]) -> dict[str, Any]:
+    data = {**source, DATA_VERB: SHOW_ALL_VERB, DATA_SECTION: original}
+    button = {"type": "Action.Submit", "title": f"Show all {total:,}", "data": data}
+    return {"type": "ActionSet", "actions": [button]}
+
+
+def _plain(item: Item) -> bool:
+    return not (item.lines or item.fields or item.actions or item.state)
+
+
 def _section(section: Section, *, start: int | None, card_id: int | None) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     if section.heading:
         out.append(_text(section.heading, weight="Bolder", spacing="Large"))
+    listed: list[str] = []
     for offset, item in enumerate(section.items):
         number = None if start is None else start + offset
+        if _plain(item):
+            marker = "-" if number is None else f"{number}."
+            listed.append(f"{marker} {escape(item.title, html=False)}")
+            continue
+        if listed:
+            out.append(_list(listed))
+            listed = []
         out.append(_item(item, number=number, card_id=card_id))
+    if listed:
+        out.append(_list(listed))
     if section.note:
         out.append(_text(section.note, subtle=True))
     return out
+
+
+def _list(lines: Sequence[str]) -> dict[str, Any]:
+    """Title-only items as one Markdown list (already escaped)."""
+    return {"type": "TextBlock", "text": "\n".join(lines), "wrap": True}
 
 
 def _item(item: Item, *, number: int | None, card_id: int | None) -> dict[str, Any]:

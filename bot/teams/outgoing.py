@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from bot.services.context import Deps
 from bot.teams import cards, store
 from bot.teams.connector import TooLarge
 from bot.teams.split import PART_BUDGET, halves, keys_of, split, utf16_size
+from bot.teams.summary import summarise
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +38,32 @@ class Destination:
     envelope: tuple[tuple[str, Any], ...] = ()  # fields every activity carries (sender, tenant)
 
 
-def measure(destination: Destination) -> Callable[[Reply], int]:
+def measure(
+    destination: Destination, *, show_all: Mapping[str, Any] | None = None
+) -> Callable[[Reply], int]:
     def size(part: Reply) -> int:
-        activity = cards.message(part, card_id=WIDEST_ID, refresh_for=destination.refresh_for)
+        activity = cards.message(
+            part, card_id=WIDEST_ID, refresh_for=destination.refresh_for, show_all=show_all
+        )
         return utf16_size({**activity, **dict(destination.envelope)})
 
     return size
+
+
+def plan(
+    reply: Reply,
+    *,
+    size: Callable[[Reply], int],
+    budget: int,
+    skip: Collection[str],
+    sent: int,
+    summary: bool,
+) -> list[Reply]:
+    """The parts to send: a digest too long for one message summarised first (``summary``:
+    its long sections can be shown in full on request)."""
+    if summary and reply.kind == "digest" and size(reply) > budget:
+        reply = summarise(reply)
+    return split(reply, size=size, budget=budget, skip=skip, sent=sent)
 
 
 async def post_reply(
@@ -53,10 +74,12 @@ async def post_reply(
     post: Post,
     delivery_id: int | None = None,
     budget: int = PART_BUDGET,
+    show_all: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Post ``reply`` in as many parts as it needs (each activity at most ``budget`` UTF-16
     bytes); returns the activity ids (those of parts sent by an earlier attempt of the same
-    delivery included)."""
+    delivery included). ``show_all``: where a summarised digest's "Show all" finds the whole
+    reply again (the delivery, or the command); without it nothing is summarised."""
     sent_ids: list[str] = []
     skip: set[str] = set()
     if delivery_id is not None:
@@ -70,14 +93,24 @@ async def post_reply(
     # off the event loop, which keeps answering people meanwhile.
     parts = await asyncio.to_thread(
         functools.partial(
-            split, reply, size=measure(to), budget=budget, skip=skip, sent=len(sent_ids)
+            plan,
+            reply,
+            size=measure(to, show_all=show_all),
+            budget=budget,
+            skip=skip,
+            sent=len(sent_ids),
+            summary=show_all is not None,
         )
     )
     queue = list(parts)
     while queue:
         part = queue.pop(0)
         try:
-            sent_ids.append(await _post_part(deps, part, to=to, post=post, delivery_id=delivery_id))
+            sent_ids.append(
+                await _post_part(
+                    deps, part, to=to, post=post, delivery_id=delivery_id, show_all=show_all
+                )
+            )
         except TooLarge as exc:
             split_part = halves(part)
             if split_part is None:
@@ -88,7 +121,13 @@ async def post_reply(
 
 
 async def _post_part(
-    deps: Deps, part: Reply, *, to: Destination, post: Post, delivery_id: int | None
+    deps: Deps,
+    part: Reply,
+    *,
+    to: Destination,
+    post: Post,
+    delivery_id: int | None,
+    show_all: Mapping[str, Any] | None,
 ) -> str:
     kept = delivery_id is not None or cards.has_open_actions(part)
     card_id = None
@@ -103,7 +142,7 @@ async def _post_part(
             delivery_id=delivery_id,
         )
     activity = {
-        **cards.message(part, card_id=card_id, refresh_for=to.refresh_for),
+        **cards.message(part, card_id=card_id, refresh_for=to.refresh_for, show_all=show_all),
         **dict(to.envelope),
     }
     try:

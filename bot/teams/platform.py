@@ -31,6 +31,7 @@ from bot.teams.auth import outgoing_tokens
 from bot.teams.connector import BotConnector, TokenSource
 from bot.teams.conversations import digest_channel, forget_digest_channel, lookup
 from bot.teams.outgoing import Destination, post_reply
+from bot.teams.showall import SHOWN_FROM_DELIVERY
 from bot.teams.split import PART_BUDGET
 from bot.teams.throttle import Throttle
 from nudges.model import Person
@@ -143,6 +144,7 @@ class TeamsPlatform:
             post=post,
             delivery_id=delivery_id,
             budget=self.part_budget,
+            show_all={SHOWN_FROM_DELIVERY: delivery_id},
         )
 
     async def find(self, recipient: Person, *, delivery_id: int) -> str | None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.replies import Reply, Section
-from bot.teams.cards import NUMBERED_FROM, PART, PARTS
+from bot.teams.cards import NUMBERED_FROM, PART, PARTS, SUMMARISED, summarised
 
 #: The keys of the units a part carries, as the whole reply names them (newline-separated).
 KEYS = "teams.keys"
@@ -92,6 +92,8 @@ def assemble(
             by_section.setdefault(unit.section, []).append(unit)
     sections: list[Section] = []
     starts: list[str] = []
+    cut = summarised(reply)
+    marks: list[str] = []
     for s, picked in by_section.items():
         original = reply.sections[s]
         items = tuple(original.items[u.item] for u in picked if u.item is not None)
@@ -104,6 +106,9 @@ def assemble(
             Section(heading=heading, items=items, note=original.note if ends_here else None)
         )
         starts.append(str((bases[s] if s < len(bases) else 1) + first_item))
+        if s in cut and ends_here:  # its "Show all" follows its last item
+            whole, total = cut[s]
+            marks.append(f"{len(sections) - 1}:{whole}:{total}")
     own = names if names is not None else names_of(reply)
     fields = dict(reply.fields)
     fields.update(
@@ -112,6 +117,7 @@ def assemble(
             PARTS: str(parts),
             NUMBERED_FROM: ",".join(starts),
             KEYS: "\n".join(own[u.key] for u in chosen),
+            SUMMARISED: ",".join(marks),
         }
     )
     return replace(

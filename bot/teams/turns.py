@@ -27,7 +27,7 @@ from bot.replies import Reply, Tone, error
 from bot.services.context import Actor
 from bot.services.handlers.channels import private_only
 from bot.services.identity import identify
-from bot.teams import cards, inbound
+from bot.teams import cards, inbound, showall
 from bot.teams.actions import answer, parse_action
 from bot.teams.connector import BotConnector
 from bot.teams.conversations import forget, remember
@@ -72,6 +72,9 @@ class Turns:
         if actor is None:
             return
         personal = inbound.is_personal(activity)
+        if cards.is_show_all(activity.value):
+            await self.show_all(context, actor, personal=personal)
+            return
         action = parse_action(activity.value)
         if action is not None and personal:  # an Action.Submit: the Action.Execute fallback
             outcome = await asyncio.to_thread(answer, self.container, actor, action)
@@ -88,6 +91,23 @@ class Turns:
         text = inbound.command_text(activity) or "help"
         reply = await asyncio.to_thread(
             self.container.commands.handle_text, actor, text, origin=origin
+        )
+        await self.say(context, actor, reply, command=text if personal else None)
+
+    async def show_all(self, context: TurnContext, actor: Actor, *, personal: bool) -> None:
+        """A summarised digest's section in full, where "Show all" was pressed: the person's
+        chat, or the channel the digest was posted in."""
+        activity = context.activity
+        origin = None if personal else inbound.origin_of(activity)
+        if origin is not None and origin.kind != "channel":
+            await self.say(context, actor, private_only(origin))
+            return
+        reply = await asyncio.to_thread(
+            showall.show_all,
+            self.container,
+            actor,
+            activity.value,
+            channel_id=origin.channel_id if origin is not None else None,
         )
         await self.say(context, actor, reply)
 
@@ -203,8 +223,11 @@ class Turns:
             email=email,
         )
 
-    async def say(self, context: TurnContext, actor: Actor, reply: Reply) -> None:
-        """Answer in the conversation the activity came from, in as many parts as needed."""
+    async def say(
+        self, context: TurnContext, actor: Actor, reply: Reply, *, command: str | None = None
+    ) -> None:
+        """Answer in the conversation the activity came from, in as many parts as needed; a
+        long digest answering ``command`` summarised, its sections shown in full on request."""
         activity = context.activity
         personal = inbound.is_personal(activity)
         account = activity.from_property
@@ -219,7 +242,8 @@ class Turns:
             person_id=actor.person.id,
             refresh_for=(account.id,) if personal and account is not None else (),
         )
-        await post_reply(self.container.deps, reply, to=destination, post=post)
+        source = {showall.SHOWN_FROM_COMMAND: command} if command else None
+        await post_reply(self.container.deps, reply, to=destination, post=post, show_all=source)
 
 
 def _looks_like_id(text: str) -> bool:

@@ -17,9 +17,10 @@ from sqlalchemy import text
 from bot.bootstrap import Container
 from bot.delivery.compose import digest_slot
 from bot.delivery.cycle import run_cycle
+from bot.replies import Item, Reply, Section
 from bot.teams.conversations import lookup
 from bot.teams.platform import teams_platform
-from nudges.model import Person, Platform
+from nudges.model import DeliveryKind, Person, Platform
 from storage.repositories.channels import DigestChannelRepository
 from storage.repositories.teams import TeamsConversationRepository
 from tests.fakes import FakeBotConnector
@@ -336,3 +337,111 @@ async def test_a_channel_the_bot_was_removed_from_is_forgotten_and_the_manager_s
     with scene.container.deps.uow() as uow:
         assert DigestChannelRepository(uow.session).get(megan.id) is None
         assert uow.session.execute(text("select state from delivery")).scalar() == "sent"
+
+
+def big_digest(scene: Scene, megan: Person) -> int:
+    """A weekly digest for Megan far too long for one card (1,500 quiet accounts), due now."""
+    accounts = tuple(
+        Item(f"Account {n:04d} — red, {40 + n % 60} days (Lee Gu), 120,000") for n in range(1500)
+    )
+    digest = Reply(
+        "Team digest: 1 people, 1500 customers",
+        (
+            Section("By salesperson", (Item("Lee Gu", fields=(("Customers", "1500"),)),)),
+            Section("Quiet accounts", accounts),
+        ),
+        kind="digest",
+    )
+    at = datetime(2026, 3, 16, 16, 0, tzinfo=UTC)
+    with scene.container.deps.uow() as uow:
+        made = uow.deliveries.add(
+            dedupe_key="digest:big",
+            recipient_id=megan.id,
+            platform=Platform.TEAMS,
+            kind=DeliveryKind.DIGEST,
+            slot_at=at,
+            payload=digest.to_json(),
+            now=at,
+        )
+        uow.commit()
+    return made.id
+
+
+async def send_big_digest(scene: Scene, megan: Person) -> list[dict[str, Any]]:
+    big_digest(scene, megan)
+    at = datetime(2026, 3, 16, 16, 1, tzinfo=UTC)
+    scene.container.deps.clock.set(at)  # type: ignore[attr-defined]
+    platform = teams_platform(scene.container, tokens=FixedTokens())
+    await run_cycle(scene.container, now=at, platforms={Platform.TEAMS: platform})
+    await platform.close()
+    return [c.body for c in scene.fake.calls_to("send") if c.ok and "Show all" in str(c.body)]
+
+
+def show_all_data(activity_body: dict[str, Any]) -> dict[str, Any]:
+    [card] = cards_of(activity_body)
+    [data] = [
+        n["data"]
+        for n in _walk(card)
+        if n.get("type") == "Action.Submit" and str(n.get("title", "")).startswith("Show all")
+    ]
+    return data
+
+
+def _walk(node: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if isinstance(node, dict):
+        found.append(node)
+        for value in node.values():
+            found.extend(_walk(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(_walk(value))
+    return found
+
+
+async def test_show_all_on_a_summarised_digest_sends_the_whole_section_to_its_recipient(
+    scene: Scene,
+) -> None:
+    megan = await manager_with_a_channel(scene)
+    sent = await send_big_digest(scene, megan)
+    personal = next(b for b in sent if b["conversation"]["id"] != CHANNEL)
+    assert "The first 5 of 1,500." in str(cards_of(personal)[0]["body"])
+    data = show_all_data(personal)
+
+    pressed = scene.as_megan("message_action_submit_value.derived.json", value=data)
+    pressed["conversation"] = activity(MEGAN)["conversation"]
+    parts = await scene.send(pressed)
+
+    listed = "\n".join(t for p in parts for c in cards_of(p) for t in texts_of(c))
+    assert all(f"Account {n:04d}" in listed for n in range(1500))
+    assert len(parts) >= 2 and "Part 2 of" in listed
+
+    stranger = activity(
+        "message_action_submit_value.derived.json", serviceUrl=scene.fake.service_url, value=data
+    )
+    [refused] = await scene.send(stranger)
+    assert "not sent here" in refused["text"]
+
+
+async def test_show_all_in_the_channel_shows_the_section_to_whoever_reads_it_there(
+    scene: Scene,
+) -> None:
+    megan = await manager_with_a_channel(scene)
+    sent = await send_big_digest(scene, megan)
+    in_channel = next(b for b in sent if b["conversation"]["id"] == CHANNEL)
+    data = show_all_data(in_channel)
+    colleague = activity(
+        "message_channel_mention.json",
+        serviceUrl=scene.fake.service_url,
+        text="",
+        value=data,
+        channelData={
+            **activity("message_channel_mention.json")["channelData"],
+            "tenant": activity(MEGAN)["channelData"]["tenant"],
+        },
+    )
+
+    parts = await scene.send(colleague)
+
+    listed = "\n".join(t for p in parts for c in cards_of(p) for t in texts_of(c))
+    assert all(f"Account {n:04d}" in listed for n in range(1500))

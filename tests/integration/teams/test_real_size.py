@@ -25,6 +25,9 @@ from bot.delivery.outbox import Outbox
 from bot.delivery.sweep import sweep
 from bot.demo import generate
 from bot.services.context import Actor
+from bot.teams import showall
+from bot.teams.connector import BotConnector
+from bot.teams.outgoing import Destination, post_reply
 from bot.teams.platform import teams_platform
 from bot.teams.split import MAX_ACTIVITY_BYTES
 from nudges.model import DeliveryKind, Platform
@@ -171,7 +174,7 @@ async def test_a_thirty_item_daily_message_goes_in_parts_under_80_kb_with_every_
     assert "\\(" not in json.dumps(sent) and "\\." not in json.dumps(sent)
 
 
-async def test_a_head_of_sales_digest_of_45_people_arrives_whole_in_parts_under_80_kb(
+async def test_a_head_of_sales_digest_of_45_people_is_one_summary_and_show_all_sends_the_rest(
     book: Book,
 ) -> None:
     deps = book.container.deps
@@ -183,9 +186,11 @@ async def test_a_head_of_sales_digest_of_45_people_arrives_whole_in_parts_under_
         assert person is not None
         workspace = uow.workspaces.get(person.workspace_id)
         assert workspace is not None
-    digest = book.container.commands.handle_text(Actor(workspace, person), "digest team")
+    actor = Actor(workspace, person)
+    digest = book.container.commands.handle_text(actor, "digest team")
     sellers = next(s for s in digest.sections if s.heading == "By salesperson")
     assert len(sellers.items) == 45
+    assert sum(len(s.items) for s in digest.sections) > 1_000  # far more than one card holds
     with deps.uow() as uow:
         made = uow.deliveries.add(
             dedupe_key=f"digest:{head}:test",
@@ -197,25 +202,53 @@ async def test_a_head_of_sales_digest_of_45_people_arrives_whole_in_parts_under_
             now=NOW,
         )
         uow.commit()
-    book.reach(head)
+    conversation = book.reach(head)
 
     result = await book.drain(NOW + timedelta(minutes=1))
 
     assert [d for d, _, _ in result.sent] == [made.id]
-    sent = book.sent()
-    assert len(sent) >= 2
-    assert all(utf16(a) < MAX_ACTIVITY_BYTES for a in sent), [utf16(a) for a in sent]
-    for activity in sent:
-        valid(activity)
-    shown = [t for a in sent for c in cards_of(a) for t in texts_of(c)]
-    for section in digest.sections:
-        assert section.heading in shown
+    [summary] = book.sent()
+    assert utf16(summary) < MAX_ACTIVITY_BYTES
+    valid(summary)
+    [card] = cards_of(summary)
+    shown = texts_of(card)
+    show_all = [
+        n["data"]
+        for n in walk(card)
+        if n.get("type") == "Action.Submit" and n["title"].startswith("Show all")
+    ]
+    summarised = {d["section"] for d in show_all}
+    for index, section in enumerate(digest.sections):
+        assert section.heading in shown  # every section, even an empty one
+        if len(section.items) > 10:
+            assert index in summarised
+            assert any(f"of {len(section.items):,}" in t for t in shown)
+
+    # Each "Show all" sends its whole section, in parts under the limit, every item once.
+    connector = BotConnector(FixedTokens())
+
+    async def post(activity: dict[str, Any]) -> str | None:
+        return await connector.send(book.fake.service_url, conversation, activity)
+
+    for data in show_all:
+        assert data["delivery"] == made.id
+        whole = showall.show_all(book.container, actor, data, channel_id=None)
+        section = digest.sections[data["section"]]
+        assert whole.sections[0].items == section.items
+        before = len(book.sent())
+        await post_reply(
+            deps, whole, to=Destination(conversation_id=conversation, person_id=head), post=post
+        )
+        parts = book.sent()[before:]
+        assert all(utf16(a) < MAX_ACTIVITY_BYTES for a in parts), [utf16(a) for a in parts]
+        for activity in parts:
+            valid(activity)
+        text_of_parts = "\n".join(t for a in parts for c in cards_of(a) for t in texts_of(c))
         for item in section.items:
-            assert any(item.title.split(" — ")[0] in t for t in shown), item.title
-        if section.note:
-            assert section.note in " ".join(shown) or section.note.replace("_", "\\_") in " ".join(
-                shown
-            )
+            assert item.title.split(" — ")[0].replace("_", "\\_") in text_of_parts or (
+                item.title.split(" — ")[0] in text_of_parts
+            ), item.title
+    await connector.close()
 
 
 async def test_a_part_teams_refuses_as_too_large_is_split_and_sent_again_at_once(

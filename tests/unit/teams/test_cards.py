@@ -204,7 +204,23 @@ def test_a_manager_digest_is_a_numbered_card(schema: dict[str, Any]) -> None:
     valid(card, schema)
     texts = [str(n.get("text")) for n in nodes(card) if n.get("type") == "TextBlock"]
     assert "Maria <Key accounts>" in texts  # a card renders no HTML: shown as typed
-    assert "**1. Acme (Berlin)**" in texts and "**2. Beta**" in texts
+    assert "**1. Acme (Berlin)**" in texts  # an item with facts: a block of its own
+    assert "2. Beta" in texts  # a title alone: a line of a list
     assert [f["value"] for n in nodes(card) if n.get("type") == "FactSet" for f in n["facts"]] == [
         "42/100"
+    ]
+
+
+def test_title_only_items_are_one_numbered_list_escaped_line_by_line(
+    schema: dict[str, Any],
+) -> None:
+    accounts = (*(Item(f"Account {n} — red") for n in range(1, 4)), Item("- *x* -"))
+    card = render_card(Reply("Quiet", (Section("Quiet accounts", accounts),), kind="digest"))
+    valid(card, schema)
+    [listed] = [n["text"] for n in nodes(card) if str(n.get("text", "")).startswith("1.")]
+    assert listed.split("\n") == [
+        "1. Account 1 — red",
+        "2. Account 2 — red",
+        "3. Account 3 — red",
+        r"4. \- \*x\* -",
     ]

@@ -129,7 +129,7 @@ def test_items_without_refs_keep_the_keys_the_whole_reply_gave_them() -> None:
     digest = Reply(
         "Team digest",
         (
-            Section("Escalations", tuple(Item(f"Account {n}") for n in range(40))),
+            Section("Escalations", tuple(Item(f"Account {n}") for n in range(400))),
             Section("Health distribution", note="good: 3"),
         ),
         kind="digest",
@@ -137,7 +137,7 @@ def test_items_without_refs_keep_the_keys_the_whole_reply_gave_them() -> None:
     parts = split(digest, size=size, budget=6_000)
     assert len(parts) > 2
     keys = [k for p in parts for k in keys_of(p)]
-    assert keys == [f"s0.{n}" for n in range(40)] + ["s1"]
+    assert keys == [f"s0.{n}" for n in range(400)] + ["s1"]
     rest = split(digest, size=size, budget=6_000, skip=set(keys_of(parts[0])), sent=1)
     assert [k for p in rest for k in keys_of(p)] == keys[len(keys_of(parts[0])) :]
     found = halves(parts[1])
