@@ -24,6 +24,7 @@ from nudges.model import DeliveryKind, Person, Platform
 from storage.repositories.channels import DigestChannelRepository
 from storage.repositories.teams import TeamsConversationRepository
 from tests.fakes import FakeBotConnector
+from tests.integration.teams.scene import walk
 from tests.integration.teams.support import (
     OUTGOING_TOKEN,
     FixedTokens,
@@ -381,22 +382,10 @@ def show_all_data(activity_body: dict[str, Any]) -> dict[str, Any]:
     [card] = cards_of(activity_body)
     [data] = [
         n["data"]
-        for n in _walk(card)
+        for n in walk(card)
         if n.get("type") == "Action.Submit" and str(n.get("title", "")).startswith("Show all")
     ]
     return data
-
-
-def _walk(node: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    if isinstance(node, dict):
-        found.append(node)
-        for value in node.values():
-            found.extend(_walk(value))
-    elif isinstance(node, list):
-        for value in node:
-            found.extend(_walk(value))
-    return found
 
 
 async def test_show_all_on_a_summarised_digest_sends_the_whole_section_to_its_recipient(
