@@ -15,6 +15,7 @@ from datetime import date, datetime
 from nudges.calendar import local_date
 from nudges.model import Nudge, NudgeState, Person
 from nudges.policy import Policy
+from nudges.quiet import FIRST_CHECK_IN
 from nudges.ranking import cap_for, capped
 from nudges.suppress import route_recipient
 from nudges.timing import next_slot, slot_for_nudge
@@ -27,6 +28,7 @@ class DeliveryPlan:
     nudges: tuple[Nudge, ...]  # ranked, at most the recipient's daily cap
     waiting: int  # due but over the cap: they wait for the next slot
     later: int  # not yet due by this slot (dated nudges delivered on their day)
+    waiting_first: int = 0  # of those waiting: first check-ins of accounts never touched
 
 
 def _deliverable(nudge: Nudge, day: date) -> bool:
@@ -60,7 +62,13 @@ def plan_delivery(
         else:
             later += 1
     kept, waiting = capped(due, limit=cap_for(recipient, policy))
-    return DeliveryPlan(recipient.id, slot, tuple(kept), waiting, later)
+    shown = {n.dedupe_key for n in kept}
+    first = sum(1 for n in due if n.dedupe_key not in shown and is_first_check_in(n))
+    return DeliveryPlan(recipient.id, slot, tuple(kept), waiting, later, first)
+
+
+def is_first_check_in(nudge: Nudge) -> bool:
+    return any(label == FIRST_CHECK_IN for label, _ in nudge.facts)
 
 
 def may_deliver_by(person: Person, *, after: datetime, horizon: datetime) -> bool:

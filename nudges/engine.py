@@ -29,7 +29,14 @@ from nudges.model import (
     Touch,
 )
 from nudges.policy import Policy
-from nudges.quiet import Level, QuietStatus, owner_quiet_at, owner_quiet_since, quiet_status
+from nudges.quiet import (
+    FIRST_CHECK_IN,
+    Level,
+    QuietStatus,
+    owner_quiet_at,
+    owner_quiet_since,
+    quiet_status,
+)
 from nudges.ranking import overdue_points, priority
 from nudges.rituals import last_used, suggest_ritual
 from nudges.suppress import (
@@ -106,6 +113,13 @@ def _quiet_drafts(
             if qs.clock_start
             else "Never touched: reach out"
         )
+        facts: tuple[tuple[str, str], ...] = (
+            ("days_quiet", str(qs.days_quiet)),
+            ("level", str(qs.level)),
+        )
+        if qs.first_check_in and c.added_at is not None:
+            text = first_check_in_text(c, now=now)
+            facts += ((FIRST_CHECK_IN, "yes"),)
         yield _Draft(
             f"quiet:{c.id}:{stamp}:{qs.level}",
             NudgeReason.QUIET,
@@ -121,7 +135,7 @@ def _quiet_drafts(
                 escalated=qs.escalated,
             ),
             level=str(qs.level),
-            facts=(("days_quiet", str(qs.days_quiet)), ("level", str(qs.level))),
+            facts=facts,
         )
         if qs.escalated and view.owner.manager_id is not None and qs.escalation_at:
             yield _Draft(
@@ -161,6 +175,12 @@ def _quiet_drafts(
                 policy=policy,
             ),
         )
+
+
+def first_check_in_text(c: Customer, *, now: datetime) -> str:
+    known = max(0, (now - c.added_at).days) if c.added_at else 0
+    ago = "today" if known == 0 else f"{known} day{'s' if known != 1 else ''} ago"
+    return f"First check-in: nobody has logged a touch since it was added {ago}"
 
 
 def _dated_draft(c: Customer, e: DatedEvent, *, today: date, policy: Policy) -> _Draft:

@@ -140,6 +140,7 @@ class Customer:
     last_touch_at: datetime | None = None  # by anyone: "the account was touched"
     owner_last_touch_at: datetime | None = None
     next_due_at: datetime | None = None  # denormalized: earliest instant a nudge can be due
+    added_at: datetime | None = None  # when the bot learned of it (onboarding counts from it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +152,7 @@ class Contact:
     birthday_month: int | None = None
     birthday_day: int | None = None
     birth_year: int | None = None
+    email: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +161,7 @@ class Touch:
 
     id: int
     customer_id: int
-    person_id: int
+    person_id: int | None  # None: logged by a colleague who has since been erased
     ritual: str
     at: datetime
     contact_id: int | None = None

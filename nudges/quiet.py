@@ -1,9 +1,14 @@
 """Quiet relationships: the cadence clock, its amber and red levels, and escalation.
 
-The clock starts at the last touch by anyone (or at customer-since when nobody has touched the
-account yet; with neither, the account is due now). Amber from ``ideal_days``, red from
-``max_days``, and an escalation to the owner's manager once red for longer than
+The clock starts at the last touch by anyone. Amber from ``ideal_days``, red from ``max_days``,
+and an escalation to the owner's manager once red for longer than
 ``policy.escalation_after_days``.
+
+Onboarding: an account nobody has touched yet counts from customer-since, but never from
+earlier than its first check-in allows: it turns amber (a first check-in) no sooner than
+``policy.new_customer_grace_days`` after the bot learned about it (``Customer.added_at``), red
+the cadence's amber-to-red gap after that, and escalates only once red for the escalation
+threshold from then. With neither a touch, customer-since nor ``added_at``, it is due now.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from nudges.model import Cadence, Customer
 from nudges.policy import Policy
 
 _FALLBACK = Cadence(ideal_days=30, max_days=60)
+FIRST_CHECK_IN = "first_check_in"  # a fact on the quiet nudge of an account never touched
 
 
 class Level(StrEnum):
@@ -37,6 +43,7 @@ class QuietStatus:
     amber_at: datetime | None
     red_at: datetime | None
     escalation_at: datetime | None
+    first_check_in: bool = False  # nobody has touched it yet: the next touch is the first
 
     @property
     def days_over_ideal(self) -> int:
@@ -55,13 +62,25 @@ def cadence_for(customer: Customer, policy: Policy) -> Cadence:
     return Cadence(ideal_days=ideal, max_days=max(ideal, chosen.max_days))
 
 
-def clock_start(customer: Customer, *, tz_name: str | None) -> datetime | None:
-    """When the quiet clock started: the last touch by anyone, else customer-since."""
+def onboarding_start(customer: Customer, cadence: Cadence, policy: Policy) -> datetime | None:
+    """The earliest clock start of an untouched account: the one that makes it amber just as
+    its onboarding window ends; None when the bot does not know when it learned of it."""
+    if customer.added_at is None:
+        return None
+    return _after(customer.added_at, max(0, policy.new_customer_grace_days) - cadence.ideal_days)
+
+
+def clock_start(
+    customer: Customer, *, tz_name: str | None, cadence: Cadence, policy: Policy
+) -> datetime | None:
+    """When the quiet clock started: the last touch by anyone, else the later of
+    customer-since and the onboarding start."""
     if customer.last_touch_at is not None:
         return customer.last_touch_at
+    starts = [onboarding_start(customer, cadence, policy)]
     if customer.since is not None:
-        return start_of_day(customer.since, tz_name)
-    return None
+        starts.append(start_of_day(customer.since, tz_name))
+    return max((s for s in starts if s is not None), default=None)
 
 
 def _after(start: datetime, days: int) -> datetime | None:
@@ -76,9 +95,10 @@ def quiet_status(
 ) -> QuietStatus:
     """The relationship's level at ``now`` and the instants it turns amber, red and escalates."""
     cadence = cadence_for(customer, policy)
-    start = clock_start(customer, tz_name=tz_name)
+    start = clock_start(customer, tz_name=tz_name, cadence=cadence, policy=policy)
+    first = customer.last_touch_at is None
     if start is None:
-        return QuietStatus(cadence, None, 0, Level.AMBER, False, None, None, None)
+        return QuietStatus(cadence, None, 0, Level.AMBER, False, None, None, None, first)
     amber_at = _after(start, cadence.ideal_days)
     red_at = _after(start, cadence.max_days)
     escalation_at = _after(start, cadence.max_days + max(0, policy.escalation_after_days))
@@ -90,16 +110,20 @@ def quiet_status(
     else:
         level = Level.GREEN
     escalated = escalation_at is not None and now >= escalation_at
-    return QuietStatus(cadence, start, days, level, escalated, amber_at, red_at, escalation_at)
+    return QuietStatus(
+        cadence, start, days, level, escalated, amber_at, red_at, escalation_at, first
+    )
 
 
 def owner_quiet_since(customer: Customer, *, tz_name: str | None) -> datetime | None:
-    """When the owner's own clock started (their last touch, else customer-since)."""
+    """When the owner's own clock started: their last touch, else the later of customer-since
+    and when the bot learned of the account."""
     if customer.owner_last_touch_at is not None:
         return customer.owner_last_touch_at
+    starts = [customer.added_at]
     if customer.since is not None:
-        return start_of_day(customer.since, tz_name)
-    return None
+        starts.append(start_of_day(customer.since, tz_name))
+    return max((s for s in starts if s is not None), default=None)
 
 
 def owner_quiet_at(customer: Customer, *, policy: Policy, tz_name: str | None) -> datetime | None:

@@ -17,6 +17,8 @@ from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Field, SQLModel
 
+from storage.tables_books import Imported
+from storage.tables_books import download_link_t as download_link_t
 from storage.types import BigId, UTCDateTime
 
 metadata = SQLModel.metadata
@@ -53,6 +55,7 @@ class WorkspaceRow(SQLModel, table=True):
     name: str = Field(max_length=200)
     timezone: str = Field(max_length=64)
     holiday_country: str | None = Field(default=None, max_length=8)
+    export_key: str | None = Field(default=None, max_length=16)  # names its records in exports
     created_at: datetime = Field(sa_column=_instant(nullable=False))
 
 
@@ -80,13 +83,15 @@ class PersonRow(SQLModel, table=True):
     daily_cap: int | None = None
     is_admin: bool = False
     unreachable: bool = False
+    calendar_token: str | None = Field(default=None, max_length=64, unique=True)  # feed secret
     created_at: datetime = Field(sa_column=_instant(nullable=False))
 
 
-class CustomerRow(SQLModel, table=True):
+class CustomerRow(Imported, table=True):
     __tablename__ = "customer"
     __table_args__ = (
         UniqueConstraint("workspace_id", "name_key"),
+        UniqueConstraint("workspace_id", "source", "external_id"),
         Index("ix_customer_next_due_at", "next_due_at"),
         Index("ix_customer_owner_id_name_key", "owner_id", "name_key"),
         Index("ix_customer_workspace_id_annual_value", "workspace_id", "annual_value"),
@@ -114,7 +119,7 @@ class CustomerRow(SQLModel, table=True):
     owner_last_touch_at: datetime | None = Field(default=None, sa_column=_instant())
     # Earliest instant a nudge about this customer can be due; NULL when archived (never due).
     next_due_at: datetime | None = Field(default=None, sa_column=_instant())
-    created_at: datetime = Field(sa_column=_instant(nullable=False))
+    created_at: datetime = Field(sa_column=_instant(nullable=False))  # when the bot learned of it
 
 
 class CustomerTagRow(SQLModel, table=True):
@@ -127,9 +132,12 @@ class CustomerTagRow(SQLModel, table=True):
     tag: str = Field(sa_column=Column(String(64), primary_key=True))
 
 
-class ContactRow(SQLModel, table=True):
+class ContactRow(Imported, table=True):
     __tablename__ = "contact"
-    __table_args__ = (Index("ix_contact_customer_id", "customer_id"),)
+    __table_args__ = (
+        Index("ix_contact_customer_id", "customer_id"),
+        Index("ix_contact_source_external_id", "source", "external_id"),
+    )
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
     customer_id: int = Field(sa_column=_fk("customer.id"))
@@ -138,19 +146,22 @@ class ContactRow(SQLModel, table=True):
     birthday_month: int | None = None
     birthday_day: int | None = None
     birth_year: int | None = None
+    email: str | None = Field(default=None, max_length=320)
     created_at: datetime = Field(sa_column=_instant(nullable=False))
 
 
-class TouchpointRow(SQLModel, table=True):
+class TouchpointRow(Imported, table=True):
     __tablename__ = "touchpoint"
     __table_args__ = (
         Index("ix_touchpoint_customer_id_at", "customer_id", "at"),
         Index("ix_touchpoint_person_id_at", "person_id", "at"),
+        Index("ix_touchpoint_source_external_id", "source", "external_id"),
     )
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
     customer_id: int = Field(sa_column=_fk("customer.id"))
-    person_id: int = Field(sa_column=_fk("person.id", ondelete="RESTRICT"))
+    # NULL once the colleague who logged it was erased: the history stays, their name goes.
+    person_id: int | None = Field(sa_column=_fk("person.id", nullable=True, ondelete="SET NULL"))
     contact_id: int | None = Field(
         default=None, sa_column=_fk("contact.id", nullable=True, ondelete="SET NULL")
     )
@@ -159,7 +170,7 @@ class TouchpointRow(SQLModel, table=True):
     at: datetime = Field(sa_column=_instant(nullable=False))
 
 
-class ImportantDateRow(SQLModel, table=True):
+class ImportantDateRow(Imported, table=True):
     __tablename__ = "important_date"
     __table_args__ = (Index("ix_important_date_customer_id", "customer_id"),)
 
@@ -174,7 +185,7 @@ class ImportantDateRow(SQLModel, table=True):
     lead_days: int | None = None
 
 
-class LifeEventRow(SQLModel, table=True):
+class LifeEventRow(Imported, table=True):
     __tablename__ = "life_event"
     __table_args__ = (Index("ix_life_event_customer_id_on", "customer_id", "on"),)
 

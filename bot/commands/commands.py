@@ -57,6 +57,7 @@ class CustomerFields:
     owner: UserRef | None = None
     cadence: Cadence | None = None
     tags: frozenset[str] | None = None
+    last_touch_on: date | None = None  # last touched on this day (before the bot knew it)
 
 
 # Field names of CustomerFields a `customer edit` may reset with `<option>=none`.

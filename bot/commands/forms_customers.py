@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import TypeVar
 
 from bot.commands.commands import (
@@ -88,6 +89,7 @@ def _contact_name(value: str | None) -> str | None:
 
 CUSTOMER_OPTIONS = (
     "tier", "since", "renewal", "value", "tz", "country", "kind", "owner", "cadence", "tags",
+    "last",
 )  # fmt: skip
 _CLEAR_OPTIONS = {
     "since": "since", "renewal": "renewal_on", "tz": "timezone", "country": "country",
@@ -124,8 +126,16 @@ def _customer_fields(
         owner=get("owner", parse_user),
         cadence=get("cadence", parse_cadence),
         tags=get("tags", lambda v: parse_list(v, what="tag")),
+        last_touch_on=get("last", lambda v: _past_day(ctx, v, "last=")),
     )
     return fields, frozenset(clear & CLEARABLE_FIELDS)
+
+
+def _past_day(ctx: Context, value: str, option: str) -> date:
+    day = ctx.day(value, option)
+    if day > ctx.today:
+        raise Invalid(f"{option}{value!r} is in the future; give the day of the last touch.")
+    return day
 
 
 def _customer_add(ctx: Context, given: Given) -> Command:

@@ -41,22 +41,24 @@ HELP: tuple[HelpEntry, ...] = (
     HelpEntry(
         "customer add",
         "customer add <name> [tier=…] [since=YYYY-MM-DD] [renewal=YYYY-MM-DD] [value=N] [tz=…] "
-        "[country=XX] [kind=…] [owner=@user] [cadence=ideal/max] [tags=a,b]",
+        "[country=XX] [kind=…] [owner=@user] [cadence=ideal/max] [tags=a,b] [last=YYYY-MM-DD]",
         "Add a customer (or partner, supplier, referrer, internal stakeholder).",
         (
             'customer add "Acme Corp" tier=key since=2021-03-01 renewal=2027-01-31 value=120000 '
             "tz=America/New_York country=US owner=@maria cadence=14/30 tags=fintech,emea",
-            "customer add Initech kind=partner",
+            "customer add Initech kind=partner last=2025-02-20",
         ),
         (
             "kind: customer, partner, supplier, referrer, internal. value: whole units, 120k "
-            "works. cadence: touch every 14 days ideally, 30 at most.",
+            "works. cadence: touch every 14 days ideally, 30 at most. last: the day it was last "
+            "touched, so its status is right from day one; without it, a first check-in is due "
+            "after a short onboarding window.",
         ),
     ),
     HelpEntry(
         "customer edit",
         "customer edit <customer> [tier=…] [since=…] [renewal=…] [value=…] [tz=…] [country=…] "
-        "[kind=…] [owner=@user] [cadence=…] [tags=…]",
+        "[kind=…] [owner=@user] [cadence=…] [tags=…] [last=…]",
         "Change a customer's details; `<option>=none` clears since, renewal, tz, country, "
         "cadence or tags.",
         ("customer edit acme renewal=2028-01-31 value=150k", "customer edit acme cadence=none"),

@@ -237,6 +237,9 @@ def _policy(root: Table) -> Policy:
     escalation = nudges.integer(
         "escalation_after_days", default.escalation_after_days, low=0, high=3650
     )
+    grace = nudges.integer(
+        "new_customer_grace_days", default.new_customer_grace_days, low=0, high=365
+    )
     variety = nudges.integer("ritual_variety_days", default.ritual_variety_days, low=0, high=3650)
     parity = nudges.integer(
         "parity_best_customers", default.parity_best_customers, low=1, high=100000
@@ -295,6 +298,7 @@ def _policy(root: Table) -> Policy:
         heart_dates_ignore_min_gap=heart_ignores_gap,
         owner_quiet_days=owner_quiet,
         escalation_after_days=escalation,
+        new_customer_grace_days=grace,
         ritual_variety_days=variety,
         parity_best_customers=parity,
     )

@@ -13,14 +13,31 @@ from nudges.model import Customer, Nudge, Person
 from nudges.policy import Policy
 
 
-def daily_message(person: Person, *, waiting: int) -> Reply:
+def daily_message(person: Person, *, waiting: int, waiting_first: int = 0) -> Reply:
     """The envelope of a daily message; its items are filled in at send time from the nudges
-    the delivery carries, so an answer given meanwhile is not asked again."""
+    the delivery carries, so an answer given meanwhile is not asked again. ``waiting_first``:
+    how many of those waiting are first check-ins of accounts nobody has touched yet."""
+    fields = {"waiting": str(waiting)}
+    if waiting_first:
+        fields["waiting_first"] = str(waiting_first)
     return Reply(
         text=f"Good morning {person.display_name.split()[0]}",
         kind="nudges",
-        fields={"waiting": str(waiting)},
+        fields=fields,
     )
+
+
+def waiting_footer(fields: dict[str, str]) -> str | None:
+    """What waits for the next days: after a big import, how many first check-ins."""
+    waiting = int(fields.get("waiting", "0"))
+    first = min(waiting, int(fields.get("waiting_first", "0")))
+    parts = []
+    if first:
+        noun = "account needs" if first == 1 else "accounts need"
+        parts.append(f"{first} more {noun} a first check-in; the most valuable come first.")
+    if waiting - first:
+        parts.append(f"{waiting - first} more waiting for the next days.")
+    return " ".join(parts) or None
 
 
 def fill_daily_message(
@@ -33,7 +50,6 @@ def fill_daily_message(
     health: dict[int, int] | None = None,
 ) -> Reply:
     live = [n for n in nudges if n.state.value in ("open", "delivered")]
-    waiting = int(envelope.fields.get("waiting", "0"))
     count = len(live)
     noun = "relationship needs" if count == 1 else "relationships need"
     items = tuple(
@@ -49,7 +65,7 @@ def fill_daily_message(
     return Reply(
         text=f"{envelope.text}: {count} {noun} you today.",
         sections=(Section(items=items),),
-        footer=f"{waiting} more waiting for the next days." if waiting else None,
+        footer=waiting_footer(envelope.fields),
         kind="nudges",
         fields=dict(envelope.fields),
     )

@@ -211,7 +211,9 @@ def _plan_batch(
                 platform=workspace.platform,
                 kind=DeliveryKind.NUDGES,
                 slot_at=plan.slot,
-                payload=daily_message(person, waiting=plan.waiting).to_json(),
+                payload=daily_message(
+                    person, waiting=plan.waiting, waiting_first=plan.waiting_first
+                ).to_json(),
                 nudge_ids=ids,
                 now=now,
             )

@@ -130,6 +130,7 @@ def customer(row: CustomerRow | Row[Any], tags: frozenset[str] = frozenset()) ->
         last_touch_at=row.last_touch_at,
         owner_last_touch_at=row.owner_last_touch_at,
         next_due_at=row.next_due_at,
+        added_at=row.created_at,
     )
 
 
@@ -142,6 +143,7 @@ def contact(row: ContactRow | Row[Any]) -> Contact:
         birthday_month=row.birthday_month,
         birthday_day=row.birthday_day,
         birth_year=row.birth_year,
+        email=row.email,
     )
 
 

@@ -38,6 +38,7 @@ class ContactRepository:
             birthday_month=contact.birthday_month,
             birthday_day=contact.birthday_day,
             birth_year=contact.birth_year,
+            email=contact.email,
             created_at=now,
         )
         self.session.add(row)

@@ -21,6 +21,7 @@ from bot.commands import (
 )
 from bot.replies import Item, Reply, Section, info, ok
 from bot.services.access import require_person_access, scope_ids
+from bot.services.onboarding import last_touched, since_last_touch
 from bot.services.present import money, nudge_item
 from bot.services.request import Request, ServiceError
 from nudges.dates import upcoming
@@ -31,7 +32,7 @@ from nudges.quiet import quiet_status
 LIST_LIMIT = 50
 CUSTOMER_USAGE = (
     "customer add <name> [tier=…] [since=YYYY-MM-DD] [renewal=YYYY-MM-DD] [value=N] [tz=Area/City]"
-    " [country=CC] [kind=…] [owner=@user] [cadence=ideal/max] [tags=a,b]"
+    " [country=CC] [kind=…] [owner=@user] [cadence=ideal/max] [tags=a,b] [last=YYYY-MM-DD]"
 )
 
 
@@ -77,6 +78,8 @@ def _apply(customer: Customer, fields: CustomerFields, owner: Person) -> Custome
             changes[attribute] = value
     if fields.country is not None:
         changes["country"] = fields.country.upper()
+    if fields.last_touch_on is not None:
+        changes.update(last_touched(customer, fields.last_touch_on, owner=owner))
     return replace(customer, **changes)
 
 
@@ -140,6 +143,7 @@ def edit_customer(req: Request, cmd: EditCustomer) -> Reply:
             "cadence",
             "tags",
             "owner_id",
+            "last_touch_at",
         )
         if getattr(updated, f) != getattr(customer, f)
     )
@@ -158,7 +162,7 @@ def show_customer(req: Request, cmd: ShowCustomer) -> Reply:
         ("Owner", owner.display_name),
         ("Tier", f"{customer.tier} ({customer.kind.value})"),
         ("Cadence", f"ideal {status.cadence.ideal_days}, max {status.cadence.max_days} days"),
-        ("Status", f"{status.level} — {status.days_quiet} days since the last touch"),
+        ("Status", f"{status.level} — {since_last_touch(customer, status, now=req.now)}"),
         ("Value", money(customer.annual_value)),
     ]
     if customer.since:

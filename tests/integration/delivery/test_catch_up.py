@@ -62,10 +62,10 @@ def messages(book: Book, platform: FakePlatform) -> list[tuple[datetime | None, 
 async def test_three_days_down_then_each_due_nudge_is_delivered_once_at_the_next_slot(
     book: Book, fake: FakePlatform, restart: str, delivered: datetime, carried: list[str]
 ) -> None:
-    book.say('customer add "Acme" tier=key since=2026-01-05')  # quiet since Monday
-    book.say('customer add "Beta" tier=key since=2026-01-07')  # quiet from Wednesday
-    book.say('customer add "Gamma" tier=key since=2026-01-08')  # quiet from Thursday
-    book.say('customer add "Omega" tier=core since=2026-01-15')
+    book.say('customer add "Acme" tier=key last=2026-01-05')  # quiet since Monday
+    book.say('customer add "Beta" tier=key last=2026-01-07')  # quiet from Wednesday
+    book.say('customer add "Gamma" tier=key last=2026-01-08')  # quiet from Thursday
+    book.say('customer add "Omega" tier=core last=2026-01-15')
     book.say("contact add omega Jane birthday=01-23")  # Friday's birthday, nudged Wednesday
 
     # Tuesday, running: the morning message carries Acme, and nothing else goes out.

@@ -55,8 +55,8 @@ def test_kill_9_mid_batch_then_restart_sends_every_delivery_exactly_once(
     book: Book, database: str, tmp_path: Path
 ) -> None:
     # A real daily message from the sweep, and colleagues' ready-made messages: 120 in all.
-    book.say('customer add "Acme" tier=key since=2026-01-05')
-    book.say('customer add "Beta" tier=key since=2026-01-06')
+    book.say('customer add "Acme" tier=key last=2026-01-05')
+    book.say('customer add "Beta" tier=key last=2026-01-06')
     book.clock.set(SLOT - timedelta(minutes=5))
     planned = sweep(book.deps, now=SLOT - timedelta(minutes=5))
     assert [(who, slot, n) for who, slot, n, _ in planned.deliveries] == [

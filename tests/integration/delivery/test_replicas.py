@@ -39,8 +39,8 @@ def quiet_book(book: Book, people: int) -> list[Actor]:
     book.clock.set(START - timedelta(days=10))
     team = [book.join(f"u{i}", f"Seller {i}") for i in range(people)]
     for n, seller in enumerate(team):
-        book.say(f'customer add "Alpha {n}" tier=key since=2026-01-05', actor=seller)
-        book.say(f'customer add "Omega {n}" tier=key since=2026-01-05', actor=seller)
+        book.say(f'customer add "Alpha {n}" tier=key last=2026-01-05', actor=seller)
+        book.say(f'customer add "Omega {n}" tier=key last=2026-01-05', actor=seller)
     book.clock.set(PLANNED_AT)
     return team
 

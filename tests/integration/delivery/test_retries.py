@@ -21,7 +21,7 @@ PLANNED_AT = SLOT - timedelta(minutes=5)
 def bob_with_a_quiet_customer(book: Book) -> Actor:
     """Bob (not an admin) owns Acme, which is due: his daily message is planned at 08:55."""
     bob = book.join("bob", "Bob")
-    book.say('customer add "Acme" tier=key since=2026-01-05', actor=bob)
+    book.say('customer add "Acme" tier=key last=2026-01-05', actor=bob)
     return bob
 
 

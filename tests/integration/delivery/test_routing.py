@@ -35,7 +35,7 @@ async def test_out_of_office_gets_nothing_until_return_then_the_nudges_wait_for_
     book: Book, fake: FakePlatform
 ) -> None:
     bob = book.join("bob", "Bob")
-    book.say('customer add "Acme" tier=key since=2026-01-05', actor=bob)
+    book.say('customer add "Acme" tier=key last=2026-01-05', actor=bob)
     assert "your nudges wait for you" in book.say("ooo until=2026-01-22", actor=bob)
 
     await mornings(book, fake, TUESDAY_SLOT, days=3)  # Tuesday to Thursday: away
@@ -56,8 +56,8 @@ async def test_out_of_office_with_a_cover_the_cover_gets_the_nudges_meanwhile(
 ) -> None:
     bob = book.join("bob", "Bob")
     carol = book.join("carol", "Carol")
-    book.say('customer add "Acme" tier=key since=2026-01-05', actor=bob)
-    book.say('customer add "Zenith" tier=key since=2026-01-05', actor=carol)
+    book.say('customer add "Acme" tier=key last=2026-01-05', actor=bob)
+    book.say('customer add "Zenith" tier=key last=2026-01-05', actor=carol)
     assert "Carol gets your nudges" in book.say("ooo until=2026-01-22 cover=@carol", actor=bob)
 
     await mornings(book, fake, TUESDAY_SLOT, days=4)  # Tuesday to Friday
@@ -77,7 +77,7 @@ async def test_the_daily_cap_sends_the_most_important_and_the_rest_the_next_day(
     names = [f"Customer {letter}" for letter in "ABCDEFG"]
     for n, name in enumerate(names):  # all amber; G is the quietest, A the least quiet
         since = date(2026, 1, 6) - timedelta(days=n)
-        book.say(f'customer add "{name}" tier=key since={since.isoformat()}')
+        book.say(f'customer add "{name}" tier=key last={since.isoformat()}')
     assert len(book.ask("nudges").sections[0].items) == 7
 
     await mornings(book, fake, TUESDAY_SLOT, days=1)
@@ -115,8 +115,8 @@ async def test_a_worker_leaves_deliveries_it_cannot_send_to_the_workers_that_can
         user_id="U1",
         display_name="Sam",
     )
-    book.say('customer add "Acme" tier=key since=2026-01-05')
-    book.say('customer add "Slackers" tier=key since=2026-01-05', actor=sam)
+    book.say('customer add "Acme" tier=key last=2026-01-05')
+    book.say('customer add "Slackers" tier=key last=2026-01-05', actor=sam)
 
     await mornings(book, fake, TUESDAY_SLOT, days=1)
     assert customers_in(fake, book.maria) == [["Acme"]]

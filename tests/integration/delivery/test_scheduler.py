@@ -39,7 +39,7 @@ async def test_jobs_have_fixed_ids_coalesce_and_never_overlap(book: Book) -> Non
 
 async def test_each_job_calls_its_service_at_the_clocks_now(book: Book) -> None:
     platform = FakePlatform()
-    book.say('customer add "Acme" tier=key since=2026-01-05')
+    book.say('customer add "Acme" tier=key last=2026-01-05')
     jobs = {
         job.id: job
         for job in build_scheduler(book.container, {PlatformName.CONSOLE: platform}).get_jobs()

@@ -48,9 +48,9 @@ def snapshot(book: Book) -> dict[str, list[tuple[Any, ...]]]:
 
 def two_people_with_due_customers(book: Book) -> None:
     bob = book.join("bob", "Bob Stone")
-    book.say('customer add "Acme" tier=key since=2026-01-05')
-    book.say('customer add "Beta" tier=key since=2026-01-05', actor=bob)
-    book.say('customer add "Later" tier=key since=2026-01-15', actor=bob)  # amber on the 29th
+    book.say('customer add "Acme" tier=key last=2026-01-05')
+    book.say('customer add "Beta" tier=key last=2026-01-05', actor=bob)
+    book.say('customer add "Later" tier=key last=2026-01-15', actor=bob)  # amber on the 29th
 
 
 def test_dry_run_prints_what_would_be_delivered_and_changes_nothing(

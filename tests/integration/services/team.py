@@ -66,7 +66,8 @@ class Team:
 
     def book(self, owner: str, names: Iterable[str], *, quiet_days: int = 20) -> None:
         """Key customers for ``owner`` in one go, each with a contact "Ann <name>" and, after
-        ``quiet_days`` without a touch (20: amber, not escalated), an open quiet nudge."""
+        ``quiet_days`` without a touch since the bot learned of them (20: amber, not
+        escalated), an open quiet nudge."""
         owner_actor = self.actor(owner)
         with self.container.deps.uow() as uow:
             ids = []
@@ -80,7 +81,8 @@ class Team:
                         tier="key",
                         since=TODAY - timedelta(days=quiet_days),
                     ),
-                    now=self.clock.now(),
+                    # known to the bot since then too (its onboarding window is long over)
+                    now=self.clock.now() - timedelta(days=quiet_days),
                 )
                 uow.contacts.add(
                     Contact(id=0, customer_id=customer.id, name=f"Ann {name}", role="CFO"),

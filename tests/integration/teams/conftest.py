@@ -26,8 +26,8 @@ async def scene(database: str) -> AsyncIterator[Scene]:
         fake.expected_token = OUTGOING_TOKEN
         platform = teams_platform(container, tokens=tokens)
         scene = Scene(container, fake, client, platform)
-        await scene.say("customer add Acme tier=key since=2026-02-20")
-        await scene.say("customer add Beta tier=key since=2026-02-21")
+        await scene.say("customer add Acme tier=key last=2026-02-20")
+        await scene.say("customer add Beta tier=key last=2026-02-21")
         try:
             yield scene
         finally:

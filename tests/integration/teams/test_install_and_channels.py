@@ -173,7 +173,7 @@ async def test_a_channel_message_back_is_never_stored_and_nudges_still_go_to_the
         activity(
             MEGAN,
             serviceUrl=scene.fake.service_url,
-            text="customer add Acme tier=key since=2026-02-20",
+            text="customer add Acme tier=key last=2026-02-20",
         )
     )
     megan = scene.person()
@@ -229,7 +229,7 @@ async def manager_with_a_channel(scene: Scene) -> Person:
         activity(
             MEGAN,
             serviceUrl=scene.fake.service_url,
-            text="customer add Acme tier=key since=2025-01-10",
+            text="customer add Acme tier=key last=2025-01-10",
         )
     )
     megan = scene.person()

@@ -208,7 +208,7 @@ async def test_a_person_without_the_app_installed_is_unreachable(scene: Scene) -
 
 async def test_a_retried_delivery_sends_only_the_parts_still_missing(scene: Scene) -> None:
     for name in ("Gamma", "Delta", "Epsilon", "Zeta"):
-        await scene.say(f"customer add {name} tier=key since=2026-02-20")
+        await scene.say(f"customer add {name} tier=key last=2026-02-20")
     small = TeamsPlatform(
         scene.container.deps, BotConnector(FixedTokens()), part_budget=9_000
     )  # about two nudges a part

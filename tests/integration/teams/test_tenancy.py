@@ -76,7 +76,7 @@ async def test_anonymous_local_development_sends_the_daily_message_without_a_tok
     async with FakeBotConnector() as fake, TestClient(TestServer(app)) as client:
         body = activity(
             "message_personal.json",
-            text="customer add Acme tier=key since=2026-02-20",
+            text="customer add Acme tier=key last=2026-02-20",
             serviceUrl=fake.service_url,
             deliveryMode="expectReplies",
         )
@@ -173,7 +173,7 @@ async def test_a_multi_tenant_bot_sends_proactive_messages(
         async with TestClient(TestServer(app)) as client:
             body = activity(
                 "message_personal.json",
-                text="customer add Acme tier=key since=2026-02-20",
+                text="customer add Acme tier=key last=2026-02-20",
                 serviceUrl=fake.service_url,
                 deliveryMode="expectReplies",
             )

@@ -174,3 +174,9 @@ def test_a_custom_playbook_replaces_the_built_in_one() -> None:
     assert [r.name for r in settings.policy.playbook] == ["padel"]
     with pytest.raises(ConfigError, match="reasons among"):
         _parse('[[playbook]]\nname = "padel"\nreasons = ["bored"]\n')
+
+
+def test_the_onboarding_window_is_read_from_the_nudges_section() -> None:
+    assert _parse("[nudges]\nnew_customer_grace_days = 3\n").policy.new_customer_grace_days == 3
+    with pytest.raises(ConfigError, match="new_customer_grace_days"):
+        _parse("[nudges]\nnew_customer_grace_days = -1\n")
