@@ -64,6 +64,8 @@ class CustomerRepository:
             "next_due_at": None if customer.archived else customer.next_due_at,
         }
 
+    customer_values = _values  # the column values of a customer, for bulk writes
+
     def _set_tags(self, customer_id: int, tags: frozenset[str]) -> None:
         self.session.execute(
             delete(customer_tag_t).where(customer_tag_t.c.customer_id == customer_id)

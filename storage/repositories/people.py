@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,6 +46,24 @@ class WorkspaceRepository:
     def get(self, workspace_id: int) -> Workspace | None:
         row = self.session.get(WorkspaceRow, workspace_id)
         return mapping.workspace(row) if row else None
+
+    def all(self) -> list[Workspace]:
+        rows = self.session.scalars(select(WorkspaceRow).order_by(workspace_t.c.id))
+        return [mapping.workspace(r) for r in rows]
+
+    def known_export_key(self, workspace_id: int) -> str | None:
+        row = self.session.get(WorkspaceRow, workspace_id)
+        return row.export_key if row else None
+
+    def export_key(self, workspace_id: int) -> str:
+        """The workspace's own prefix for the keys of its records in an export (made once)."""
+        row = self.session.get(WorkspaceRow, workspace_id)
+        if row is None:
+            raise LookupError(f"no workspace with id {workspace_id}")
+        if row.export_key is None:
+            row.export_key = secrets.token_hex(4)
+            self.session.flush()
+        return row.export_key
 
     def find(self, *, platform: Platform, external_id: str) -> Workspace | None:
         row = self.session.scalars(

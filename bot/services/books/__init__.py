@@ -1,0 +1,1 @@
+"""Use cases that bring a book in and out: import, export, erase, audit, the calendar feed."""
