@@ -65,6 +65,7 @@ Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def _parser() -> argparse.ArgumentParser:
+    from bot.cli_books import add_book_commands
     from bot.commands import render_help
 
     parser = argparse.ArgumentParser(
@@ -84,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
         _add_demo,
         _add_teams_package,
         _add_check_config,
+        add_book_commands,
     ):
         add(commands, common)
     return parser
@@ -235,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from bot import entrypoints
 
-    handler = getattr(entrypoints, args.command.replace("-", "_"))
+    handler = getattr(args, "handler", None) or getattr(entrypoints, args.command.replace("-", "_"))
     result: int = handler(args, settings)
     return result
 

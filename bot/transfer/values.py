@@ -157,8 +157,10 @@ def _number(digits: str) -> float:
         raise BadValue(MONEY_EXPECTED) from None
 
 
-_TRUE = frozenset({"yes", "y", "true", "1", "x", "on", "ja", "oui", "si", "sí"})
-_FALSE = frozenset({"no", "n", "false", "0", "off", "nein", "non", ""})
+_TRUE = frozenset({"yes", "y", "true", "1", "x", "on", "ja", "oui", "si", "sí", "done"})
+_FALSE = frozenset(
+    {"no", "n", "false", "0", "off", "nein", "non", "", "to do", "todo", "not done", "undone"}
+)
 
 
 def parse_flag(text: str) -> bool:

@@ -30,9 +30,16 @@ def find_customer(ctx: ImportContext, p: Parsed) -> tuple[int, int] | RowError:
         found = index.by_name.get(name_key(name))
         if found is not None:
             return found
-        return RowError(p.line, None, name, "no customer of that name: import customers first")
+        return RowError(
+            p.line, ctx.column("customer"), name, "no customer of that name: import customers first"
+        )
     if key is not None:
-        return RowError(p.line, None, key, "no customer with that id: import customers first")
+        return RowError(
+            p.line,
+            ctx.column("customer_key"),
+            key,
+            "no customer with that id: import customers first",
+        )
     return RowError(p.line, None, None, "no customer given: the row is skipped")
 
 

@@ -95,6 +95,7 @@ class ImportContext:
     default_owner: Person | None
     customers: CustomerIndex = field(default_factory=CustomerIndex)
     native: str | None = None  # the source of this workspace's own exported records
+    headers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field -> its columns
     actor_id: int | None = None
     pending: dict[Any, Any] = field(default_factory=dict)  # dry run: what "was" written
 
@@ -113,6 +114,11 @@ class ImportContext:
             return ("import", key)
         return (self.source, key)
 
+    def column(self, name: str) -> str:
+        """The file's header for a field, for error messages."""
+        found = self.headers.get(name)
+        return found[0] if found else name
+
     def is_native(self, ident: tuple[str, str] | None) -> bool:
         return ident is not None and ident[0] == self.native and ident[1].isdigit()
 
@@ -128,7 +134,7 @@ class ImportContext:
                 return found
             if self.default_owner is not None:
                 return self.default_owner
-            return RowError(line, column, ref, f"{found}; or give --default-owner")
+            return RowError(line, self.column(column), ref, f"{found}; or give --default-owner")
         if fallback is not None and fallback in self.people.by_id:
             return self.people.by_id[fallback]
         if self.default_owner is not None:

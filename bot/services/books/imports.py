@@ -251,6 +251,7 @@ class _Shared:
                     else CustomerIndex()
                 ),
                 native=native_source(uow, workspace.id) if workspace.id else None,
+                headers=dict(self.plan.columns),
                 actor_id=self.options.actor_id,
             )
         return replace(self.base, uow=uow)
