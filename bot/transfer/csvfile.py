@@ -54,9 +54,10 @@ class Table:
 
     @property
     def described(self) -> str:
+        if self.delimiter == "json":
+            return f"JSON, {self.encoding}"
         delimiter = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}[self.delimiter]
-        kind = "JSON" if self.delimiter == "json" else f"{delimiter}-separated"
-        return f"{kind}, {self.encoding}"
+        return f"{delimiter}-separated, {self.encoding}"
 
 
 def open_table(path: Path) -> Table:

@@ -15,7 +15,7 @@ COLUMNS: Mapping[Kind, tuple[str, ...]] = {
     Kind.PEOPLE: (
         "key", "display_name", "email", "timezone", "working_days", "delivery_hour",
         "holiday_country", "manager", "ooo_until", "cover", "daily_cap", "is_admin",
-        "unreachable", "added_at",
+        "unreachable",
     ),
     Kind.CUSTOMERS: (
         "key", "name", "owner", "tier", "kind", "cadence", "since", "renewal", "value",
@@ -23,7 +23,7 @@ COLUMNS: Mapping[Kind, tuple[str, ...]] = {
         "last_touch", "owner_last_touch", "added_at",
     ),
     Kind.CONTACTS: (
-        "key", "customer_key", "customer", "name", "role", "email", "birthday", "added_at",
+        "key", "customer_key", "customer", "name", "role", "email", "birthday",
     ),
     Kind.DATES: (
         "key", "customer_key", "customer", "contact_key", "label", "on", "yearly", "lead_days",

@@ -262,7 +262,7 @@ def _offers(ctx: ImportContext, batch: list[Parsed]) -> Outcome:
             tags=frozenset(v.get("tags", ())),
             description=v.get("description"),
         )
-        if existing is not None and offer == existing and "added_at" not in v:
+        if existing is not None and offer == existing:
             out.unchanged += 1
             continue
         out.created += existing is None

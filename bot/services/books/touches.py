@@ -112,6 +112,8 @@ def _drafts(ctx: ImportContext, batch: list[Parsed], out: Outcome) -> list[_Draf
             contacts.setdefault((k.value.customer_id, name_key(k.value.name)), k.value.id)
             if k.source and k.external_id:
                 keyed_contacts[(k.source, k.external_id)] = k.value.id
+            if ctx.native is not None:
+                keyed_contacts[(ctx.native, str(k.value.id))] = k.value.id
     drafts = []
     for p, customer_id, owner_id in resolved:
         person = ctx.owner(p.values, p.line, "person", fallback=owner_id)
