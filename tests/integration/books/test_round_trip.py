@@ -29,8 +29,11 @@ def _a_lived_in_book(shop: Shop) -> None:
     shop.run("contacts", "hubspot_contacts.csv", preset="hubspot")
     shop.run("customers", "salesforce_accounts.csv", preset="salesforce")
     shop.run("touches", "salesforce_activities.csv", preset="salesforce")
-    shop.do("sue", 'customer add "Tyrell Corp" tier=key since=2020-02-29 renewal=2026-06-30 '
-            "value=2m tz=Asia/Tokyo country=JP tags=replicants,asia cadence=10/20 last=2026-02-01")  # fmt: skip
+    shop.do(
+        "sue",
+        'customer add "Tyrell Corp" tier=key since=2020-02-29 renewal=2026-06-30 value=2m '
+        "tz=Asia/Tokyo country=JP tags=replicants,asia cadence=10/20 last=2026-02-01",
+    )
     shop.do("sue", 'contact add tyrell "Rachael Tyrell" birthday=1990-04-12 role=Assistant')
     shop.do("sue", "date add tyrell founding day 2026-05-01 yearly")
     shop.do("sue", 'event add tyrell promotion 2026-02-27 contact="Rachael Tyrell" -- now VP')
