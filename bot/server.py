@@ -20,6 +20,7 @@ from bot.ops import checks, lifecycle, logs
 from bot.ops.http import add_routes
 from bot.platforms import build_platforms
 from bot.scheduler import build_scheduler, worker_name
+from bot.web_books import attach_books
 from nudges.model import Platform as PlatformName
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ def build_web_app(container: Container) -> tuple[web.Application, list[Stopper]]
     configured, and the operator's endpoints. Returns the app and what to stop on shutdown."""
     app = web.Application()
     add_routes(app, container, with_metrics=container.settings.metrics_enabled)
+    attach_books(app, container)
     stoppers: list[Stopper] = []
     secrets = container.settings.secrets
     if secrets.slack_configured:

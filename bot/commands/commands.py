@@ -11,6 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from bot.commands.books import (
+    EraseCustomer,
+    ErasePerson,
+    ExportBook,
+    ImportHelp,
+    ShowAudit,
+    ShowCalendar,
+)
 from nudges.model import Cadence, OfferKind, PitchState, RelationshipKind
 
 
@@ -300,4 +308,10 @@ Command = (
     | ListTeam
     | Help
     | ShowDeliveries
+    | ImportHelp
+    | ExportBook
+    | EraseCustomer
+    | ErasePerson
+    | ShowAudit
+    | ShowCalendar
 )

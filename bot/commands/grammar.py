@@ -17,6 +17,7 @@ from bot.commands.commands import (
     ParseError,
 )
 from bot.commands.context import Context, Given, Handler
+from bot.commands.forms_books import FORMS as BOOK_FORMS
 from bot.commands.forms_customers import FORMS as CUSTOMER_FORMS
 from bot.commands.forms_nudges import FORMS as NUDGE_FORMS
 from bot.commands.forms_offers import FORMS as OFFER_FORMS
@@ -79,7 +80,13 @@ def parse(
         )
 
 
-COMMANDS: dict[str, Handler] = {**CUSTOMER_FORMS, **NUDGE_FORMS, **OFFER_FORMS, **PEOPLE_FORMS}
+COMMANDS: dict[str, Handler] = {
+    **CUSTOMER_FORMS,
+    **NUDGE_FORMS,
+    **OFFER_FORMS,
+    **PEOPLE_FORMS,
+    **BOOK_FORMS,
+}
 _GROUPS: dict[str, tuple[str, ...]] = {}
 for _path in COMMANDS:
     if " " in _path:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.commands.help_books import BOOK_ENTRIES
+
 
 @dataclass(frozen=True, slots=True)
 class HelpEntry:
@@ -190,6 +192,7 @@ HELP: tuple[HelpEntry, ...] = (
         "Messages sent to you (`failed`: only failed ones; `all`: everyone's, admins only).",
         ("deliveries failed", "deliveries failed all"),
     ),
+    *(HelpEntry(*entry) for entry in BOOK_ENTRIES),
     HelpEntry("help", "help [<command>]", "This help, or one command's.", ("help", "help snooze")),
 )
 

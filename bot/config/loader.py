@@ -11,6 +11,7 @@ from typing import Any
 
 import holidays
 
+from bot.config.links import read_links
 from bot.config.reader import WEEKDAYS, ConfigError, Table, suggest
 from bot.config.service import read_logging, read_server
 from bot.config.settings import (
@@ -103,6 +104,7 @@ def parse_settings(data: dict[str, Any], *, env: Mapping[str, str], source: str)
         server=server,
         logging=read_logging(root.table("logging")),
         secrets=_secrets(env),
+        links=read_links(root.table("links")),
         source=source,
         deprecations=deprecations,
     )

@@ -91,6 +91,16 @@ class TeamsSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkSettings:
+    """Where people reach the bot's HTTP server, for the links it gives out."""
+
+    base_url: str = ""  # e.g. https://nudgebot.example.com; empty: links are given as paths
+
+    def url(self, path: str) -> str | None:
+        return f"{self.base_url.rstrip('/')}{path}" if self.base_url else None
+
+
+@dataclass(frozen=True, slots=True)
 class Secrets:
     """Credentials, read only from the environment. ``repr`` never shows a value."""
 
@@ -125,6 +135,7 @@ class Settings:
     server: ServerSettings = ServerSettings()
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     secrets: Secrets = Secrets()
+    links: LinkSettings = LinkSettings()
     source: str = "built-in defaults"  # where the settings came from, for messages
     #: Deprecated settings still honoured, each with what to write instead (shown at start-up
     #: and by ``check-config``).

@@ -46,6 +46,7 @@ from bot.commands import (
 from bot.ops.instrument import about_button, about_command
 from bot.replies import Reply, Verb, error, ok
 from bot.services.access import Forbidden
+from bot.services.books import chat as books
 from bot.services.context import Actor, Deps, Origin
 from bot.services.handlers import channels, customers, insights, offers, people, touches
 from bot.services.identity import UnknownPerson
@@ -87,6 +88,7 @@ HANDLERS: dict[type, Handler] = {
     ShowDeliveries: insights.show_deliveries,
     Help: insights.show_help,
     DigestChannel: channels.digest_channel,
+    **books.HANDLERS,
 }
 
 #: What is answered where others read along (a channel): nothing about anyone's book.
@@ -111,6 +113,7 @@ READ_ONLY_COMMANDS: frozenset[type] = frozenset(
         ShowDigest,
         ShowDeliveries,
         Help,
+        *books.READ_ONLY,
     }
 )
 
