@@ -123,7 +123,7 @@ def _encoding(head: bytes) -> str:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 3:  # not just a character cut at the end of the sample
+        if len(head) < SAMPLE or exc.start < len(head) - 3:  # not a character cut by the sample
             return "cp1252"
     return "utf-8"
 
