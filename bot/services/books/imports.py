@@ -111,6 +111,7 @@ def run_import(
                 if progress is not None:
                     progress(report.rows)
             shared.finish(report)
+    report.outcome.errors.sort(key=lambda e: e.line)
     report.seconds = perf_counter() - started
     return report
 
