@@ -5,7 +5,7 @@ values or the errors it has, each with its line, column, value and what was expe
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -54,11 +54,19 @@ class Skipped:
     why: str
 
 
+#: Fields with few distinct values in a file (rituals, kinds, people...): parsed once each.
+CACHED = frozenset(
+    {"ritual", "kind", "tier", "country", "timezone", "tags", "person", "owner", "recipient",
+     "manager", "cover", "platform", "state", "reason", "done", "archived"}
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnPlan:
     kind: Kind
     columns: Mapping[str, tuple[str, ...]]  # field -> the file's headers that hold it
     choices: Choices
+    cache: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False)
 
     @property
     def has(self) -> frozenset[str]:
@@ -103,14 +111,28 @@ def read_row(row: Row, plan: ColumnPlan) -> Parsed | list[RowError]:
         if parse is None:
             continue
         got: list[Any] = []
+        cached = name in CACHED
         for header in headers:
             raw = row.cells.get(header, "")
-            if not raw.strip():
+            if not raw or raw.isspace():
+                continue
+            if cached and (name, raw) in plan.cache:
+                found = plan.cache[(name, raw)]
+                if isinstance(found, BadValue):
+                    errors.append(RowError(row.line, header, raw, f"not {found.expected}"))
+                else:
+                    got.append(found)
                 continue
             try:
-                got.append(parse(raw, plan.choices))
+                value = parse(raw, plan.choices)
             except BadValue as bad:
+                if cached and len(plan.cache) < 100_000:
+                    plan.cache[(name, raw)] = bad
                 errors.append(RowError(row.line, header, raw, f"not {bad.expected}"))
+                continue
+            if cached and len(plan.cache) < 100_000:
+                plan.cache[(name, raw)] = value
+            got.append(value)
         if got:
             values[name] = _combine(name, got)
     if errors:

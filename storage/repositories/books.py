@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, case, column, delete, insert, or_, select, update, values
 from sqlalchemy.orm import Session
 
 from nudges.model import Contact, Customer, Touch
@@ -25,6 +25,7 @@ from storage.tables import (
     customer_tag_t,
     touchpoint_t,
 )
+from storage.types import BigId, UTCDateTime
 
 T = TypeVar("T")
 
@@ -322,37 +323,36 @@ class BooksRepository:
         )  # fmt: skip
 
     def move_clocks(self, clocks: Mapping[int, tuple[datetime, datetime | None]]) -> None:
-        """Each customer's last touch (and owner's last touch) moved forward to these."""
-        if not clocks:
-            return
-        ids = sorted(clocks)
-        current = {}
-        for start in range(0, len(ids), 1000):
-            current.update(
-                {
-                    r.id: (r.last_touch_at, r.owner_last_touch_at)
-                    for r in self.session.execute(
-                        select(
-                            customer_t.c.id,
-                            customer_t.c.last_touch_at,
-                            customer_t.c.owner_last_touch_at,
-                        ).where(ids_in(self.session, customer_t.c.id, ids[start : start + 1000]))
-                    )
-                }
+        """Each customer's last touch (and owner's last touch) moved forward to these, never
+        back: one set-based statement per thousand customers."""
+        items = sorted(clocks.items())
+        for start in range(0, len(items), 1000):
+            chunk = [(cid, last, own) for cid, (last, own) in items[start : start + 1000]]
+            given = (
+                values(
+                    column("cid", BigId),
+                    column("last", UTCDateTime()),
+                    column("own", UTCDateTime()),
+                    name="given",
+                )
+                .data(chunk)
+                .cte("given")
             )
-        params = []
-        for cid, (last, own) in clocks.items():
-            was_last, was_own = current.get(cid, (None, None))
-            new_last = max(d for d in (was_last, last) if d is not None)
-            new_own = max((d for d in (was_own, own) if d is not None), default=None)
-            if (new_last, new_own) != (was_last, was_own):
-                params.append({"b_id": cid, "b_last": new_last, "b_own": new_own})
-        if params:
+            current, owner = customer_t.c.last_touch_at, customer_t.c.owner_last_touch_at
             self.session.execute(
                 update(customer_t)
-                .where(customer_t.c.id == bindparam("b_id"))
-                .values(last_touch_at=bindparam("b_last"), owner_last_touch_at=bindparam("b_own")),
-                params,
+                .where(customer_t.c.id == given.c.cid)
+                .values(
+                    last_touch_at=case(
+                        (or_(current.is_(None), current < given.c.last), given.c.last),
+                        else_=current,
+                    ),
+                    owner_last_touch_at=case(
+                        (given.c.own.is_(None), owner),
+                        (or_(owner.is_(None), owner < given.c.own), given.c.own),
+                        else_=owner,
+                    ),
+                )
             )
 
     # --- the audit log -------------------------------------------------------------------------

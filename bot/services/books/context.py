@@ -25,6 +25,7 @@ class PeopleIndex:
 
     def __init__(self, people: list[Person]) -> None:
         self.by_id = {p.id: p for p in people}
+        self._matched: dict[str, Person | str] = {}
         self._exact: dict[str, list[Person]] = defaultdict(list)
         for p in people:
             keys = {p.platform_user_id.casefold(), name_key(p.display_name)}
@@ -35,6 +36,12 @@ class PeopleIndex:
 
     def match(self, ref: str) -> Person | str:
         """The one person ``ref`` names, or why not."""
+        found = self._matched.get(ref)
+        if found is None:
+            found = self._matched[ref] = self._match(ref)
+        return found
+
+    def _match(self, ref: str) -> Person | str:
         wanted = ref.strip().lstrip("@")
         found = self._exact.get(wanted.casefold()) or self._exact.get(name_key(wanted)) or []
         unique = list({p.id: p for p in found}.values())

@@ -173,5 +173,4 @@ def _apply(ctx: ImportContext, base: Customer, values: dict[str, Any], owner: Pe
             changes["owner_last_touch_at"] = own
     if "added_at" in values:
         changes["added_at"] = ctx.instant(values["added_at"], owner=owner)
-    updated = replace(base, **changes)
-    return replace(updated, next_due_at=base.next_due_at)
+    return replace(base, **changes)

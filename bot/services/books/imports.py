@@ -41,7 +41,7 @@ from nudges.names import name_key
 from storage import SqlUnitOfWork
 from storage.repositories.books import BooksRepository
 
-BATCH = 2000
+BATCH = 5000
 Writer = Callable[[ImportContext, list[Parsed]], Outcome]
 WRITERS: dict[Kind, Writer] = {
     Kind.CUSTOMERS: write_customers,
