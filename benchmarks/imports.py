@@ -128,8 +128,11 @@ def part(args: argparse.Namespace) -> dict[str, Any]:
     from bot.services.books.imports import ImportOptions, run_import
     from bot.transfer.presets import Kind
 
+    import resource
+
     settings = parse_settings({}, env={"NUDGEBOT_DATABASE_URL": args.db}, source="benchmark")
     container = build(settings, auto_migrate=False)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     preset = "hubspot" if args.kind == "customers" else "salesforce"
     try:
         started = perf_counter()
@@ -139,11 +142,14 @@ def part(args: argparse.Namespace) -> dict[str, Any]:
             now=NOW,
         )
         seconds = perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_SELF)
     finally:
         container.close()
+    cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
     o = report.outcome
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "rows": report.rows,
         "created": o.created,
         "updated": o.updated,
@@ -193,13 +199,16 @@ def bench_imports(
 
 def print_table(rows: list[dict[str, Any]]) -> None:
     print()
-    print("| database | import | rows | seconds | rows/s | created | unchanged | peak RSS |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        "| database | import | rows | seconds | rows/s | CPU (import process) | created "
+        "| unchanged | peak RSS |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         rate = r["rows"] / r["seconds"] if r["seconds"] else 0
         print(
             f"| {r['database']} | {r['file']} | {r['rows']:,} | {r['seconds']:.1f} s | "
-            f"{rate:,.0f} | {r['created']:,} | {r['unchanged']:,} | {r['peak_rss_mb']:.0f} MB |"
+            f"{rate:,.0f} | {r['cpu_seconds']:.1f} s | {r['created']:,} | {r['unchanged']:,} | {r['peak_rss_mb']:.0f} MB |"
         )
 
 

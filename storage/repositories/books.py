@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import bindparam, case, column, delete, insert, or_, select, update, values
+from sqlalchemy import bindparam, case, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from nudges.model import Contact, Customer, Touch
@@ -25,7 +25,7 @@ from storage.tables import (
     customer_tag_t,
     touchpoint_t,
 )
-from storage.types import BigId, UTCDateTime
+from storage.types import UTCDateTime
 
 T = TypeVar("T")
 
@@ -324,35 +324,25 @@ class BooksRepository:
 
     def move_clocks(self, clocks: Mapping[int, tuple[datetime, datetime | None]]) -> None:
         """Each customer's last touch (and owner's last touch) moved forward to these, never
-        back: one set-based statement per thousand customers."""
-        items = sorted(clocks.items())
-        for start in range(0, len(items), 1000):
-            chunk = [(cid, last, own) for cid, (last, own) in items[start : start + 1000]]
-            given = (
-                values(
-                    column("cid", BigId),
-                    column("last", UTCDateTime()),
-                    column("own", UTCDateTime()),
-                    name="given",
-                )
-                .data(chunk)
-                .cte("given")
-            )
-            current, owner = customer_t.c.last_touch_at, customer_t.c.owner_last_touch_at
+        back: the comparison is in SQL, one executemany statement (compiled once)."""
+        current, owner = customer_t.c.last_touch_at, customer_t.c.owner_last_touch_at
+        last = bindparam("b_last", type_=UTCDateTime())
+        own = bindparam("b_own", type_=UTCDateTime())
+        later_last = case((or_(current.is_(None), current < last), last), else_=current)
+        later_own = case((or_(owner.is_(None), owner < own), own), else_=owner)
+        both = [{"b_id": c, "b_last": a, "b_own": o} for c, (a, o) in clocks.items() if o]
+        alone = [{"b_id": c, "b_last": a} for c, (a, o) in clocks.items() if not o]
+        where = customer_t.c.id == bindparam("b_id")
+        if both:
             self.session.execute(
                 update(customer_t)
-                .where(customer_t.c.id == given.c.cid)
-                .values(
-                    last_touch_at=case(
-                        (or_(current.is_(None), current < given.c.last), given.c.last),
-                        else_=current,
-                    ),
-                    owner_last_touch_at=case(
-                        (given.c.own.is_(None), owner),
-                        (or_(owner.is_(None), owner < given.c.own), given.c.own),
-                        else_=owner,
-                    ),
-                )
+                .where(where)
+                .values(last_touch_at=later_last, owner_last_touch_at=later_own),
+                both,
+            )
+        if alone:
+            self.session.execute(
+                update(customer_t).where(where).values(last_touch_at=later_last), alone
             )
 
     # --- the audit log -------------------------------------------------------------------------
