@@ -18,6 +18,7 @@ import json
 import random
 import subprocess
 import sys
+import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from time import perf_counter
@@ -122,13 +123,13 @@ def prepare(db: str, *, customers: int) -> None:
 
 def part(args: argparse.Namespace) -> dict[str, Any]:
     """One import in this process: its time and this process's peak memory."""
+    import resource
+
     from bot.bootstrap import build
     from bot.config.loader import parse_settings
     from bot.demo.generate import peak_rss_mb
     from bot.services.books.imports import ImportOptions, run_import
     from bot.transfer.presets import Kind
-
-    import resource
 
     settings = parse_settings({}, env={"NUDGEBOT_DATABASE_URL": args.db}, source="benchmark")
     container = build(settings, auto_migrate=False)
@@ -197,6 +198,19 @@ def bench_imports(
     return rows
 
 
+def run_for(
+    kinds: list[str], *, postgres: str, workdir: Path, customers: int, touches: int
+) -> list[dict[str, Any]]:
+    """Every database's import rows (the hook ``benchmarks.run`` calls)."""
+    from benchmarks.run import database
+
+    rows: list[dict[str, Any]] = []
+    for kind in kinds:
+        with database(kind, "import", workdir=workdir, postgres=postgres, keep=False) as db:
+            rows += bench_imports(db, kind, workdir=workdir, customers=customers, touches=touches)
+    return rows
+
+
 def print_table(rows: list[dict[str, Any]]) -> None:
     print()
     print(
@@ -208,7 +222,8 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         rate = r["rows"] / r["seconds"] if r["seconds"] else 0
         print(
             f"| {r['database']} | {r['file']} | {r['rows']:,} | {r['seconds']:.1f} s | "
-            f"{rate:,.0f} | {r['cpu_seconds']:.1f} s | {r['created']:,} | {r['unchanged']:,} | {r['peak_rss_mb']:.0f} MB |"
+            f"{rate:,.0f} | {r['cpu_seconds']:.1f} s | {r['created']:,} | {r['unchanged']:,} | "
+            f"{r['peak_rss_mb']:.0f} MB |"
         )
 
 
@@ -221,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument("--file", required=True)
         print("RESULT " + json.dumps(part(parser.parse_args(argv[1:]))))
         return 0
-    from benchmarks.run import DEFAULT_POSTGRES, database
+    from benchmarks.run import DEFAULT_POSTGRES
 
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.imports",
@@ -234,18 +249,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     parser.add_argument("--workdir", default=None)
     args = parser.parse_args(argv)
-    import tempfile
-
-    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="nudgebot-import-") as temp:
-        workdir = Path(args.workdir or temp)
-        for kind in (k.strip() for k in args.databases.split(",") if k.strip()):
-            with database(
-                kind, "import", workdir=workdir, postgres=args.postgres, keep=False
-            ) as db:
-                rows += bench_imports(
-                    db, kind, workdir=workdir, customers=args.customers, touches=args.touches
-                )
+        rows = run_for(
+            [k.strip() for k in args.databases.split(",") if k.strip()],
+            postgres=args.postgres,
+            workdir=Path(args.workdir or temp),
+            customers=args.customers,
+            touches=args.touches,
+        )
     print_table(rows)
     return 0
 

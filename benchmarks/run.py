@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from benchmarks import imports
 from benchmarks.touch import TouchResult, measure_touch
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -236,6 +237,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", help="where SQLite files go (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     parser.add_argument("--verbose", action="store_true", help="show each part's output")
+    parser.add_argument("--skip-import", action="store_true", help="leave the CRM import out")
+    parser.add_argument(
+        "--import-rows",
+        default=None,
+        help="customers,touches in the CRM files of the import benchmark (default: 100000,500000 "
+        "with a size of 100k or more, else 10000,50000)",
+    )
     args = parser.parse_args(argv)
     sizes = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
     kinds = [d.strip().lower() for d in args.databases.split(",") if d.strip()]
@@ -249,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     now = book_now(datetime.now(UTC)).isoformat()
     rows: list[dict[str, Any]] = []
     drains: dict[str, dict[str, Any]] = {}
+    imported: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="nudgebot-bench-") as temp:
         workdir = Path(args.workdir or temp)
         workdir.mkdir(parents=True, exist_ok=True)
@@ -258,7 +267,16 @@ def main(argv: list[str] | None = None) -> int:
             if not args.skip_drain:
                 drains[kind] = bench_drain(kind, args=args, workdir=workdir, now=now)
                 print(f"[{kind}] drain: {json.dumps(drains[kind])}", file=sys.stderr)
+        if not args.skip_import:
+            large = any(SIZES[s] >= 100_000 for s in sizes)
+            chosen = args.import_rows or ("100000,500000" if large else "10000,50000")
+            customers, touches = (int(n) for n in chosen.split(","))
+            imported = imports.run_for(
+                kinds, postgres=args.postgres, workdir=workdir, customers=customers, touches=touches
+            )
     print_table(rows, drains)
+    if imported:
+        imports.print_table(imported)
     return 0
 
 
