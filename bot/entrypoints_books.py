@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from bot.bootstrap import Container
     from bot.services.books.imports import ImportReport
     from bot.transfer.presets import Kind
+    from nudges.model import Workspace
+    from storage import SqlUnitOfWork
 
 SHOWN_ERRORS = 50  # more go to FILE.errors.txt
 PROGRESS_FROM = 5_000  # rows: smaller files finish before a bar is worth drawing
@@ -145,15 +147,58 @@ def describe_import(report: ImportReport) -> str:
     return "\n".join(lines)
 
 
-def export(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.services.books.exports import run_export_cli
+def _workspace(uow: SqlUnitOfWork, args: argparse.Namespace, *, what: str) -> Workspace | None:
+    from bot.services.books.imports import ImportRefused, find_workspace
 
-    status: int = run_export_cli(args, settings)
-    return status
+    try:
+        return find_workspace(uow, args.workspace)
+    except ImportRefused as refused:
+        print(f"{what}: {refused}", file=sys.stderr)
+        return None
+
+
+def export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bootstrap import build
+    from bot.clock import SystemClock
+    from bot.services.books.exports import export_to_directory
+
+    now = SystemClock().now()
+    out = Path(args.out or f"nudgebot-export-{now.date().isoformat()}")
+    container = build(settings)
+    try:
+        with container.deps.reader() as uow:
+            workspace = _workspace(uow, args, what="Not exported")
+        if workspace is None:
+            return 2
+        report = export_to_directory(container.deps, workspace=workspace, out=out, fmt=args.format)
+    finally:
+        container.close()
+    counts = ", ".join(f"{n} {k.value}" for k, n in report.rows.items())
+    print(f"Exported {workspace.name} to {out}/ ({args.format}): {counts}.")
+    print(f"Read it back with: nudgebot import all {out} --preset generic")
+    return 0
 
 
 def calendar(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.services.books.feed import run_calendar_cli
+    from bot.bootstrap import build
+    from bot.clock import SystemClock
+    from bot.services.books.context import PeopleIndex
+    from bot.services.books.feed import person_feed
 
-    status: int = run_calendar_cli(args, settings)
-    return status
+    now = SystemClock().now()
+    container = build(settings)
+    try:
+        with container.deps.reader() as uow:
+            workspace = _workspace(uow, args, what="No calendar")
+            if workspace is None:
+                return 2
+            found = PeopleIndex(uow.people.in_workspace(workspace.id)).match(args.as_name)
+            if isinstance(found, str):
+                print(f"--as {args.as_name}: {found}.", file=sys.stderr)
+                return 2
+            body = person_feed(uow, found, now=now, policy=container.deps.policy)
+    finally:
+        container.close()
+    Path(args.out).write_bytes(body)
+    print(f"Wrote {body.count(b'BEGIN:VEVENT')} events for {found.display_name} to {args.out}.")
+    return 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from bot.services.books.context import ImportContext, Outcome
+from bot.services.books.context import ImportContext, Outcome, find_keyed
 from bot.transfer.rows import Parsed, RowError
 from nudges.model import Contact
 from nudges.names import name_key
@@ -56,18 +56,8 @@ def write_contacts(ctx: ImportContext, batch: list[Parsed]) -> Outcome:
             out.errors.append(found)
             continue
         resolved.append((p, found[0]))
-    by_key: dict[tuple[str, str], Keyed[Contact]] = {}
-    wanted: dict[str, list[str]] = {}
-    for p, _ in resolved:
-        ident = ctx.identity(p.values.get("key"))
-        if ident is not None:
-            wanted.setdefault(ident[0], []).append(ident[1])
-    for source, keys in wanted.items():
-        native = source == ctx.native
-        for ext, found_contact in books.contacts_by_key(
-            ctx.workspace.id, source, keys, native=native
-        ).items():
-            by_key[(source, ext)] = found_contact
+    idents = (ctx.identity(p.values.get("key")) for p, _ in resolved)
+    by_key = find_keyed(ctx, idents, books.contacts_by_key)
     by_name: dict[tuple[int, str], Keyed[Contact]] = {}
     for k in books.contacts_of(sorted({cid for _, cid in resolved})):
         by_name.setdefault((k.value.customer_id, name_key(k.value.name)), k)

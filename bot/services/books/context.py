@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from bot.transfer.rows import RowError
 from nudges.calendar import UTC, start_of_day, zone
@@ -15,8 +16,9 @@ from nudges.model import Person, Workspace
 from nudges.names import name_key
 from nudges.policy import Policy
 from storage import SqlUnitOfWork
-from storage.repositories.books import BooksRepository
+from storage.repositories.books import BooksRepository, Keyed
 
+T = TypeVar("T")
 NATIVE = "nudgebot-"  # the source of a record exported from a database of this bot
 
 
@@ -168,6 +170,27 @@ class ImportContext:
             "detail": json.dumps({"source": self.source, **detail}, sort_keys=True),
             "at": self.now,
         }
+
+
+class Fetch(Protocol[T]):
+    def __call__(
+        self, workspace_id: int, source: str, external_ids: Sequence[str], *, native: bool
+    ) -> Mapping[str, Keyed[T]]: ...
+
+
+def find_keyed(
+    ctx: ImportContext, idents: Iterable[tuple[str, str] | None], fetch: Fetch[T]
+) -> dict[tuple[str, str], Keyed[T]]:
+    """Stored records by (source, external id), a query per source."""
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for ident in idents:
+        if ident is not None:
+            wanted[ident[0]].append(ident[1])
+    found: dict[tuple[str, str], Keyed[T]] = {}
+    for source, keys in wanted.items():
+        stored = fetch(ctx.workspace.id, source, keys, native=source == ctx.native)
+        found.update({(source, ext): k for ext, k in stored.items()})
+    return found
 
 
 def load_people(uow: SqlUnitOfWork, workspace_id: int) -> PeopleIndex:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from bot.services.books.context import ImportContext, Outcome
+from bot.services.books.context import ImportContext, Outcome, find_keyed
 from bot.transfer.rows import Parsed, RowError
 from nudges.model import Customer, Person, RelationshipKind
 from nudges.names import name_key
@@ -28,18 +28,8 @@ def identities(ctx: ImportContext, p: Parsed) -> tuple[tuple[str, str] | None, s
 def write_customers(ctx: ImportContext, batch: list[Parsed]) -> Outcome:
     out = Outcome()
     books = ctx.books
-    by_key: dict[tuple[str, str], Keyed[Customer]] = {}
-    wanted: dict[str, list[str]] = {}
-    for p in batch:
-        ident = ctx.identity(p.values.get("key"))
-        if ident is not None:
-            wanted.setdefault(ident[0], []).append(ident[1])
-    for source, keys in wanted.items():
-        native = source == ctx.native
-        for ext, found in books.customers_by_key(
-            ctx.workspace.id, source, keys, native=native
-        ).items():
-            by_key[(source, ext)] = found
+    idents = (ctx.identity(p.values.get("key")) for p in batch)
+    by_key = find_keyed(ctx, idents, books.customers_by_key)
     names = [p.values["name"] for p in batch if "name" in p.values]
     names += [k.value.name for k in by_key.values()]
     by_name = books.customers_by_name(ctx.workspace.id, names)

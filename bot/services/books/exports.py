@@ -3,16 +3,12 @@ kind, in the layout ``import … --preset generic`` reads back losslessly."""
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from bot.config import Settings
 from bot.services.books.context import NATIVE
 from bot.services.context import Deps
 from bot.transfer import generic
@@ -232,27 +228,3 @@ def export_to_directory(
         fmt=fmt,
         owner_ids=owner_ids,
     )
-
-
-def run_export_cli(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.bootstrap import build
-    from bot.clock import SystemClock
-    from bot.services.books.imports import ImportRefused, find_workspace
-
-    now: datetime = SystemClock().now()
-    out = Path(args.out or f"nudgebot-export-{now.date().isoformat()}")
-    container = build(settings)
-    try:
-        with container.deps.reader() as uow:
-            try:
-                workspace = find_workspace(uow, args.workspace)
-            except ImportRefused as refused:
-                print(f"Not exported: {refused}", file=sys.stderr)
-                return 2
-        report = export_to_directory(container.deps, workspace=workspace, out=out, fmt=args.format)
-    finally:
-        container.close()
-    counts = ", ".join(f"{n} {k.value}" for k, n in report.rows.items())
-    print(f"Exported {workspace.name} to {out}/ ({args.format}): {counts}.")
-    print(f"Read it back with: nudgebot import all {out} --preset generic")
-    return 0

@@ -4,14 +4,10 @@ as all-day events on the days they fall on in the person's own zone."""
 
 from __future__ import annotations
 
-import argparse
 import secrets
-import sys
 from collections import defaultdict
 from datetime import datetime, timedelta
-from pathlib import Path
 
-from bot.config import Settings
 from bot.services.context import Deps
 from bot.transfer.ics import FeedEvent, build_calendar
 from nudges.calendar import local_date
@@ -108,31 +104,3 @@ def person_feed(uow: SqlUnitOfWork, person: Person, *, now: datetime, policy: Po
     return build_calendar(
         name=f"nudgebot — {person.display_name}", zone=person.timezone, events=events, now=now
     )
-
-
-def run_calendar_cli(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.bootstrap import build
-    from bot.clock import SystemClock
-    from bot.services.books.context import PeopleIndex
-    from bot.services.books.imports import ImportRefused, find_workspace
-
-    now = SystemClock().now()
-    container = build(settings)
-    try:
-        with container.deps.reader() as uow:
-            try:
-                workspace = find_workspace(uow, args.workspace)
-            except ImportRefused as refused:
-                print(f"No calendar: {refused}", file=sys.stderr)
-                return 2
-            found = PeopleIndex(uow.people.in_workspace(workspace.id)).match(args.as_name)
-            if isinstance(found, str):
-                print(f"--as {args.as_name}: {found}.", file=sys.stderr)
-                return 2
-            body = person_feed(uow, found, now=now, policy=container.deps.policy)
-    finally:
-        container.close()
-    Path(args.out).write_bytes(body)
-    count = body.count(b"BEGIN:VEVENT")
-    print(f"Wrote {count} events for {found.display_name} to {args.out}.")
-    return 0

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.services.books.contacts import find_customer
-from bot.services.books.context import ImportContext, Outcome
+from bot.services.books.context import ImportContext, Outcome, find_keyed
 from bot.transfer.rows import Parsed, RowError
 from nudges.model import Person, Touch
 from nudges.names import name_key
@@ -34,16 +34,9 @@ def write_touches(ctx: ImportContext, batch: list[Parsed]) -> Outcome:
     if not drafts:
         return out
     books = ctx.books
-    existing: dict[tuple[str, str], Keyed[Touch]] = {}
-    wanted: dict[str, list[str]] = {}
-    for d in drafts:
-        wanted.setdefault(d.source or "", []).append(d.external_id)
-    for source, keys in wanted.items():
-        native = source == ctx.native
-        for ext, stored in books.touches_by_key(
-            ctx.workspace.id, source, keys, native=native
-        ).items():
-            existing[(source, ext)] = stored
+    existing = find_keyed(
+        ctx, ((d.source or "", d.external_id) for d in drafts), books.touches_by_key
+    )
     seen: set[tuple[str, str]] = set()
     created: list[Keyed[Touch]] = []
     changed: list[Keyed[Touch]] = []
