@@ -81,22 +81,36 @@ class EraseRepository:
 
     def erase_customer(self, customer_id: int) -> None:
         words = self.words_of_customer(customer_id)
+        workspace_id = self.session.scalar(
+            select(customer_t.c.workspace_id).where(customer_t.c.id == customer_id)
+        )
         self._secure()
         self.session.execute(delete(customer_t).where(customer_t.c.id == customer_id))
-        self.scrub(words)
+        if workspace_id is not None:
+            self.scrub(words, workspace_id=workspace_id)
 
     def erase_person(self, person_id: int) -> None:
         row = self.session.execute(
-            select(person_t.c.display_name, person_t.c.email, person_t.c.platform_user_id).where(
+            select(person_t.c.display_name, person_t.c.email, person_t.c.workspace_id).where(
                 person_t.c.id == person_id
             )
         ).one()
         self._secure()
         self.session.execute(delete(person_t).where(person_t.c.id == person_id))
-        self.scrub([row.display_name, row.email or ""])
+        self.scrub([row.display_name, row.email or ""], workspace_id=row.workspace_id)
 
-    def scrub(self, words: Iterable[str]) -> None:
-        """Replace each word in the free text of other rows, as written and as JSON writes it."""
+    def scrub(self, words: Iterable[str], *, workspace_id: int) -> None:
+        """Replace each word in the free text of the workspace's other rows, as written and as
+        JSON writes it."""
+        scopes = {
+            "audit_log": audit_log_t.c.workspace_id == workspace_id,
+            "delivery": delivery_t.c.recipient_id.in_(
+                select(person_t.c.id).where(person_t.c.workspace_id == workspace_id)
+            ),
+            "nudge": nudge_t.c.customer_id.in_(
+                select(customer_t.c.id).where(customer_t.c.workspace_id == workspace_id)
+            ),
+        }
         forms: set[str] = set()
         for word in words:
             if len(word.strip()) >= 3:
@@ -106,7 +120,7 @@ class EraseRepository:
             for column in _SCRUBBED:
                 self.session.execute(
                     update(column.table)
-                    .where(column.like(pattern, escape="\\"))
+                    .where(scopes[column.table.name], column.like(pattern, escape="\\"))
                     .values({column.name: func.replace(column, form, ERASED)})
                 )
 

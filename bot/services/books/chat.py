@@ -100,7 +100,10 @@ def erase_customer(req: Request, cmd: EraseCustomer) -> Reply:
     req.audit("customer.erase", subject_type="customer", subject_id=customer.id)
     req.uow.commit()
     erase.after_commit()
-    return ok("Erased. Nothing of it is left in the bot's database.")
+    return ok(
+        "Erased: nothing of it is left in the bot's tables (messages already delivered in chat "
+        "stay as they are)."
+    )
 
 
 def erase_person(req: Request, cmd: ErasePerson) -> Reply:
@@ -128,7 +131,10 @@ def erase_person(req: Request, cmd: ErasePerson) -> Reply:
     req.audit("person.erase", subject_type="person", subject_id=person.id)
     req.uow.commit()
     erase.after_commit()
-    return ok("Erased. Nothing of them is left in the bot's database.")
+    return ok(
+        "Erased: nothing of them is left in the bot's tables (messages already delivered in "
+        "chat stay as they are)."
+    )
 
 
 def show_audit(req: Request, cmd: ShowAudit) -> Reply:

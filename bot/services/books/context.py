@@ -191,7 +191,3 @@ def find_keyed(
         stored = fetch(ctx.workspace.id, source, keys, native=source == ctx.native)
         found.update({(source, ext): k for ext, k in stored.items()})
     return found
-
-
-def load_people(uow: SqlUnitOfWork, workspace_id: int) -> PeopleIndex:
-    return PeopleIndex(uow.people.in_workspace(workspace_id))

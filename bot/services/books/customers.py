@@ -21,10 +21,6 @@ _PLAIN = {
 }  # fmt: skip
 
 
-def identities(ctx: ImportContext, p: Parsed) -> tuple[tuple[str, str] | None, str | None]:
-    return ctx.identity(p.values.get("key")), p.values.get("name")
-
-
 def write_customers(ctx: ImportContext, batch: list[Parsed]) -> Outcome:
     out = Outcome()
     books = ctx.books
