@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -109,7 +110,16 @@ def _progress(path: Path) -> Iterator[Callable[[int], None] | None]:
         return
     from tqdm import tqdm
 
-    with tqdm(total=lines, unit=" rows", unit_scale=True, file=sys.stderr, leave=False) as bar:
+    size = shutil.get_terminal_size((100, 24))  # a terminal may say it has 0 columns, 0 rows
+    with tqdm(
+        total=lines,
+        unit=" rows",
+        unit_scale=True,
+        file=sys.stderr,
+        leave=False,
+        ncols=size.columns or 100,
+        nrows=size.lines or 24,
+    ) as bar:
 
         def tick(rows: int) -> None:
             bar.update(rows - bar.n)
