@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import bindparam, case, delete, insert, or_, select, update
+from sqlalchemy import bindparam, case, delete, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from nudges.model import Contact, Customer, Touch
@@ -322,14 +322,18 @@ class BooksRepository:
             ],
         )  # fmt: skip
 
-    def move_clocks(self, clocks: Mapping[int, tuple[datetime, datetime | None]]) -> None:
+    def move_clocks(
+        self, clocks: Mapping[int, tuple[datetime, datetime | None]], *, now: datetime
+    ) -> None:
         """Each customer's last touch (and owner's last touch) moved forward to these, never
-        back: the comparison is in SQL, one executemany statement (compiled once)."""
+        back (the comparison is in SQL, one executemany statement, compiled once), and the
+        customer decided again by the next sweep."""
         current, owner = customer_t.c.last_touch_at, customer_t.c.owner_last_touch_at
         last = bindparam("b_last", type_=UTCDateTime())
         own = bindparam("b_own", type_=UTCDateTime())
         later_last = case((or_(current.is_(None), current < last), last), else_=current)
         later_own = case((or_(owner.is_(None), owner < own), own), else_=owner)
+        due = case((customer_t.c.archived, None), else_=literal(now, UTCDateTime()))
         both = [{"b_id": c, "b_last": a, "b_own": o} for c, (a, o) in clocks.items() if o]
         alone = [{"b_id": c, "b_last": a} for c, (a, o) in clocks.items() if not o]
         where = customer_t.c.id == bindparam("b_id")
@@ -337,19 +341,23 @@ class BooksRepository:
             self.session.execute(
                 update(customer_t)
                 .where(where)
-                .values(last_touch_at=later_last, owner_last_touch_at=later_own),
+                .values(last_touch_at=later_last, owner_last_touch_at=later_own, next_due_at=due),
                 both,
             )
         if alone:
             self.session.execute(
-                update(customer_t).where(where).values(last_touch_at=later_last), alone
+                update(customer_t).where(where).values(last_touch_at=later_last, next_due_at=due),
+                alone,
             )
 
     # --- the audit log -------------------------------------------------------------------------
 
     def audit_many(self, entries: Sequence[dict[str, Any]]) -> None:
         if entries:
-            self.session.execute(insert(audit_log_t), list(entries))
+            columns = tuple(entries[0])
+            BulkLoader(self.session.connection()).insert(
+                audit_log_t, columns, [tuple(e[c] for c in columns) for e in entries]
+            )
 
 
 def _ints(values: Sequence[str]) -> list[int]:

@@ -41,12 +41,12 @@ def write_customers(ctx: ImportContext, batch: list[Parsed]) -> Outcome:
             continue
         record, existing = result
         if existing is None:
-            created.append(record)
+            created.append(_due(record, ctx))
         elif record == existing:
             out.unchanged += 1
             continue
         else:
-            changed.append(record)
+            changed.append(_due(record, ctx))
         if ctx.dry_run:
             if record.source and record.external_id:
                 ctx.pending[(record.source, record.external_id)] = record
@@ -79,7 +79,12 @@ def _write(
         for k in changed
     ]
     books.audit_many(audit)
-    books.mark_due([*ids.values(), *(k.value.id for k in changed)], now=ctx.now)
+
+
+def _due(record: Keyed[Customer], ctx: ImportContext) -> Keyed[Customer]:
+    """A customer created or changed is decided again by the next sweep."""
+    due = None if record.value.archived else ctx.now
+    return Keyed(replace(record.value, next_due_at=due), record.source, record.external_id)
 
 
 def _decide(

@@ -66,8 +66,7 @@ def write_touches(ctx: ImportContext, batch: list[Parsed]) -> Outcome:
     if not ctx.dry_run:
         books.insert_touches(created)
         books.update_touches(changed)
-        books.move_clocks(clocks)
-        books.mark_due(clocks, now=ctx.now)
+        books.move_clocks(clocks, now=ctx.now)
     return out
 
 
