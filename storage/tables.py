@@ -61,7 +61,10 @@ class WorkspaceRow(SQLModel, table=True):
 
 class PersonRow(SQLModel, table=True):
     __tablename__ = "person"
-    __table_args__ = (UniqueConstraint("workspace_id", "platform_user_id"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "platform_user_id"),
+        Index("ix_person_calendar_token", "calendar_token", unique=True),
+    )
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
     workspace_id: int = Field(sa_column=_fk("workspace.id"))
@@ -83,7 +86,7 @@ class PersonRow(SQLModel, table=True):
     daily_cap: int | None = None
     is_admin: bool = False
     unreachable: bool = False
-    calendar_token: str | None = Field(default=None, max_length=64, unique=True)  # feed secret
+    calendar_token: str | None = Field(default=None, max_length=64)  # feed secret
     created_at: datetime = Field(sa_column=_instant(nullable=False))
 
 
@@ -91,7 +94,13 @@ class CustomerRow(Imported, table=True):
     __tablename__ = "customer"
     __table_args__ = (
         UniqueConstraint("workspace_id", "name_key"),
-        UniqueConstraint("workspace_id", "source", "external_id"),
+        Index(
+            "ix_customer_workspace_id_source_external_id",
+            "workspace_id",
+            "source",
+            "external_id",
+            unique=True,
+        ),
         Index("ix_customer_next_due_at", "next_due_at"),
         Index("ix_customer_owner_id_name_key", "owner_id", "name_key"),
         Index("ix_customer_workspace_id_annual_value", "workspace_id", "annual_value"),

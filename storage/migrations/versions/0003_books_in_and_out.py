@@ -25,11 +25,12 @@ def upgrade() -> None:
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column('source', sa.String(length=32), nullable=True))
             batch.add_column(sa.Column('external_id', sa.String(length=128), nullable=True))
-    with op.batch_alter_table('customer') as batch:
-        batch.create_unique_constraint(
-            'uq_customer_workspace_id_source_external_id',
-            ['workspace_id', 'source', 'external_id'],
-        )
+    # Unique indexes, not constraints: SQLite would have to rebuild these tables for a
+    # constraint, and cannot drop a table other tables' rows refer to.
+    op.create_index(
+        'ix_customer_workspace_id_source_external_id', 'customer',
+        ['workspace_id', 'source', 'external_id'], unique=True,
+    )
     with op.batch_alter_table('contact') as batch:
         batch.add_column(sa.Column('email', sa.String(length=320), nullable=True))
     op.create_index(
@@ -48,7 +49,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column('export_key', sa.String(length=16), nullable=True))
     with op.batch_alter_table('person') as batch:
         batch.add_column(sa.Column('calendar_token', sa.String(length=64), nullable=True))
-        batch.create_unique_constraint('uq_person_calendar_token', ['calendar_token'])
+    op.create_index('ix_person_calendar_token', 'person', ['calendar_token'], unique=True)
     op.create_table(
         'download_link',
         sa.Column('token_hash', sa.String(length=64), nullable=False),
@@ -67,8 +68,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('download_link')
+    op.drop_index('ix_person_calendar_token', table_name='person')
     with op.batch_alter_table('person') as batch:
-        batch.drop_constraint('uq_person_calendar_token', type_='unique')
         batch.drop_column('calendar_token')
     with op.batch_alter_table('workspace') as batch:
         batch.drop_column('export_key')
@@ -83,8 +84,7 @@ def downgrade() -> None:
     op.drop_index('ix_contact_source_external_id', table_name='contact')
     with op.batch_alter_table('contact') as batch:
         batch.drop_column('email')
-    with op.batch_alter_table('customer') as batch:
-        batch.drop_constraint('uq_customer_workspace_id_source_external_id', type_='unique')
+    op.drop_index('ix_customer_workspace_id_source_external_id', table_name='customer')
     for table in _IMPORTED:
         with op.batch_alter_table(table) as batch:
             batch.drop_column('external_id')
