@@ -71,7 +71,7 @@ async def test_json_lines_parse_and_carry_the_ids_of_the_command_and_the_deliver
     book: Book, capture: Capture
 ) -> None:
     buffer = capture(format=LogFormat.JSON)
-    book.say('customer add "Acme" tier=key since=2026-01-05')
+    book.say('customer add "Acme" tier=key last=2026-01-05')
     book.clock.set(START + timedelta(minutes=55))
     sweep(book.deps, now=book.clock.now())
     platform = FakePlatform()
