@@ -22,7 +22,7 @@ def test_a_book_written_before_the_upgrade_keeps_its_rows(
 ) -> None:
     engine = make_engine(empty_database)
     with engine.connect() as connection:
-        command.upgrade(_config(connection), "0002")
+        command.upgrade(_config(connection), "0003")
         connection.commit()
     with engine.begin() as connection:
         connection.execute(
