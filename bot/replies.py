@@ -19,10 +19,30 @@ class Tone(StrEnum):
 class Verb(StrEnum):
     """What a button on a nudge does."""
 
-    DONE = "done"  # log a touch of the suggested ritual
+    DONE = "done"  # log a touch of the suggested ritual (a pitch too, on an offer's nudge)
     LOG = "log"  # log a touch with details (ritual, contact, note, date)
     SNOOZE = "snooze"
     SKIP = "skip"
+    # A manager's answers to an escalation: none of them is a touch.
+    ACKNOWLEDGE = "acknowledge"  # seen; the customer stays with its owner
+    REMIND = "remind"  # the owner gets a message
+    TAKE_OVER = "take_over"  # the manager becomes the owner
+    REASSIGN = "reassign"  # someone else in the team becomes the owner (needs a person)
+    # How a pitch went, after "done" on an offer's nudge.
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    LATER = "later"  # no answer yet: it stays pitched
+
+
+#: Verbs a single press answers (no choice, date, note or person to give).
+PRESS_VERBS: tuple[Verb, ...] = (
+    Verb.ACKNOWLEDGE,
+    Verb.REMIND,
+    Verb.TAKE_OVER,
+    Verb.ACCEPTED,
+    Verb.DECLINED,
+    Verb.LATER,
+)
 
 
 SNOOZE_CHOICES: tuple[tuple[str, str], ...] = (("1d", "1 day"), ("1w", "1 week"), ("1m", "1 month"))
@@ -119,6 +139,17 @@ def _section(data: dict[str, Any]) -> Section:
             for i in data.get("items", ())
         ),
     )
+
+
+def numbered_refs(reply: Reply) -> tuple[str, ...] | None:
+    """The refs of a numbered list's items in the order shown (``done 2`` means the second),
+    or None when the reply shows no numbered list."""
+    if reply.kind != "nudges":
+        return None
+    sections = [s for s in reply.sections if s.items]
+    if len(sections) != 1:
+        return None
+    return tuple(item.ref or "" for item in sections[0].items)
 
 
 def error(message: str, *, usage: str | None = None, field: str | None = None) -> Reply:

@@ -76,7 +76,8 @@ class DeliveryState(StrEnum):
 class DeliveryKind(StrEnum):
     NUDGES = "nudges"  # the daily batched, ranked message
     DIGEST = "digest"  # a manager's team digest
-    NOTICE = "notice"  # a one-off message, e.g. a colleague left and their customers need an owner
+    NOTICE = "notice"  # one message because of something that happened: a colleague left and
+    # their customers need an owner, a manager's reminder, a customer handed over
 
 
 @dataclass(frozen=True, slots=True)

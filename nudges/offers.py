@@ -10,7 +10,13 @@ Between an offer's ``existing_first_on`` (inclusive) and ``public_on`` (exclusiv
 - CASE_STUDY / WIN: an ABREAST nudge for every eligible customer not yet told.
 
 Eligible: not archived; tier, kind and tags match (an empty criterion matches everything; tags
-need any one). Held like any nudge: do-not-contact, a sensitive life event, the minimum gap.
+need any one). Without ``kinds``, a product or an incentive is for paying customers only (kind
+``customer``: not partners, suppliers, referrers or internal stakeholders); case studies and
+wins are for every kind. Held like any nudge: do-not-contact, a sensitive life event, the
+minimum gap.
+
+The audience (:func:`audience`) is who the offer reaches, best first, the quantity applied: the
+same rule decides the nudges, ``offer show`` and pitch coverage in digests.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from nudges.model import (
     Offer,
     OfferKind,
     PitchState,
+    RelationshipKind,
     Touch,
 )
 from nudges.policy import Policy
@@ -80,14 +87,53 @@ def is_live(offer: Offer, today: date) -> bool:
     return offer.existing_first_on <= today < offer.public_on
 
 
+#: The relationship kinds an offer is for when it names none (empty: every kind).
+DEFAULT_KINDS: Mapping[OfferKind, frozenset[RelationshipKind]] = {
+    OfferKind.PRODUCT: frozenset({RelationshipKind.CUSTOMER}),
+    OfferKind.INCENTIVE: frozenset({RelationshipKind.CUSTOMER}),
+    OfferKind.CASE_STUDY: frozenset(),
+    OfferKind.WIN: frozenset(),
+}
+
+
+def eligible_kinds(offer: Offer) -> frozenset[RelationshipKind]:
+    """The kinds of relationship the offer is for (empty: every kind)."""
+    return offer.kinds or DEFAULT_KINDS.get(offer.kind, frozenset())
+
+
 def is_eligible(offer: Offer, customer: Customer) -> bool:
     if customer.archived:
         return False
     if offer.tiers and customer.tier not in offer.tiers:
         return False
-    if offer.kinds and customer.kind not in offer.kinds:
+    kinds = eligible_kinds(offer)
+    if kinds and customer.kind not in kinds:
         return False
     return not offer.tags or bool(offer.tags & customer.tags)
+
+
+def audience(
+    offer: Offer, ranked: Sequence[tuple[int, PitchState | None]], policy: Policy
+) -> list[int]:
+    """The customers the offer reaches, best first, out of its eligible customers ``ranked``
+    best first (id, this offer's pitch to them): every one, or with a limited quantity of a
+    product the best until that many have not declined (a decline frees its unit for the next
+    best; an accepted or open pitch holds it), or for an incentive the best ``quantity``
+    (else ``policy.parity_best_customers``)."""
+    if offer.kind is OfferKind.INCENTIVE:
+        best = offer.quantity if offer.quantity is not None else policy.parity_best_customers
+        return [cid for cid, _ in ranked[: max(0, best)]]
+    if offer.kind is not OfferKind.PRODUCT or offer.quantity is None:
+        return [cid for cid, _ in ranked]
+    reached: list[int] = []
+    held = 0
+    for cid, pitch in ranked:
+        if held >= offer.quantity:
+            break
+        reached.append(cid)
+        if pitch is not PitchState.DECLINED:
+            held += 1
+    return reached
 
 
 def best_first_key(customer: Customer) -> tuple[int, date, int]:
@@ -101,15 +147,8 @@ def offer_key(offer: Offer, customer_id: int) -> str:
 
 def _in_line(offer: Offer, eligible: list[OfferCandidate], policy: Policy) -> list[OfferCandidate]:
     ranked = sorted(eligible, key=lambda c: best_first_key(c.customer))
-    if offer.kind is OfferKind.PRODUCT:
-        if offer.quantity is None:
-            return ranked
-        open_ = [c for c in ranked if c.pitch is not PitchState.DECLINED]
-        return open_[: max(0, offer.quantity)]
-    if offer.kind is OfferKind.INCENTIVE:
-        best = offer.quantity if offer.quantity is not None else policy.parity_best_customers
-        return ranked[: max(0, best)]
-    return ranked
+    reached = set(audience(offer, [(c.customer.id, c.pitch) for c in ranked], policy))
+    return [c for c in ranked if c.customer.id in reached]
 
 
 def _detail(offer: Offer, reason: NudgeReason) -> str:

@@ -62,6 +62,13 @@ def cadence_for(customer: Customer, policy: Policy) -> Cadence:
     return Cadence(ideal_days=ideal, max_days=max(ideal, chosen.max_days))
 
 
+def shortest_ideal_days(policy: Policy) -> int:
+    """The shortest ideal cadence of any tier or kind: a customer touched more recently than
+    this (and without a cadence of its own) cannot be quiet."""
+    cadences = (*policy.cadence.values(), *policy.kind_cadence.values(), _FALLBACK)
+    return max(1, min(c.ideal_days for c in cadences))
+
+
 def onboarding_start(customer: Customer, cadence: Cadence, policy: Policy) -> datetime | None:
     """The earliest clock start of an untouched account: the one that makes it amber just as
     its onboarding window ends; None when the bot does not know when it learned of it."""

@@ -152,10 +152,10 @@ class ContactRow(Imported, table=True):
     customer_id: int = Field(sa_column=_fk("customer.id"))
     name: str = Field(max_length=200)
     role: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=320)
     birthday_month: int | None = None
     birthday_day: int | None = None
     birth_year: int | None = None
-    email: str | None = Field(default=None, max_length=320)
     created_at: datetime = Field(sa_column=_instant(nullable=False))
 
 
@@ -344,6 +344,36 @@ class AuditLogRow(SQLModel, table=True):
     at: datetime = Field(sa_column=_instant(nullable=False))
 
 
+class ChangeLogRow(SQLModel, table=True):
+    """A person's recent changes, with the rows as they were before and after, so ``undo``
+    can put them back. Kept for a day, then pruned (it holds users' data, unlike the audit
+    log)."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_person_id_at", "person_id", "at"),)
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    workspace_id: int = Field(sa_column=_fk("workspace.id"))
+    person_id: int = Field(sa_column=_fk("person.id"))
+    at: datetime = Field(sa_column=_instant(nullable=False))
+    summary: str = Field(sa_type=Text)  # what the change did, in the words the person read
+    images: str = Field(default="[]", sa_type=Text)  # JSON: the changed rows, before and after
+    undone_at: datetime | None = Field(default=None, sa_column=_instant())
+
+
+class ShownListRow(SQLModel, table=True):
+    """The last numbered list a person was shown (a daily message, `nudges`), so "done 2"
+    means what they saw, on any replica and after a restart."""
+
+    __tablename__ = "shown_list"
+
+    person_id: int = Field(
+        sa_column=Column(BigId, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    )
+    refs: str = Field(default="[]", sa_type=Text)  # JSON: the items' refs, e.g. "nudge:42"
+    shown_at: datetime = Field(sa_column=_instant(nullable=False))
+
+
 # Core views of the same tables, for set-based queries: typed columns, no ORM overhead.
 workspace_t = metadata.tables["workspace"]
 person_t = metadata.tables["person"]
@@ -359,6 +389,8 @@ nudge_t = metadata.tables["nudge"]
 delivery_t = metadata.tables["delivery"]
 delivery_item_t = metadata.tables["delivery_item"]
 audit_log_t = metadata.tables["audit_log"]
+change_log_t = metadata.tables["change_log"]
+shown_list_t = metadata.tables["shown_list"]
 
 
 class SlackInstallationRow(SQLModel, table=True):

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from storage.repositories.audit import AuditLog
 from storage.repositories.backlog import BacklogRepository
+from storage.repositories.changes import ChangeLog
 from storage.repositories.customers import CustomerRepository
+from storage.repositories.lists import ShownListRepository
 from storage.repositories.names import SqlKnownNames
 from storage.repositories.nudges import NudgeRepository
 from storage.repositories.offers import OfferRepository, PitchRepository
@@ -54,6 +56,8 @@ class SqlUnitOfWork:
         self.audit = AuditLog(self.session)
         self.stats = StatsRepository(self.session)
         self.backlog = BacklogRepository(self.session)
+        self.shown = ShownListRepository(self.session)
+        self.changes = ChangeLog(self.session)
         return self
 
     def __exit__(
@@ -67,8 +71,9 @@ class SqlUnitOfWork:
         finally:
             self.session.close()
 
-    def customer_names(self, workspace_id: int) -> SqlKnownNames:
-        return SqlKnownNames(self.session, workspace_id)
+    def customer_names(self, workspace_id: int, *, archived: bool = False) -> SqlKnownNames:
+        """The workspace's customer names (``archived``: archived customers' too)."""
+        return SqlKnownNames(self.session, workspace_id, include_archived=archived)
 
     def offer_titles(self, workspace_id: int) -> SqlKnownNames:
         return SqlKnownNames(self.session, workspace_id, table=offer_t)

@@ -124,11 +124,76 @@ class AssignCustomer:
 
 
 @dataclass(frozen=True, slots=True)
+class UnarchiveCustomer:
+    customer: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowHistory:
+    customer: str
+    limit: int = 10  # the newest touches shown
+
+
+@dataclass(frozen=True, slots=True)
 class AddContact:
     customer: str
     name: str
     birthday: Birthday | None = None
     role: str | None = None
+    email: str | None = None
+
+
+# Fields of a contact that `contact edit` may reset with `<option>=none`.
+CONTACT_CLEARABLE: frozenset[str] = frozenset({"role", "birthday", "email"})
+
+
+@dataclass(frozen=True, slots=True)
+class EditContact:
+    customer: str
+    contact: str  # as typed: a name, or the start of one
+    name: str | None = None
+    role: str | None = None
+    birthday: Birthday | None = None
+    email: str | None = None
+    clear: frozenset[str] = frozenset()  # CONTACT_CLEARABLE names reset to nothing
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveContact:
+    customer: str
+    contact: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListDates:
+    customer: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditDate:
+    customer: str
+    label: str  # as typed: the label, or the start of it
+    on: date | None = None
+    new_label: str | None = None
+    yearly: bool | None = None  # None: unchanged
+    lead_days: int | None = None
+    clear_lead: bool = False  # lead=none: back to the default notice
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveDate:
+    customer: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveLifeEvent:
+    """A life event recorded by mistake: the latest of its kind, or the one on ``on``."""
+
+    kind: str
+    on: date | None = None
+    customer: str | None = None
+    contact: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,30 +218,43 @@ class AddLifeEvent:
 
 @dataclass(frozen=True, slots=True)
 class ShowQuiet:
-    pass
+    user: UserRef | None = None  # someone in my team's; None: mine (a manager's: the team's)
 
 
 @dataclass(frozen=True, slots=True)
 class ShowNudges:
-    pass
+    user: UserRef | None = None  # someone in my team's; None: mine
 
 
 @dataclass(frozen=True, slots=True)
 class Snooze:
-    customer: str
+    customer: str | None  # None: the item at ``position``
     until: date
     reason: str | None = None
+    position: int | None = None  # 1-based, in the last list shown to the person
 
 
 @dataclass(frozen=True, slots=True)
 class Skip:
-    customer: str
+    customer: str | None
     reason: str | None = None
+    position: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Done:
-    customer: str
+    customer: str | None
+    position: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerEscalation:
+    """A manager's answer to an escalation: none of them logs a touch."""
+
+    verb: str  # acknowledge, remind, take_over, reassign
+    customer: str | None  # None: the item at ``position``
+    position: int | None = None
+    to: UserRef | None = None  # the new owner (reassign)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +329,8 @@ class DigestChannel:
 
 @dataclass(frozen=True, slots=True)
 class ShowHealth:
-    customer: str
+    customer: str | None  # None: the health of ``user``'s book
+    user: UserRef | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +351,11 @@ class Help:
 
 
 @dataclass(frozen=True, slots=True)
+class Undo:
+    """Revert the person's last change (within minutes of making it)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ShowDeliveries:
     failed_only: bool = False
     everyone: bool = False  # `all`: every recipient's (admins)
@@ -285,14 +369,23 @@ Command = (
     | ListCustomers
     | ArchiveCustomer
     | AssignCustomer
+    | UnarchiveCustomer
+    | ShowHistory
     | AddContact
+    | EditContact
+    | RemoveContact
     | AddDate
+    | ListDates
+    | EditDate
+    | RemoveDate
     | AddLifeEvent
+    | RemoveLifeEvent
     | ShowQuiet
     | ShowNudges
     | Snooze
     | Skip
     | Done
+    | AnswerEscalation
     | DoNotContact
     | OutOfOffice
     | ShowSettings
@@ -314,4 +407,5 @@ Command = (
     | ErasePerson
     | ShowAudit
     | ShowCalendar
+    | Undo
 )

@@ -58,6 +58,32 @@ def parse_day(token: str, *, today: date) -> date:
     return _shifted(today, shift, token)
 
 
+_AGO = re.compile(r"([0-9]{1,4})\s*(d|day|days|w|wk|week|weeks)\s+ago", re.ASCII)
+
+
+def parse_past_day(token: str, *, today: date) -> date:
+    """A day that has come, as people say it: YYYY-MM-DD, ``today``, ``yesterday``, a weekday
+    (``friday``: the latest Friday, today included), ``last friday`` (before today),
+    ``3 days ago``, ``2w ago``."""
+    word = " ".join(token.strip().lower().split())
+    last = word.startswith("last ")
+    name = word.removeprefix("last ")
+    if name in _WEEKDAY_NAMES:
+        back = (today.weekday() - _WEEKDAY_NAMES[name]) % 7
+        return _shifted(today, -(back or (7 if last else 0)), token)
+    if match := _AGO.fullmatch(word):
+        count = int(match.group(1)) * (7 if match.group(2).startswith("w") else 1)
+        return _shifted(today, -count, token)
+    if word in ("today", "yesterday") or _ISO.fullmatch(word):
+        return parse_day(word, today=today)
+    if word == "tomorrow" or word.startswith("next "):
+        raise Invalid(f"Not a past day: {token!r} (it is in the future; log what has happened).")
+    raise Invalid(
+        f"Not a past day: {token!r} (expected e.g. yesterday, last friday, 3 days ago or "
+        "YYYY-MM-DD)."
+    )
+
+
 def _shifted(today: date, days: int, token: str) -> date:
     try:
         return today + timedelta(days=days)

@@ -1,18 +1,14 @@
-"""Command forms about customers: touch, customer, contact, date and event."""
+"""Command forms about customers: touch, history and customer."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
 from bot.commands.commands import (
     CLEARABLE_FIELDS,
-    AddContact,
     AddCustomer,
-    AddDate,
-    AddLifeEvent,
     ArchiveCustomer,
     AssignCustomer,
     Command,
@@ -21,6 +17,8 @@ from bot.commands.commands import (
     ListCustomers,
     LogTouch,
     ShowCustomer,
+    ShowHistory,
+    UnarchiveCustomer,
     UserRef,
 )
 from bot.commands.context import (
@@ -28,19 +26,19 @@ from bot.commands.context import (
     Context,
     Given,
     Handler,
+    contact_name,
     flags_of,
+    is_mention,
     joined,
     require_value,
 )
-from bot.commands.durations import parse_lead_days
-from bot.commands.names import NotFound
 from bot.commands.problems import Invalid
 from bot.commands.values import (
     looks_like_user,
-    parse_birthday,
     parse_cadence,
     parse_country,
     parse_enum,
+    parse_int,
     parse_list,
     parse_money,
     parse_tier,
@@ -69,20 +67,11 @@ def _touch(ctx: Context, given: Given) -> Command:
         ritual = parse_word(rest[0].text, what="ritual")
     on = None
     if "on" in args.options:
-        on = ctx.day(args.options["on"], "on=")
+        on = ctx.past_day(args.options["on"], "on=")
         if on > ctx.today:
             raise Invalid(f"on={args.options['on']!r} is in the future; log touches that happened.")
-    contact = _contact_name(args.options.get("contact"))
+    contact = contact_name(args.options.get("contact"))
     return LogTouch(customer, ritual=ritual, note=args.note, contact=contact, on=on)
-
-
-def _contact_name(value: str | None) -> str | None:
-    if value is None:
-        return None
-    name = " ".join(value.split())
-    if not name:
-        raise Invalid("Option 'contact=' needs a name.")
-    return name
 
 
 # --- customer ----------------------------------------------------------------------------------
@@ -164,11 +153,27 @@ def _customer_edit(ctx: Context, given: Given) -> Command:
 
 
 def _customer_show(ctx: Context, given: Given) -> Command:
-    return ShowCustomer(ctx.customer_whole(ctx.args(given).words))
+    return ShowCustomer(ctx.customer_whole(ctx.args(given).words, archived=True))
+
+
+def _customer_unarchive(ctx: Context, given: Given) -> Command:
+    return UnarchiveCustomer(ctx.customer_whole(ctx.args(given).words, archived=True))
+
+
+HISTORY_MAX = 100
+
+
+def _history(ctx: Context, given: Given) -> Command:
+    words = ctx.args(given).words
+    limit = 10
+    if len(words) > 1 and words[-1].plain and words[-1].text.isdigit():
+        limit = parse_int(words[-1].text, what="the number of touches", low=1, high=HISTORY_MAX)
+        words = words[:-1]
+    return ShowHistory(ctx.customer_whole(words, archived=True), limit=limit)
 
 
 def _customer_list(ctx: Context, given: Given) -> Command:
-    args = ctx.args(given, options=("tier", "owner", "kind", "tag"))
+    args = ctx.args(given, options=("tier", "owner", "kind", "tag"), flags=("all", "archived"))
     flags = flags_of(ctx, args.words, ("all", "archived"))
     options = args.options
     owner = parse_user(options["owner"]) if "owner" in options else None
@@ -197,7 +202,7 @@ def _customer_assign(ctx: Context, given: Given) -> Command:
     args = ctx.args(given, options=("owner",))
     words = args.words
     owner: UserRef | None = None
-    if words and words[-1].plain and looks_like_user(words[-1].text):
+    if words and is_mention(words[-1]):
         owner = parse_user(words[-1].text)
         words = words[:-1]
     if "owner" in args.options:
@@ -210,58 +215,6 @@ def _customer_assign(ctx: Context, given: Given) -> Command:
     return AssignCustomer(customer, owner)
 
 
-# --- contacts, dates, life events ----------------------------------------------------------------
-
-
-def _contact_add(ctx: Context, given: Given) -> Command:
-    args = ctx.args(given, options=("birthday", "role"))
-    customer, rest = ctx.customer_leading(args.words)
-    name = joined(rest)
-    if not name:
-        raise Invalid(f"Missing the contact's name at {customer!r}.")
-    birthday = parse_birthday(args.options["birthday"]) if "birthday" in args.options else None
-    role = " ".join(args.options["role"].split()) if "role" in args.options else None
-    return AddContact(customer, name, birthday=birthday, role=role or None)
-
-
-def _date_add(ctx: Context, given: Given) -> Command:
-    args = ctx.args(given, options=("lead",))
-    words = list(args.words)
-    yearly = False
-    if words and words[-1].plain and words[-1].text.lower() in ("yearly", "once"):
-        yearly = words.pop().text.lower() == "yearly"
-    if not words:
-        raise Invalid("Missing the customer, label and date.")
-    on = ctx.day(words[-1].text, "")
-    customer, rest = ctx.customer_leading(words[:-1])
-    label = joined(rest)
-    if not label:
-        raise Invalid(f"Missing the label of the date for {customer!r}, e.g. founding day.")
-    lead = parse_lead_days(args.options["lead"]) if "lead" in args.options else None
-    return AddDate(customer, label, on, yearly=yearly, lead_days=lead)
-
-
-_DAY_WORD = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|today|yesterday|tomorrow", re.ASCII | re.I)
-
-
-def _event_add(ctx: Context, given: Given) -> Command:
-    args = ctx.args(given, options=("contact",), note=True)
-    words = list(args.words)
-    on = ctx.today
-    if words and words[-1].plain and _DAY_WORD.fullmatch(words[-1].text):
-        on = ctx.day(words.pop().text, "")
-    if len(words) < 2:
-        raise Invalid("Missing who it happened to and what happened, e.g. event add acme new_role.")
-    kind = parse_word(words[-1].text, what="life event kind")
-    subject = words[:-1]
-    contact = _contact_name(args.options.get("contact"))
-    found = ctx.resolve_whole(subject, ctx.customers)
-    if isinstance(found, NotFound) and contact is None:
-        return AddLifeEvent(kind, on, contact=joined(subject), note=args.note)
-    customer = ctx.accept(found, ctx.customers, what="customer", whole=True)
-    return AddLifeEvent(kind, on, customer=customer, contact=contact, note=args.note)
-
-
 FORMS: dict[str, Handler] = {
     "touch": _touch,
     "customer add": _customer_add,
@@ -270,7 +223,6 @@ FORMS: dict[str, Handler] = {
     "customer list": _customer_list,
     "customer archive": _customer_archive,
     "customer assign": _customer_assign,
-    "contact add": _contact_add,
-    "date add": _date_add,
-    "event add": _event_add,
+    "customer unarchive": _customer_unarchive,
+    "history": _history,
 }

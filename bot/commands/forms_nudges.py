@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.commands.commands import (
+    AnswerEscalation,
     Command,
     Done,
     DoNotContact,
@@ -13,12 +16,15 @@ from bot.commands.commands import (
     Skip,
     Snooze,
     UpdateSettings,
+    UserRef,
 )
 from bot.commands.context import (
     Context,
     Given,
     Handler,
     flags_of,
+    is_mention,
+    joined,
     no_words,
     require_value,
 )
@@ -31,34 +37,64 @@ from bot.commands.values import (
     parse_user,
 )
 
+_TWO_WORD_DURATION = re.compile(
+    r"[0-9]{1,4} (day|days|week|weeks|wk|month|months|mo|year|years)", re.ASCII | re.IGNORECASE
+)
+
 # --- nudge handling ----------------------------------------------------------------------------
 
 
+def _someone(ctx: Context, given: Given) -> UserRef | None:
+    """An optional ``@user`` and nothing else."""
+    words = ctx.args(given).words
+    if len(words) == 1 and is_mention(words[0]):
+        return parse_user(words[0].text)
+    no_words(ctx, words)
+    return None
+
+
 def _quiet(ctx: Context, given: Given) -> Command:
-    no_words(ctx, ctx.args(given).words)
-    return ShowQuiet()
+    return ShowQuiet(_someone(ctx, given))
 
 
 def _nudges(ctx: Context, given: Given) -> Command:
-    no_words(ctx, ctx.args(given).words)
-    return ShowNudges()
+    return ShowNudges(_someone(ctx, given))
 
 
 def _snooze(ctx: Context, given: Given) -> Command:
     args = ctx.args(given, note=True)
-    if len(args.words) < 2:
-        raise Invalid("Missing the customer or until when, e.g. snooze acme 1w.")
-    until = ctx.until(args.words[-1].text, "", after_today=True)
-    return Snooze(ctx.customer_whole(args.words[:-1]), until, reason=args.note)
+    words = args.words
+    taken = 2 if len(words) > 2 and _TWO_WORD_DURATION.fullmatch(joined(words[-2:])) else 1
+    if len(words) < 2:
+        raise Invalid("Missing the customer or until when, e.g. snooze acme 1w or snooze 2 1w.")
+    until = ctx.until(joined(words[-taken:]), "", after_today=True)
+    customer, position = ctx.target(words[:-taken])
+    return Snooze(customer, until, reason=args.note, position=position)
 
 
 def _skip(ctx: Context, given: Given) -> Command:
     args = ctx.args(given, note=True)
-    return Skip(ctx.customer_whole(args.words), reason=args.note)
+    customer, position = ctx.target(args.words)
+    return Skip(customer, reason=args.note, position=position)
 
 
 def _done(ctx: Context, given: Given) -> Command:
-    return Done(ctx.customer_whole(ctx.args(given).words))
+    customer, position = ctx.target(ctx.args(given).words)
+    return Done(customer, position=position)
+
+
+def _escalation(verb: str) -> Handler:
+    def form(ctx: Context, given: Given) -> Command:
+        words = list(ctx.args(given).words)
+        to = None
+        if verb == "reassign":
+            if not words or not (is_mention(words[-1])):
+                raise Invalid("Missing the new owner, e.g. escalation reassign acme @sue.")
+            to = parse_user(words.pop().text)
+        customer, position = ctx.target(words)
+        return AnswerEscalation(verb, customer, position=position, to=to)
+
+    return form
 
 
 def _dnc(ctx: Context, given: Given) -> Command:
@@ -114,6 +150,10 @@ FORMS: dict[str, Handler] = {
     "snooze": _snooze,
     "skip": _skip,
     "done": _done,
+    "escalation acknowledge": _escalation("acknowledge"),
+    "escalation remind": _escalation("remind"),
+    "escalation takeover": _escalation("take_over"),
+    "escalation reassign": _escalation("reassign"),
     "dnc": _dnc,
     "ooo": _ooo,
     "me": _me,

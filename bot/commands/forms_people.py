@@ -14,12 +14,14 @@ from bot.commands.commands import (
     ShowDeliveries,
     ShowDigest,
     ShowHealth,
+    Undo,
 )
 from bot.commands.context import (
     Context,
     Given,
     Handler,
     flags_of,
+    is_mention,
     joined,
     no_words,
 )
@@ -49,11 +51,14 @@ def _digest(ctx: Context, given: Given) -> Command:
 
 
 def _health(ctx: Context, given: Given) -> Command:
-    return ShowHealth(ctx.customer_whole(ctx.args(given).words))
+    words = ctx.args(given).words
+    if len(words) == 1 and is_mention(words[0]):
+        return ShowHealth(None, user=parse_user(words[0].text))
+    return ShowHealth(ctx.customer_whole(words))
 
 
 def _team_add(ctx: Context, given: Given) -> Command:
-    args = ctx.args(given, options=("manager",))
+    args = ctx.args(given, options=("manager",), flags=("admin",))
     if not args.words:
         raise Invalid("Missing the person to add, e.g. team add @maria.")
     user = parse_user(args.words[0].text)
@@ -70,6 +75,11 @@ def _team_list(ctx: Context, given: Given) -> Command:
 def _deliveries(ctx: Context, given: Given) -> Command:
     flags = flags_of(ctx, ctx.args(given).words, ("failed", "all"))
     return ShowDeliveries(failed_only="failed" in flags, everyone="all" in flags)
+
+
+def _undo(ctx: Context, given: Given) -> Command:
+    no_words(ctx, ctx.args(given).words)
+    return Undo()
 
 
 def _help(ctx: Context, given: Given) -> Command:
@@ -90,5 +100,6 @@ FORMS: dict[str, Handler] = {
     "team add": _team_add,
     "team list": _team_list,
     "deliveries": _deliveries,
+    "undo": _undo,
     "help": _help,
 }

@@ -22,6 +22,7 @@ from bot.commands.forms_customers import FORMS as CUSTOMER_FORMS
 from bot.commands.forms_nudges import FORMS as NUDGE_FORMS
 from bot.commands.forms_offers import FORMS as OFFER_FORMS
 from bot.commands.forms_people import FORMS as PEOPLE_FORMS
+from bot.commands.forms_records import FORMS as RECORD_FORMS
 from bot.commands.lexer import Token, lex
 from bot.commands.names import KnownNames
 from bot.commands.problems import Invalid
@@ -39,11 +40,17 @@ def slash_text(command: str, text: str) -> str:
 
 
 def parse(
-    text: str, *, customers: KnownNames, today: date, offers: KnownNames | None = None
+    text: str,
+    *,
+    customers: KnownNames,
+    today: date,
+    offers: KnownNames | None = None,
+    everyone: KnownNames | None = None,
 ) -> Command | ParseError:
     """Parse one command. ``customers``: the customer names the user may refer to; ``today``: the
     user's local date (for ``3d``, ``today``, …); ``offers``: offer titles, if the caller knows
-    them (else offer references are kept as typed)."""
+    them (else offer references are kept as typed); ``everyone``: every customer name, archived
+    ones too (for the commands that can name an archived customer)."""
     if len(text) > MAX_TEXT:
         return ParseError(
             f"That is too long for a command ({len(text)} characters, at most {MAX_TEXT}).",
@@ -68,12 +75,12 @@ def parse(
         return ParseError(lexed.error, usage=help_texts.usage(path), command=path)
     if any(t.plain and t.text.lower() in HELP_FLAGS for t in rest):
         return Help(path)
-    context = Context(path, customers=customers, offers=offers, today=today)
+    context = Context(path, customers=customers, offers=offers, today=today, everyone=everyone)
     try:
         return handler(context, Given(rest, lexed.note))
     except Invalid as problem:
         return ParseError(
-            problem.message,
+            problem.message + context.spilled_hint(problem.message),
             usage=help_texts.usage(path),
             command=path,
             suggestions=problem.suggestions,
@@ -82,11 +89,14 @@ def parse(
 
 COMMANDS: dict[str, Handler] = {
     **CUSTOMER_FORMS,
+    **RECORD_FORMS,
     **NUDGE_FORMS,
     **OFFER_FORMS,
     **PEOPLE_FORMS,
     **BOOK_FORMS,
 }
+#: Other words for a command (their help is the command's own).
+ALIASES: dict[str, str] = {"log": "touch"}
 _GROUPS: dict[str, tuple[str, ...]] = {}
 for _path in COMMANDS:
     if " " in _path:
@@ -97,6 +107,7 @@ _TOP_WORDS = tuple(dict.fromkeys(path.split(" ", 1)[0] for path in COMMANDS))
 
 def _identify(words: list[Token]) -> tuple[str, Handler, list[Token]] | ParseError:
     head = words[0].text.lower() if words[0].plain else ""
+    head = ALIASES.get(head, head)
     if head in COMMANDS:
         return head, COMMANDS[head], words[1:]
     if head in _GROUPS:

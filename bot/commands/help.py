@@ -27,17 +27,21 @@ class HelpEntry:
 HELP: tuple[HelpEntry, ...] = (
     HelpEntry(
         "touch",
-        "touch <customer> [<ritual>] [contact=<name>] [on=<date>] [-- <note>]",
+        "touch <customer> [<ritual>] [contact=<name>] [on=<day>] [-- <note>]",
         "Log a touchpoint: you were in touch with a customer. Resets its quiet clock.",
         (
             "touch acme",
             "touch acme corp coffee -- lunch went well, they want the audit",
             'touch "Globex Inc" call contact="Jane Doe" on=yesterday',
+            "log acme lunch contact=Claire on=last friday",
         ),
         (
             "Rituals: call, coffee, lunch, meeting, email, card, gift, audit, workshop, "
             "case_study, pitch, …",
             "Customer names need no quotes: the longest name you know wins.",
+            "`log` is another word for `touch`. on=: yesterday, friday, last friday, 3 days "
+            "ago or YYYY-MM-DD. contact=: a contact's name, or the start of it when only one "
+            "matches (Claire for Claire Dubois).",
         ),
     ),
     HelpEntry(
@@ -90,16 +94,66 @@ HELP: tuple[HelpEntry, ...] = (
         ("customer assign acme owner=@bob", "customer assign acme @bob"),
     ),
     HelpEntry(
+        "customer unarchive",
+        "customer unarchive <customer>",
+        "Bring an archived customer back: its nudges resume.",
+        ("customer unarchive initech",),
+    ),
+    HelpEntry(
+        "history",
+        "history <customer> [<n>]",
+        "The customer's touches, newest first: when, who, ritual, contact and note "
+        "(10 unless you say how many, at most 100).",
+        ("history acme", "history acme corp 25"),
+    ),
+    HelpEntry(
         "contact add",
-        "contact add <customer> <name> [birthday=MM-DD|YYYY-MM-DD] [role=…]",
+        "contact add <customer> <name> [birthday=MM-DD|YYYY-MM-DD] [role=…] [email=…]",
         "Add a contact at a customer; birthdays are remembered every year.",
-        ('contact add acme Jane Doe birthday=05-17 role="Head of Operations"',),
+        (
+            'contact add acme Jane Doe birthday=05-17 role="Head of Operations"',
+            "contact add acme Claire Dubois role=VP Procurement email=claire@acme.example",
+        ),
+    ),
+    HelpEntry(
+        "contact edit",
+        "contact edit <customer> <contact> [name=…] [role=…|none] [birthday=…|none] [email=…|none]",
+        "Correct a contact: their name, role, birthday or email (`none` clears it).",
+        (
+            "contact edit acme Jane Doe role=CFO",
+            "contact edit acme claire birthday=1980-04-02 email=none",
+        ),
+        ("<contact>: their name, or the start of it when only one contact matches.",),
+    ),
+    HelpEntry(
+        "contact remove",
+        "contact remove <customer> <contact>",
+        "Remove a contact (added by mistake, or gone); their touches stay in the history.",
+        ("contact remove acme Jane Doe",),
     ),
     HelpEntry(
         "date add",
         "date add <customer> <label> <YYYY-MM-DD> [yearly] [lead=<days>]",
         "Remember an important date (one-off unless `yearly`); nudged `lead` days ahead.",
         ("date add acme founding day 2009-06-01 yearly lead=7", "date add acme go-live 2026-09-15"),
+    ),
+    HelpEntry(
+        "date list",
+        "date list <customer>",
+        "The dates remembered for a customer: birthdays, anniversary, renewal and your own.",
+        ("date list acme",),
+    ),
+    HelpEntry(
+        "date edit",
+        "date edit <customer> <label> [on=YYYY-MM-DD] [label=…] [lead=<days>|none] [yearly|once]",
+        "Correct a date you added: its day, label, notice or whether it comes back yearly.",
+        ("date edit acme go-live on=2026-10-01", "date edit acme founding day lead=14 yearly"),
+    ),
+    HelpEntry(
+        "date remove",
+        "date remove <customer> <label>",
+        "Forget a date you added.",
+        ("date remove acme go-live",),
     ),
     HelpEntry(
         "event add",
@@ -109,22 +163,75 @@ HELP: tuple[HelpEntry, ...] = (
         ("event add Jane Doe new_baby -- a girl, Mia", "event add acme new_role 2026-03-01"),
     ),
     HelpEntry(
-        "quiet", "quiet", "Your relationships that have gone quiet, worst first.", ("quiet",)
+        "event remove",
+        "event remove <customer|contact> <kind> [<date>] [contact=<name>]",
+        "Remove a life event recorded by mistake (the latest of that kind, or the one on "
+        "that day); what it paused resumes.",
+        ("event remove acme illness", "event remove Jane Doe new_baby 2026-03-01"),
     ),
-    HelpEntry("nudges", "nudges", "Your open nudges.", ("nudges",)),
+    HelpEntry(
+        "quiet",
+        "quiet [@user]",
+        "Relationships that have gone quiet, worst first: yours (a manager's: the team's), or "
+        "someone's in your team.",
+        ("quiet", "quiet @sam"),
+    ),
+    HelpEntry(
+        "nudges",
+        "nudges [@user]",
+        "Your open nudges, numbered (`done 2` answers the second), or someone's in your team.",
+        ("nudges", "nudges @sam"),
+    ),
     HelpEntry(
         "snooze",
-        "snooze <customer> <3d|2w|1m|YYYY-MM-DD|friday> [-- <reason>]",
+        "snooze <customer|number> <3d|2w|1 week|1m|YYYY-MM-DD|friday> [-- <reason>]",
         "Snooze a customer's nudges until then.",
-        ("snooze acme 1w -- waiting for their reorg", "snooze acme corp 2026-09-01"),
+        (
+            "snooze acme 1w -- waiting for their reorg",
+            "snooze acme corp 2026-09-01",
+            "snooze acme 1 week",
+            "snooze 2 1w",
+        ),
+        ("A number instead of the customer is the item's number in the last list you saw.",),
     ),
     HelpEntry(
         "skip",
-        "skip <customer> [-- <reason>]",
+        "skip <customer|number> [-- <reason>]",
         "Skip a customer's current nudges.",
-        ("skip acme -- spoke at the conference",),
+        ("skip acme -- spoke at the conference", "skip 3"),
     ),
-    HelpEntry("done", "done <customer>", "Mark a customer's current nudges done.", ("done acme",)),
+    HelpEntry(
+        "done",
+        "done <customer|number>",
+        "Mark a customer's current nudges done (a check-in or pitch is logged with them).",
+        ("done acme", "done 2"),
+        ("A number is the item's number in the last list you saw (`nudges`, your daily message).",),
+    ),
+    HelpEntry(
+        "escalation acknowledge",
+        "escalation acknowledge <customer|number>",
+        "Managers: you have seen the escalation; the customer stays with its owner. No touch "
+        "is logged (nobody called them).",
+        ("escalation acknowledge acme", "escalation acknowledge 2"),
+    ),
+    HelpEntry(
+        "escalation remind",
+        "escalation remind <customer|number>",
+        "Managers: the owner gets a message asking them to get in touch. No touch is logged.",
+        ("escalation remind acme",),
+    ),
+    HelpEntry(
+        "escalation takeover",
+        "escalation takeover <customer|number>",
+        "Managers: the customer becomes yours. No touch is logged: it is still red.",
+        ("escalation takeover acme",),
+    ),
+    HelpEntry(
+        "escalation reassign",
+        "escalation reassign <customer|number> @user",
+        "Managers: hand the customer to someone in your team, who is told. No touch is logged.",
+        ("escalation reassign acme @sue", "escalation reassign 1 @bob"),
+    ),
     HelpEntry(
         "dnc",
         "dnc <customer> until=<date|3m> [-- <reason>] | dnc <customer> off",
@@ -175,9 +282,10 @@ HELP: tuple[HelpEntry, ...] = (
     ),
     HelpEntry(
         "health",
-        "health <customer>",
-        "How a relationship is doing: quiet days, cadence, touches, dates ahead.",
-        ("health acme",),
+        "health <customer> | health @user",
+        "How a relationship is doing and why (recency, trend, breadth, pitches, tenure); or "
+        "how someone's book in your team is doing, weakest first.",
+        ("health acme", "health @sam"),
     ),
     HelpEntry(
         "team add",
@@ -189,11 +297,29 @@ HELP: tuple[HelpEntry, ...] = (
     HelpEntry(
         "deliveries",
         "deliveries [failed] [all]",
-        "Messages sent to you (`failed`: only failed ones; `all`: everyone's, admins only).",
+        "Messages to you: sent in the last 7 days (when, where, how many items), waiting, and "
+        "failed with the reason (`failed`: failed ones only; `all`: everyone's, admins only).",
         ("deliveries failed", "deliveries failed all"),
     ),
     *(HelpEntry(*entry) for entry in BOOK_ENTRIES),
-    HelpEntry("help", "help [<command>]", "This help, or one command's.", ("help", "help snooze")),
+    HelpEntry(
+        "undo",
+        "undo",
+        "Take back your last change, made in the last 15 minutes (a touch, an edit, an answer "
+        "to a nudge, …); it says what it took back. Again: the change before.",
+        ("undo",),
+    ),
+    HelpEntry(
+        "help",
+        "help [<command>]",
+        "This help, or one command's.",
+        ("help", "help snooze"),
+        (
+            "Options: an option's value runs up to the next option, so role=VP Procurement "
+            'needs no quotes (role="VP Procurement" works too); the command\'s own words go '
+            "before its options.",
+        ),
+    ),
 )
 
 _BY_COMMAND = {entry.command: entry for entry in HELP}

@@ -36,6 +36,19 @@ def parse_user(token: str) -> UserRef:
     raise Invalid(f"Not a person: {token!r} (expected a mention like @maria).")
 
 
+_EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
+
+
+def parse_email(token: str) -> str:
+    """An email address (Slack sends ``<mailto:a@b.c|a@b.c>``)."""
+    text = token.strip()
+    if text.startswith("<mailto:") and text.endswith(">"):
+        text = text[len("<mailto:") : -1].split("|", 1)[0]
+    if len(text) > 320 or not _EMAIL.fullmatch(text):
+        raise Invalid(f"Not an email address: {token!r} (expected e.g. jane@example.com).")
+    return text
+
+
 def looks_like_user(token: str) -> bool:
     return token.startswith(("@", "<@", "<at>"))
 

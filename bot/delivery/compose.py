@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import DigestSchedule
-from bot.replies import Reply, Section
+from bot.replies import Item, Reply, Section
 from bot.services.present import nudge_item
 from nudges.calendar import local_date
 from nudges.model import Customer, Nudge, Person
 from nudges.policy import Policy
 
 
-def daily_message(person: Person, *, waiting: int, waiting_first: int = 0) -> Reply:
+def daily_message(
+    person: Person,
+    *,
+    waiting: int,
+    waiting_first: int = 0,
+    covering: Mapping[int, str] | None = None,
+) -> Reply:
     """The envelope of a daily message; its items are filled in at send time from the nudges
     the delivery carries, so an answer given meanwhile is not asked again. ``waiting_first``:
-    how many of those waiting are first check-ins of accounts nobody has touched yet."""
+    how many of those waiting are first check-ins of accounts nobody has touched yet.
+    ``covering``: for the nudges of a colleague away with ``person`` as cover, by that
+    colleague's id, what to say on them ("For Maria, out of office until 12 June")."""
     fields = {"waiting": str(waiting)}
     if waiting_first:
         fields["waiting_first"] = str(waiting_first)
+    if covering:
+        fields["covering"] = json.dumps({str(k): v for k, v in covering.items()})
     return Reply(
         text=f"Good morning {person.display_name.split()[0]}",
         kind="nudges",
@@ -52,13 +65,17 @@ def fill_daily_message(
     live = [n for n in nudges if n.state.value in ("open", "delivered")]
     count = len(live)
     noun = "relationship needs" if count == 1 else "relationships need"
+    covering: dict[str, str] = json.loads(envelope.fields.get("covering", "{}"))
     items = tuple(
-        nudge_item(
-            n,
-            customers.get(n.customer_id),
-            policy=policy,
-            now=now,
-            health=(health or {}).get(n.customer_id),
+        _for_whom(
+            nudge_item(
+                n,
+                customers.get(n.customer_id),
+                policy=policy,
+                now=now,
+                health=(health or {}).get(n.customer_id),
+            ),
+            covering.get(str(n.recipient_id)),
         )
         for n in live
     )
@@ -69,6 +86,10 @@ def fill_daily_message(
         kind="nudges",
         fields=dict(envelope.fields),
     )
+
+
+def _for_whom(item: Item, note: str | None) -> Item:
+    return item if note is None else replace(item, lines=(*item.lines, note))
 
 
 def digest_slot(manager: Person, *, schedule: DigestSchedule, until: datetime) -> datetime:

@@ -23,7 +23,7 @@ from bot.delivery.compose import fill_daily_message
 from bot.delivery.ports import Platform, RateLimited, Rejected, TransientError, Unreachable
 from bot.ops import lifecycle, metrics
 from bot.ops.instrument import about_delivery
-from bot.replies import Reply
+from bot.replies import Reply, numbered_refs
 from bot.services.context import Deps
 from nudges.model import Delivery, DeliveryKind, DeliveryState, NudgeState, Person
 from nudges.model import Platform as PlatformName
@@ -229,7 +229,13 @@ class Outbox:
             )
             return
         await asyncio.to_thread(
-            self._record_sent, delivery, ref=ref, now=now, result=result, recipient_id=recipient.id
+            self._record_sent,
+            delivery,
+            ref=ref,
+            now=now,
+            result=result,
+            recipient_id=recipient.id,
+            shown=numbered_refs(reply),
         )
 
     def _compose_many(
@@ -316,12 +322,15 @@ class Outbox:
         now: datetime | None,
         result: DrainResult,
         recipient_id: int,
+        shown: tuple[str, ...] | None = None,
     ) -> None:
         now = now or self.deps.clock.now()
         with self.deps.uow() as uow:
             held = uow.deliveries.mark_sent(
                 delivery.id, worker=self.worker, message_ref=ref, now=now
             )
+            if shown:  # the numbered list the recipient now reads: "done 2" means its item 2
+                uow.shown.remember(recipient_id, shown, at=now)
             uow.commit()
         if not held:
             log.warning(

@@ -11,6 +11,7 @@ missed by less than a day still goes out.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,11 +20,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from bot.delivery.compose import daily_message, digest_slot
 from bot.ops import lifecycle, metrics
 from bot.services.context import Actor, Deps
+from bot.services.cover import cover_note
 from bot.services.decisions import refresh_customers, refresh_offers
 from bot.services.handlers.insights import digest_reply
 from bot.services.request import Request
+from nudges.calendar import local_date
 from nudges.delivery import may_deliver_by, plan_delivery, route_nudges
-from nudges.model import DeliveryKind, NudgeState, Workspace
+from nudges.model import DeliveryKind, Nudge, NudgeState, Person, Workspace
 from storage import SqlUnitOfWork, is_conflict, is_transient
 
 log = logging.getLogger(__name__)
@@ -201,6 +204,7 @@ def _plan_batch(
         if uow.deliveries.by_key(key) is not None:
             continue
         ids = [n.id for n in plan.nudges if n.id is not None]
+        covering = _covering(plan.nudges, person, people, now=now)
         # Each person's message in a savepoint: a conflict undoes that message only, and the
         # batch commits once.
         savepoint = uow.session.begin_nested()
@@ -212,7 +216,10 @@ def _plan_batch(
                 kind=DeliveryKind.NUDGES,
                 slot_at=plan.slot,
                 payload=daily_message(
-                    person, waiting=plan.waiting, waiting_first=plan.waiting_first
+                    person,
+                    waiting=plan.waiting,
+                    waiting_first=plan.waiting_first,
+                    covering=covering,
                 ).to_json(),
                 nudge_ids=ids,
                 now=now,
@@ -227,6 +234,18 @@ def _plan_batch(
             continue
         planned.append((delivery.id, person.id, plan.slot, len(ids), plan.waiting))
     return planned
+
+
+def _covering(
+    nudges: Iterable[Nudge], cover: Person, people: Mapping[int, Person], *, now: datetime
+) -> dict[int, str]:
+    """For the nudges of colleagues away with ``cover`` covering: whose they are, and why."""
+    today = local_date(now, cover.timezone)
+    return {
+        n.recipient_id: cover_note(people[n.recipient_id], today=today)
+        for n in nudges
+        if n.recipient_id != cover.id and n.recipient_id in people
+    }
 
 
 def plan_digests(deps: Deps, *, now: datetime, horizon: datetime, result: SweepResult) -> None:

@@ -6,6 +6,8 @@
 - Admins see and change everything and manage the team.
 - A nudge is answered (done, snooze, skip) by its recipient, by their managers and admins, and by
   the colleague covering for the recipient while they are out of office.
+- While someone is out of office, the colleague covering for them sees their customers too
+  (``customer show``, ``health``, ``history``, ``date list``).
 """
 
 from __future__ import annotations
@@ -42,6 +44,26 @@ def require_customer_access(uow: SqlUnitOfWork, person: Person, customer: Custom
         f"{customer.name} belongs to {who}; only they, their managers and admins can see or "
         f"change it. You can still log a touch: touch {customer.name}"
     )
+
+
+def covers_for(uow: SqlUnitOfWork, person: Person, owner_id: int, *, now: datetime) -> bool:
+    """Whether ``person`` covers for the owner, who is out of office at ``now``."""
+    if owner_id == person.id:
+        return False
+    owner = uow.people.get(owner_id)
+    return owner is not None and owner.cover_id == person.id and is_out_of_office(owner, now=now)
+
+
+def require_customer_view(
+    uow: SqlUnitOfWork, person: Person, customer: Customer, *, now: datetime
+) -> None:
+    """Seeing a customer: its owner, their managers, admins, and the colleague covering for
+    the owner while they are out of office."""
+    if in_scope(uow, person, customer.owner_id) or covers_for(
+        uow, person, customer.owner_id, now=now
+    ):
+        return
+    require_customer_access(uow, person, customer)
 
 
 def require_person_access(uow: SqlUnitOfWork, person: Person, other: Person) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError
@@ -16,39 +16,64 @@ from bot.commands import (
     AddLifeEvent,
     AddOffer,
     AddTeamMember,
+    AnswerEscalation,
     ArchiveCustomer,
     AssignCustomer,
     DigestChannel,
     Done,
     DoNotContact,
+    EditContact,
     EditCustomer,
+    EditDate,
     Help,
     ListCustomers,
+    ListDates,
     ListOffers,
     ListTeam,
     LogTouch,
     OutOfOffice,
     ParseError,
     RecordPitch,
+    RemoveContact,
+    RemoveDate,
+    RemoveLifeEvent,
     ShowCustomer,
     ShowDeliveries,
     ShowDigest,
     ShowHealth,
+    ShowHistory,
     ShowNudges,
     ShowOffer,
     ShowQuiet,
     ShowSettings,
     Skip,
     Snooze,
+    UnarchiveCustomer,
+    Undo,
     UpdateSettings,
+    UserRef,
     parse,
 )
 from bot.ops.instrument import about_button, about_command
-from bot.replies import Reply, Verb, error, ok
+from bot.replies import Reply, Verb, error, numbered_refs, ok
 from bot.services.access import Forbidden
 from bot.services.books import chat as books
 from bot.services.context import Actor, Deps, Origin
-from bot.services.handlers import channels, customers, insights, offers, people, touches
+from bot.services.handlers import (
+    channels,
+    contacts,
+    customers,
+    deliveries,
+    escalations,
+    history,
+    insights,
+    offers,
+    people,
+    records,
+    team_views,
+    touches,
+    undo,
+)
 from bot.services.identity import UnknownPerson
 from bot.services.request import Request, ServiceError
 from storage import is_conflict
@@ -60,6 +85,7 @@ Handler = Callable[[Request, Any], Reply]
 HANDLERS: dict[type, Handler] = {
     LogTouch: touches.log_touch,
     Done: touches.done,
+    AnswerEscalation: escalations.escalation_command,
     Snooze: touches.snooze,
     Skip: touches.skip,
     DoNotContact: touches.do_not_contact,
@@ -69,9 +95,17 @@ HANDLERS: dict[type, Handler] = {
     ListCustomers: customers.list_customers,
     ArchiveCustomer: customers.archive_customer,
     AssignCustomer: customers.assign_customer,
-    AddContact: customers.add_contact,
-    AddDate: customers.add_date,
-    AddLifeEvent: customers.add_life_event,
+    UnarchiveCustomer: customers.unarchive_customer,
+    ShowHistory: history.show_history,
+    AddContact: contacts.add_contact,
+    EditContact: contacts.edit_contact,
+    RemoveContact: contacts.remove_contact,
+    AddDate: records.add_date,
+    ListDates: records.list_dates,
+    EditDate: records.edit_date,
+    RemoveDate: records.remove_date,
+    AddLifeEvent: records.add_life_event,
+    RemoveLifeEvent: records.remove_life_event,
     ShowSettings: people.show_settings,
     UpdateSettings: people.update_settings,
     OutOfOffice: people.out_of_office,
@@ -81,14 +115,15 @@ HANDLERS: dict[type, Handler] = {
     ListOffers: offers.list_offers,
     ShowOffer: offers.show_offer,
     RecordPitch: offers.record_pitch,
-    ShowQuiet: insights.show_quiet,
-    ShowNudges: insights.show_nudges,
+    ShowQuiet: team_views.show_quiet,
+    ShowNudges: team_views.show_nudges,
     ShowHealth: insights.show_health,
     ShowDigest: insights.show_digest,
-    ShowDeliveries: insights.show_deliveries,
+    ShowDeliveries: deliveries.show_deliveries,
     Help: insights.show_help,
     DigestChannel: channels.digest_channel,
     **books.HANDLERS,
+    Undo: undo.undo,
 }
 
 #: What is answered where others read along (a channel): nothing about anyone's book.
@@ -102,6 +137,8 @@ ATTEMPTS = 3  # a use case that conflicts with a concurrent transaction runs aga
 READ_ONLY_COMMANDS: frozenset[type] = frozenset(
     {
         ShowCustomer,
+        ShowHistory,
+        ListDates,
         ListCustomers,
         ListTeam,
         ListOffers,
@@ -150,15 +187,29 @@ class CommandService:
                 customers=uow.customer_names(actor.workspace.id),
                 offers=uow.offer_titles(actor.workspace.id),
                 today=actor.today(now),
+                everyone=uow.customer_names(actor.workspace.id, archived=True),
             )
             if origin is not None and type(command) not in SHARED_COMMANDS:
                 return channels.private_only(origin)
             if isinstance(command, ParseError):
                 return _parse_error(command)
             if type(command) in READ_ONLY_COMMANDS:
-                return self._run(Request(self.deps, uow, actor, now, origin), command)
+                reply = self._run(Request(self.deps, uow, actor, now, origin), command)
+        if type(command) in READ_ONLY_COMMANDS:
+            if origin is None:  # a person's own list (not one shown in a channel)
+                self._remember_list(actor, reply, now=now)
+            return reply
         with self.deps.uow() as uow:
             return self._run(Request(self.deps, uow, actor, now, origin), command)
+
+    def _remember_list(self, actor: Actor, reply: Reply, *, now: datetime) -> None:
+        """A numbered list was shown: remember it, so "done 2" means its second item."""
+        shown = numbered_refs(reply)
+        if shown is None:
+            return
+        with self.deps.uow() as uow:
+            uow.shown.remember(actor.person.id, shown, at=now)
+            uow.commit()
 
     @about_command
     def _run(self, request: Request, command: object, handler: Handler | None = None) -> Reply:
@@ -170,12 +221,14 @@ class CommandService:
                 return handler(request, command)
             except _REFUSALS as refusal:
                 request.uow.rollback()
+                request.reset()
                 return _refused(refusal)
             except DBAPIError as exc:
                 # A sweep (or a replica) wrote the same nudge a moment ago, or the database
                 # broke a deadlock with it: the whole use case was one transaction, so running
                 # it again on fresh data is safe.
                 request.uow.rollback()
+                request.reset()
                 if not is_conflict(exc) or attempt == ATTEMPTS:
                     raise
                 log.info(  # the kind of conflict only: the statement holds users' data
@@ -194,8 +247,10 @@ class CommandService:
         verb: Verb,
         until: date | None = None,
         reason: str | None = None,
+        to: UserRef | None = None,
     ) -> tuple[Reply, str | None]:
-        """A button on a nudge: done, snooze or skip. Returns the reply and the item's new
+        """A button on a nudge: done, snooze, skip, an answer to an escalation (``to``: the
+        new owner when reassigning) or how a pitch went. Returns the reply and the item's new
         state for updating the message in place (None when nothing changed)."""
         now = self.deps.clock.now()
         with self.deps.uow() as uow:
@@ -205,18 +260,20 @@ class CommandService:
                 if nudge is None:
                     return error("That nudge no longer exists."), None
                 try:
-                    state = touches.answer_nudge(
-                        request, nudge, verb=verb.value, until=until, reason=reason
+                    answered = touches.answer_nudge(
+                        request, nudge, verb=verb.value, until=until, reason=reason, to=to
                     )
                 except _REFUSALS as refusal:
                     uow.rollback()
+                    request.reset()
                     return _refused(refusal), None
                 except DBAPIError as exc:  # as in _run: one transaction, run again
                     uow.rollback()
+                    request.reset()
                     if not is_conflict(exc) or attempt == ATTEMPTS:
                         raise
                     continue
-                return ok(f"{state[0].upper()}{state[1:]}."), state
+                return ok(answered.message, *answered.sections), answered.state
         raise AssertionError("unreachable")  # pragma: no cover
 
     def log_touch(self, actor: Actor, command: LogTouch, *, nudge_id: int | None = None) -> Reply:

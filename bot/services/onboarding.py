@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from nudges.calendar import start_of_day
+from bot.services.wording import count, long_date
+from nudges.calendar import local_date, start_of_day
 from nudges.model import Customer, Person
 from nudges.quiet import QuietStatus
 
@@ -25,15 +26,19 @@ def last_touched(customer: Customer, day: date, *, owner: Person) -> dict[str, d
     }
 
 
-def since_last_touch(customer: Customer, status: QuietStatus, *, now: datetime) -> str:
+def since_last_touch(
+    customer: Customer, status: QuietStatus, *, now: datetime, tz_name: str
+) -> str:
     """ "12 days since the last touch", or, for an account nobody has touched yet, when it was
     added and when its first check-in is due."""
     if not status.first_check_in:
-        return f"{status.days_quiet} days since the last touch"
+        return f"{count(status.days_quiet, 'day')} since the last touch"
     if customer.added_at is None:
         return "no touch logged yet"
     known = max(0, (now - customer.added_at).days)
     due = ""
     if status.amber_at is not None and status.amber_at > now:
-        due = f", first check-in due {status.amber_at.date().isoformat()}"
-    return f"no touch logged yet (added {known} days ago{due})"
+        today = local_date(now, tz_name)
+        due = f", first check-in due {long_date(local_date(status.amber_at, tz_name), today=today)}"
+    added = "today" if known == 0 else f"{count(known, 'day')} ago"
+    return f"no touch logged yet (added {added}{due})"

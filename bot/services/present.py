@@ -60,12 +60,7 @@ def nudge_item(
     ref = f"nudge:{nudge.id}"
     actions: tuple[Action, ...] = ()
     if with_actions and nudge.id is not None:
-        actions = (
-            Action(Verb.DONE, "Done", ref),
-            Action(Verb.LOG, "Log…", ref),
-            Action(Verb.SNOOZE, "Snooze", ref, choices=SNOOZE_CHOICES),
-            Action(Verb.SKIP, "Skip", ref),
-        )
+        actions = nudge_actions(nudge.reason, ref)
     return Item(
         title=f"{name} — {REASON_TITLES.get(nudge.reason, nudge.reason.value)}{level}",
         lines=tuple(lines),
@@ -73,6 +68,25 @@ def nudge_item(
         actions=actions,
         ref=ref,
         state=None if nudge.state.value in ("open", "delivered") else nudge.state.value,
+    )
+
+
+def nudge_actions(reason: NudgeReason, ref: str) -> tuple[Action, ...]:
+    """The buttons of a nudge: an escalation is the manager's to answer, and none of its
+    answers logs a touch (nobody called the customer)."""
+    if reason is NudgeReason.ESCALATION:
+        return (
+            Action(Verb.ACKNOWLEDGE, "Acknowledge", ref),
+            Action(Verb.REMIND, "Remind owner", ref),
+            Action(Verb.TAKE_OVER, "Take over", ref),
+            Action(Verb.REASSIGN, "Reassign…", ref),
+            Action(Verb.SNOOZE, "Snooze", ref, choices=SNOOZE_CHOICES),
+        )
+    return (
+        Action(Verb.DONE, "Done", ref),
+        Action(Verb.LOG, "Log…", ref),
+        Action(Verb.SNOOZE, "Snooze", ref, choices=SNOOZE_CHOICES),
+        Action(Verb.SKIP, "Skip", ref),
     )
 
 

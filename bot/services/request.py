@@ -3,18 +3,31 @@ every use case shares (finding a customer the actor may touch, auditing, re-deci
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from bot.commands import UserRef
-from bot.services.access import require_customer_access
+from bot.services.access import require_customer_access, require_customer_view
 from bot.services.context import Actor, Deps, Origin
 from bot.services.decisions import refresh_customers
 from bot.services.identity import resolve_person
 from nudges.calendar import local_date
 from nudges.model import Customer, Offer, Person
 from storage import SqlUnitOfWork
+from storage.repositories.changes import Recorder
+
+#: What hangs off a customer, as (table, column holding the customer's id): what a change to
+#: the customer may touch, kept so that ``undo`` can put it back.
+CUSTOMER_ROWS: tuple[tuple[str, str], ...] = (
+    ("customer", "id"),
+    ("customer_tag", "customer_id"),
+    ("contact", "customer_id"),
+    ("important_date", "customer_id"),
+    ("life_event", "customer_id"),
+    ("pitch", "customer_id"),
+    ("nudge", "customer_id"),
+)
 
 
 class ServiceError(ValueError):
@@ -35,6 +48,7 @@ class Request:
     actor: Actor
     now: datetime
     origin: Origin | None = None  # None: the person's own chat with the bot
+    recorder: Recorder = field(default_factory=Recorder)
 
     @property
     def person(self) -> Person:
@@ -53,7 +67,48 @@ class Request:
             )
         if for_change:
             require_customer_access(self.uow, self.person, found)
+            self.watch_customer(found.id)
         return found
+
+    def require_visible(self, customer: Customer) -> None:
+        """The actor may see the customer (an owner's cover too, while the owner is away)."""
+        require_customer_view(self.uow, self.person, customer, now=self.now)
+
+    def visible_customer(self, name: str) -> Customer:
+        customer = self.customer(name, for_change=False)
+        self.require_visible(customer)
+        return customer
+
+    def watch_customer(self, customer_id: int) -> None:
+        """The customer and what hangs off it are about to change: keep them for ``undo``."""
+        for table, column in CUSTOMER_ROWS:
+            self.watch(table, column, customer_id)
+
+    def watch(self, table: str, column: str, value: object) -> None:
+        """The rows of ``table`` whose ``column`` is ``value`` are about to change."""
+        self.uow.changes.watch(self.recorder, table, column, value)
+
+    def created(self, table: str, **key: object) -> None:
+        """A row this change created (removed again by ``undo``)."""
+        self.uow.changes.created(self.recorder, table, key)
+
+    def commit(self, summary: str) -> None:
+        """Commit the change; ``summary`` says what it was, in words, so that ``undo`` can
+        say what it reverts ("the change to Jane Doe at Acme: role now CFO")."""
+        if self.recorder.watches or self.recorder.created:
+            self.uow.changes.record(
+                self.recorder,
+                person_id=self.person.id,
+                workspace_id=self.actor.workspace.id,
+                at=self.now,
+                summary=summary,
+            )
+        self.uow.commit()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget what was watched (after a commit, or a rollback before running again)."""
+        self.recorder = Recorder()
 
     def offer(self, title: str) -> Offer:
         found = self.uow.offers.by_title(workspace_id=self.actor.workspace.id, title=title)

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from nudges.calendar import local_date
 from nudges.dates import upcoming
-from nudges.model import Contact, Customer, CustomerSummary, ImportantDate, Person
-from nudges.offers import is_eligible
+from nudges.model import Contact, Customer, CustomerSummary, ImportantDate, Person, PitchState
+from nudges.offers import audience
 from nudges.policy import Policy
 from storage import SqlUnitOfWork
 
@@ -34,23 +34,31 @@ def build_summaries(
         previous_90=now - timedelta(days=180),
     )
     pitches = uow.stats.pitch_counts(ids)
-    pitched = uow.stats.pitched_offers(ids)
     contacts: dict[int, list[Contact]] = {}
     for contact in uow.contacts.of_customers(ids):
         contacts.setdefault(contact.customer_id, []).append(contact)
     dates: dict[int, list[ImportantDate]] = {}
     for item in uow.dates.of_customers(ids):
         dates.setdefault(item.customer_id, []).append(item)
-    live = uow.offers.live(on=now.date())
+    workspaces = {c.workspace_id for c in customers}
+    live = [o for o in uow.offers.live(on=now.date()) if o.workspace_id in workspaces]
+    # Pitch coverage counts the customers each offer reaches (best first, quantity applied),
+    # by the same rule that decides who is nudged about it.
+    reached: dict[int, set[int]] = {}
+    pitched: dict[int, set[int]] = {}
+    for offer in live:
+        ranked = uow.offers.ranked(offer)
+        reached[offer.id] = set(audience(offer, ranked, policy))
+        pitched[offer.id] = {
+            cid for cid, state in ranked if state not in (None, PitchState.PENDING)
+        }
     summaries = []
     for customer in customers:
         owner = owners.get(customer.owner_id)
         today = local_date(now, owner.timezone if owner else None)
         touch = counts.get(customer.id)
         states = pitches.get(customer.id, {})
-        eligible = [
-            o for o in live if o.workspace_id == customer.workspace_id and is_eligible(o, customer)
-        ]
+        eligible = [o for o in live if customer.id in reached[o.id]]
         soon = upcoming(
             customer=customer,
             contacts=contacts.get(customer.id, []),
@@ -70,7 +78,7 @@ def build_summaries(
                 pitches_accepted=states.get("accepted", 0),
                 pitches_declined=states.get("declined", 0),
                 live_offers_eligible=len(eligible),
-                live_offers_pitched=len({o.id for o in eligible} & pitched.get(customer.id, set())),
+                live_offers_pitched=sum(1 for o in eligible if customer.id in pitched[o.id]),
                 upcoming_dates=len(soon),
             )
         )

@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
     SectionBlock,
     StaticSelectElement,
+    UserSelectElement,
 )
 
 from bot.replies import Action, Item, Reply, Tone, Verb
@@ -131,6 +132,12 @@ def _elements(action: Action) -> list[Any]:
         )
         return elements
     action_id = verb_action_id(action.verb)
+    if action.verb is Verb.REASSIGN:  # a person to pick; the item's ref is in the block id
+        return [
+            UserSelectElement(
+                placeholder=PlainTextObject(text=clip(action.label, 150)), action_id=action_id
+            )
+        ]
     if action.choices:
         return [_choices(action, action_id)]
     return [_button(action, action_id, style="primary" if action.verb is Verb.DONE else None)]

@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import IntegrityError
 
 from bot.bootstrap import Container
-from bot.commands import LogTouch
+from bot.commands import LogTouch, UserRef
 from bot.replies import Reply, Verb
 from bot.services.context import Actor
 from bot.services.guess import guess_customer
@@ -197,6 +197,7 @@ class SlackServices:
         verb: Verb,
         until: date | None = None,
         reason: str | None = None,
+        to: UserRef | None = None,
     ) -> tuple[Reply, str | None]:
         return await asyncio.to_thread(
             self.container.commands.answer,
@@ -205,6 +206,7 @@ class SlackServices:
             verb=verb,
             until=until,
             reason=reason,
+            to=to,
         )
 
     async def log_touch(self, actor: Actor, command: LogTouch, *, nudge: int | None) -> Reply:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.bootstrap import Container
-from bot.commands import ParseError, parse_relative_until
+from bot.commands import ParseError, UserRef, parse_relative_until
 from bot.replies import Reply, Verb, error
 from bot.services.context import Actor
 from bot.teams import store
@@ -88,8 +88,10 @@ def answer(container: Container, actor: Actor, action: CardAction) -> Outcome:
         if isinstance(parsed, ParseError):
             return Outcome(error(parsed.message), None)
         until = parsed
+    typed = action.input(Verb.REASSIGN) if action.verb is Verb.REASSIGN else None
+    to = UserRef(typed, name=typed.removeprefix("@").strip()) if typed else None
     reply, state = container.commands.answer(
-        actor, nudge_id=action.nudge_id, verb=action.verb, until=until
+        actor, nudge_id=action.nudge_id, verb=action.verb, until=until, to=to
     )
     if state is None:
         return Outcome(reply, refreshed(container, actor, action.card_id))

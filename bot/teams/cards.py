@@ -270,7 +270,17 @@ def _item(item: Item, *, number: int | None, card_id: int | None) -> dict[str, A
 def _controls(actions: Sequence[Action], *, card_id: int | None) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for action in actions:
-        if action.choices:
+        if action.verb is Verb.REASSIGN:  # a person: typed, as the card has no people picker
+            out.append(
+                {
+                    "type": "Input.Text",
+                    "id": input_id(action.target, action.verb),
+                    "placeholder": "Reassign to (a colleague's name)",
+                    "maxLength": 200,
+                    "isMultiline": False,
+                }
+            )
+        elif action.choices:
             out.append(
                 {
                     "type": "Input.ChoiceSet",

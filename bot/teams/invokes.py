@@ -26,6 +26,7 @@ from bot.services.handlers.channels import private_only
 from bot.teams import cards, dialogs, inbound
 from bot.teams.actions import answer, card_number, parse_action, refreshed
 from bot.teams.connector import BotConnector
+from bot.teams.outgoing import Destination, post_reply
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,8 @@ class Invokes:
                 return
             outcome = await asyncio.to_thread(answer, self.container, actor, parsed)
             card, reply_text = outcome.card, outcome.reply.text
+            if outcome.reply.sections:  # a question back (how did the pitch go?)
+                await self._ask(context, actor, outcome.reply)
         if card is None:
             await context.send_activity(invoke_response(said(reply_text)))
             return
@@ -124,6 +127,25 @@ class Invokes:
         rendered = cards.render_card(reply, card_id=card_id, refresh_for=_refresh_for(activity))
         body = {"statusCode": 200, "type": CARD_RESPONSE, "value": rendered}
         await context.send_activity(invoke_response(body))
+
+    async def _ask(self, context: TurnContext, actor: Actor, reply: Reply) -> None:
+        """A message of its own in the chat, with its buttons (its card stored like any).
+        Sent with the connector, as redraws are."""
+        activity = context.activity
+        assert activity.conversation is not None  # checked when the request came in
+
+        service_url, conversation_id = activity.service_url, activity.conversation.id
+
+        async def post(outgoing: dict[str, Any]) -> str | None:
+            # Through the bot's own connector: an invoke's turn answers the invoke only.
+            return await self.connector.send(service_url or "", conversation_id, outgoing)
+
+        destination = Destination(
+            conversation_id=activity.conversation.id,
+            person_id=actor.person.id,
+            refresh_for=_refresh_for(activity),
+        )
+        await post_reply(self.container.deps, reply, to=destination, post=post)
 
     async def _dialog(
         self, context: TurnContext, *, nothing: str

@@ -81,7 +81,8 @@ class Turns:
             redrawn = outcome.card is not None and await redraw(
                 self.connector, activity, outcome.card
             )
-            if not redrawn or outcome.reply.tone is Tone.ERROR:
+            if not redrawn or outcome.reply.tone is Tone.ERROR or outcome.reply.sections:
+                # (sections: a question back, e.g. how the pitch went)
                 await self.say(context, actor, outcome.reply)
             return
         origin = None if personal else inbound.origin_of(activity)

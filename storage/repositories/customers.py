@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from nudges.model import Customer
@@ -15,6 +27,7 @@ from nudges.names import name_key
 from storage.repositories import mapping
 from storage.repositories.ids import ids_in
 from storage.tables import CustomerRow, customer_t, customer_tag_t
+from storage.types import UTCDateTime
 
 
 @dataclass
@@ -142,6 +155,45 @@ class CustomerRepository:
             query = query.where(customer_t.c.archived.is_(False))
         return self._many(self.session.scalars(query.order_by(customer_t.c.name_key)).all())
 
+    def possibly_quiet(
+        self,
+        owner_ids: Sequence[int],
+        *,
+        by_kind: Mapping[str, datetime],
+        by_tier: Mapping[str, datetime],
+        otherwise: datetime,
+        since_before: date,
+    ) -> list[Customer]:
+        """The owners' customers that may have gone quiet (without their tags): last touched
+        at or before the bound of their kind (``by_kind``), else of their tier (``by_tier``),
+        else ``otherwise``; never touched and customers since before ``since_before`` or of
+        unknown tenure; or with a cadence of their own. The caller decides exactly."""
+        c = customer_t.c
+
+        def at(value: datetime) -> ColumnElement[datetime]:
+            return literal(value, type_=UTCDateTime())
+
+        whens = [(c.kind == k, at(b)) for k, b in by_kind.items()]
+        whens += [(c.tier == t, at(b)) for t, b in by_tier.items()]
+        bound = case(*whens, else_=at(otherwise)) if whens else at(otherwise)
+        found: list[Customer] = []
+        for start in range(0, len(owner_ids), 500):
+            rows = self.session.execute(
+                select(customer_t)
+                .where(
+                    ids_in(self.session, c.owner_id, owner_ids[start : start + 500]),
+                    c.archived.is_(False),
+                    or_(
+                        c.cadence_ideal_days.is_not(None),
+                        c.last_touch_at <= bound,
+                        c.last_touch_at.is_(None) & (c.since.is_(None) | (c.since < since_before)),
+                    ),
+                )
+                .order_by(c.name_key)
+            )
+            found.extend(mapping.customer(r) for r in rows)
+        return found
+
     def names(self, *, workspace_id: int, include_archived: bool = False) -> list[str]:
         query = select(customer_t.c.name).where(customer_t.c.workspace_id == workspace_id)
         if not include_archived:
@@ -160,6 +212,20 @@ class CustomerRepository:
             .where(customer_t.c.id == customer_id, customer_t.c.archived.is_(False))
             .values(next_due_at=next_due_at)
         )
+
+    def decide_soon(self, *, owner_id: int, now: datetime) -> int:
+        """Have the next sweep decide every customer of this owner again (e.g. they got a
+        manager, who escalations now go to); returns how many."""
+        result = self.session.execute(
+            update(customer_t)
+            .where(
+                customer_t.c.owner_id == owner_id,
+                customer_t.c.archived.is_(False),
+                (customer_t.c.next_due_at.is_(None)) | (customer_t.c.next_due_at > now),
+            )
+            .values(next_due_at=now)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def set_next_due_many(self, next_due: Mapping[int, datetime | None]) -> None:
         """``set_next_due`` for a batch, as one executemany statement."""

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from storage.tables import (
     audit_log_t,
+    change_log_t,
     contact_t,
     customer_t,
     delivery_t,
@@ -117,6 +118,15 @@ class EraseRepository:
                 forms |= {word, json.dumps(word)[1:-1], json.dumps(word, ensure_ascii=False)[1:-1]}
         for form in sorted(forms, key=len, reverse=True):
             pattern = "%" + form.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            # A change that mentions them can no longer be undone (what it would restore is
+            # gone): it is forgotten, not scrubbed.
+            self.session.execute(
+                delete(change_log_t).where(
+                    change_log_t.c.workspace_id == workspace_id,
+                    change_log_t.c.summary.like(pattern, escape="\\")
+                    | change_log_t.c.images.like(pattern, escape="\\"),
+                )
+            )
             for column in _SCRUBBED:
                 self.session.execute(
                     update(column.table)

@@ -226,6 +226,20 @@ class NudgeRepository:
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
+    def reopen(self, customer_id: int, *, ended_because: str, now: datetime) -> int:
+        """Open again the customer's expired nudges that ended for this reason (their customer
+        was archived): the next decision keeps those still due and expires the rest."""
+        result = self.session.execute(
+            update(nudge_t)
+            .where(
+                nudge_t.c.customer_id == customer_id,
+                nudge_t.c.state == NudgeState.EXPIRED.value,
+                nudge_t.c.state_reason == ended_because,
+            )
+            .values(state=NudgeState.OPEN.value, state_reason=None, updated_at=now)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     def live_for_customer(self, customer_id: int) -> list[Nudge]:
         rows = self.session.scalars(
             select(NudgeRow)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from nudges.model import Customer, Offer, Pitch, PitchState
 from nudges.names import name_key
+from nudges.offers import eligible_kinds
 from storage.repositories import mapping
 from storage.repositories.customers import CustomerRepository
 from storage.tables import OfferRow, PitchRow, customer_t, customer_tag_t, offer_t, pitch_t
@@ -84,13 +85,31 @@ class OfferRepository:
     def candidates(self, offer: Offer) -> list[Customer]:
         """The offer's eligible customers, best first (value, then tenure, then id). Tier, kind
         and tags are filtered in SQL; the engine checks eligibility again."""
-        query = select(customer_t.c.id).where(
-            customer_t.c.workspace_id == offer.workspace_id, customer_t.c.archived.is_(False)
+        ids = [cid for cid, _ in self.ranked(offer)]
+        found = {c.id: c for c in CustomerRepository(self.session).get_many(ids)}
+        return [found[i] for i in ids if i in found]
+
+    def ranked(self, offer: Offer) -> list[tuple[int, PitchState | None]]:
+        """The offer's eligible customers best first, each with this offer's pitch to them:
+        what ``nudges.offers.audience`` needs, in one query of ids."""
+        kinds = eligible_kinds(offer)
+        query = (
+            select(customer_t.c.id, pitch_t.c.state)
+            .select_from(
+                customer_t.outerjoin(
+                    pitch_t,
+                    (pitch_t.c.customer_id == customer_t.c.id) & (pitch_t.c.offer_id == offer.id),
+                )
+            )
+            .where(
+                customer_t.c.workspace_id == offer.workspace_id,
+                customer_t.c.archived.is_(False),
+            )
         )
         if offer.tiers:
             query = query.where(customer_t.c.tier.in_(sorted(offer.tiers)))
-        if offer.kinds:
-            query = query.where(customer_t.c.kind.in_(sorted(k.value for k in offer.kinds)))
+        if kinds:
+            query = query.where(customer_t.c.kind.in_(sorted(k.value for k in kinds)))
         if offer.tags:
             tagged = select(customer_tag_t.c.customer_id).where(
                 customer_tag_t.c.tag.in_(sorted(offer.tags))
@@ -102,8 +121,10 @@ class OfferRepository:
             customer_t.c.since,
             customer_t.c.id,
         )
-        ids = list(self.session.scalars(query))
-        return CustomerRepository(self.session).get_many(ids)
+        return [
+            (int(cid), PitchState(state) if state is not None else None)
+            for cid, state in self.session.execute(query)
+        ]
 
 
 @dataclass

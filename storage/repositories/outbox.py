@@ -96,6 +96,29 @@ class DeliveryRepository:
         rows = self.session.scalars(query.order_by(delivery_t.c.slot_at, delivery_t.c.id))
         return [mapping.delivery(r) for r in rows]
 
+    def sent_since(self, *, since: datetime, recipient_id: int | None = None) -> list[Delivery]:
+        """Deliveries sent at or after ``since`` (of one recipient), newest first."""
+        query = select(DeliveryRow).where(
+            delivery_t.c.state == DeliveryState.SENT.value, delivery_t.c.sent_at >= since
+        )
+        if recipient_id is not None:
+            query = query.where(delivery_t.c.recipient_id == recipient_id)
+        rows = self.session.scalars(
+            query.order_by(delivery_t.c.sent_at.desc(), delivery_t.c.id.desc())
+        )
+        return [mapping.delivery(r) for r in rows]
+
+    def item_counts(self, delivery_ids: Sequence[int]) -> dict[int, int]:
+        """How many nudges each delivery carries."""
+        if not delivery_ids:
+            return {}
+        rows = self.session.execute(
+            select(delivery_item_t.c.delivery_id, func.count())
+            .where(ids_in(self.session, delivery_item_t.c.delivery_id, delivery_ids))
+            .group_by(delivery_item_t.c.delivery_id)
+        )
+        return {int(delivery_id): int(n) for delivery_id, n in rows}
+
     def claim(
         self,
         *,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, case, literal, select, update
+from sqlalchemy import ColumnElement, case, delete, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from nudges.model import Contact, ImportantDate, LifeEvent, Touch
@@ -35,15 +35,35 @@ class ContactRepository:
             customer_id=contact.customer_id,
             name=contact.name,
             role=contact.role,
+            email=contact.email,
             birthday_month=contact.birthday_month,
             birthday_day=contact.birthday_day,
             birth_year=contact.birth_year,
-            email=contact.email,
             created_at=now,
         )
         self.session.add(row)
         self.session.flush()
         return mapping.contact(row)
+
+    def update(self, contact: Contact) -> Contact:
+        self.session.execute(
+            update(contact_t)
+            .where(contact_t.c.id == contact.id)
+            .values(
+                name=contact.name,
+                role=contact.role,
+                email=contact.email,
+                birthday_month=contact.birthday_month,
+                birthday_day=contact.birthday_day,
+                birth_year=contact.birth_year,
+            )
+        )
+        return contact
+
+    def remove(self, contact_id: int) -> None:
+        """Remove a contact: their dates and life events go with them; touches and nudges
+        that named them stay, without the name."""
+        self.session.execute(delete(contact_t).where(contact_t.c.id == contact_id))
 
     def get(self, contact_id: int) -> Contact | None:
         row = self.session.get(ContactRow, contact_id)
@@ -87,6 +107,22 @@ class TouchRepository:
         row = self.session.get(TouchpointRow, touch_id)
         return mapping.touch(row) if row else None
 
+    def history(self, customer_id: int, *, limit: int) -> list[Touch]:
+        """The customer's newest touches, newest first."""
+        rows = self.session.execute(
+            select(touchpoint_t)
+            .where(touchpoint_t.c.customer_id == customer_id)
+            .order_by(touchpoint_t.c.at.desc(), touchpoint_t.c.id.desc())
+            .limit(limit)
+        )
+        return [mapping.touch(r) for r in rows]
+
+    def count(self, customer_id: int, *, contact_id: int | None = None) -> int:
+        query = select(func.count()).where(touchpoint_t.c.customer_id == customer_id)
+        if contact_id is not None:
+            query = query.where(touchpoint_t.c.contact_id == contact_id)
+        return int(self.session.scalar(query) or 0)
+
     def recent(self, customer_ids: Sequence[int], *, since: datetime) -> list[Touch]:
         rows = self.session.execute(
             select(touchpoint_t)
@@ -126,6 +162,17 @@ class ImportantDateRepository:
         row = self.session.get(ImportantDateRow, date_id)
         return mapping.important_date(row) if row else None
 
+    def update(self, item: ImportantDate) -> ImportantDate:
+        self.session.execute(
+            update(important_date_t)
+            .where(important_date_t.c.id == item.id)
+            .values(label=item.label, on=item.on, yearly=item.yearly, lead_days=item.lead_days)
+        )
+        return item
+
+    def remove(self, date_id: int) -> None:
+        self.session.execute(delete(important_date_t).where(important_date_t.c.id == date_id))
+
     def of_customers(self, customer_ids: Sequence[int]) -> list[ImportantDate]:
         rows = self.session.execute(
             select(important_date_t)
@@ -154,6 +201,9 @@ class LifeEventRepository:
     def get(self, event_id: int) -> LifeEvent | None:
         row = self.session.get(LifeEventRow, event_id)
         return mapping.life_event(row) if row else None
+
+    def remove(self, event_id: int) -> None:
+        self.session.execute(delete(life_event_t).where(life_event_t.c.id == event_id))
 
     def of_customers(self, customer_ids: Sequence[int]) -> list[LifeEvent]:
         rows = self.session.execute(

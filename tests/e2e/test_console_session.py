@@ -73,7 +73,7 @@ def test_the_offer_goes_first_to_the_owner_of_the_best_customer_only(transcript:
 
 
 def test_a_snoozed_nudge_returns_after_its_date(transcript: str) -> None:
-    assert "✓ Acme Corp: 2 nudges snoozed until 2026-11-23." in transcript
+    assert "✓ Acme Corp: 2 nudges snoozed until Monday 23 November." in transcript
     during = segment(transcript, "2026-11-23T14:05:00+00:00")
     assert "message from nudgebot to Maria" not in during
     after = segment(transcript, "2026-11-24T14:05:00+00:00")

@@ -3,33 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import holidays as holiday_data
 
 from bot.commands import (
-    AddContact,
     AddCustomer,
-    AddDate,
-    AddLifeEvent,
     ArchiveCustomer,
     AssignCustomer,
     CustomerFields,
     EditCustomer,
     ListCustomers,
     ShowCustomer,
+    UnarchiveCustomer,
 )
 from bot.replies import Item, Reply, Section, info, ok
 from bot.services.access import require_person_access, scope_ids
+from bot.services.handlers.contacts import describe_contact
+from bot.services.handlers.escalations import hand_over
+from bot.services.handlers.history import touch_items
 from bot.services.onboarding import last_touched, since_last_touch
 from bot.services.present import money, nudge_item
 from bot.services.request import Request, ServiceError
+from bot.services.wording import long_date
 from nudges.dates import upcoming
-from nudges.model import Contact, Customer, ImportantDate, LifeEvent, Person
-from nudges.names import name_key
+from nudges.model import Customer, NudgeState, Person
 from nudges.quiet import quiet_status
 
 LIST_LIMIT = 50
+ARCHIVED = "archived"  # the reason a nudge ended when its customer was archived
 CUSTOMER_USAGE = (
     "customer add <name> [tier=…] [since=YYYY-MM-DD] [renewal=YYYY-MM-DD] [value=N] [tz=Area/City]"
     " [country=CC] [kind=…] [owner=@user] [cadence=ideal/max] [tags=a,b] [last=YYYY-MM-DD]"
@@ -103,9 +106,10 @@ def add_customer(req: Request, cmd: AddCustomer) -> Reply:
         next_due_at=req.now,
     )
     customer = req.uow.customers.add(_apply(draft, cmd.fields, owner), now=req.now)
+    req.created("customer", id=customer.id)
     req.audit("customer.add", subject_type="customer", subject_id=customer.id)
     req.refresh(customer.id)
-    req.uow.commit()
+    req.commit(f"the new customer {customer.name}")
     return ok(
         f"Added {customer.name}: {customer.tier}, owned by {owner.display_name}.",
         footer=f"Add people there with `contact add {customer.name} <name> birthday=MM-DD`.",
@@ -149,71 +153,111 @@ def edit_customer(req: Request, cmd: EditCustomer) -> Reply:
     )
     req.audit("customer.edit", subject_type="customer", subject_id=customer.id, fields=changed)
     req.refresh(customer.id)
-    req.uow.commit()
-    return ok(f"Updated {customer.name}: {', '.join(changed)}.")
+    said = "; ".join(_described(req, customer, updated))
+    req.commit(f"the change to {customer.name}: {said}")
+    return ok(f"Updated {customer.name}: {said}.")
+
+
+def _described(req: Request, before: Customer, after: Customer) -> list[str]:
+    """What changed on a customer, in words: no field names from the database."""
+
+    def day(value: date | None) -> str | None:
+        return long_date(value, today=req.today) if value else None
+
+    def cadence(c: Customer) -> str | None:
+        return f"{c.cadence.ideal_days}/{c.cadence.max_days} days" if c.cadence else None
+
+    shown: list[tuple[str, str | None, str | None]] = [
+        ("tier", before.tier, after.tier),
+        ("kind", before.kind.value, after.kind.value),
+        ("value", money(before.annual_value), money(after.annual_value)),
+        ("customer since", day(before.since), day(after.since)),
+        ("renewal", day(before.renewal_on), day(after.renewal_on)),
+        ("time zone", before.timezone, after.timezone),
+        ("country", before.country, after.country),
+        ("cadence", cadence(before), cadence(after)),
+        ("tags", ", ".join(sorted(before.tags)) or None, ", ".join(sorted(after.tags)) or None),
+        ("owner", req.person_name(before.owner_id), req.person_name(after.owner_id)),
+    ]
+    out = []
+    for label, old, new in shown:
+        if old == new:
+            continue
+        if new is None:
+            out.append(f"{label} removed (was {old})")
+        elif old is None:
+            out.append(f"{label} now {new}")
+        else:
+            out.append(f"{label} {old} → {new}")
+    return out
+
+
+SHOWN_TOUCHES = 5
 
 
 def show_customer(req: Request, cmd: ShowCustomer) -> Reply:
-    customer = req.customer(cmd.customer)
+    customer = req.visible_customer(cmd.customer)
     policy = req.deps.policy
+    today = req.today
     owner = req.uow.people.get(customer.owner_id) or req.person
     status = quiet_status(customer, now=req.now, policy=policy, tz_name=owner.timezone)
+    last_touch_text = since_last_touch(customer, status, now=req.now, tz_name=owner.timezone)
     facts = [
         ("Owner", owner.display_name),
         ("Tier", f"{customer.tier} ({customer.kind.value})"),
         ("Cadence", f"ideal {status.cadence.ideal_days}, max {status.cadence.max_days} days"),
-        ("Status", f"{status.level} — {since_last_touch(customer, status, now=req.now)}"),
+        ("Status", f"{status.level} — {last_touch_text}"),
         ("Value", money(customer.annual_value)),
     ]
     if customer.since:
-        facts.append(("Customer since", customer.since.isoformat()))
+        facts.append(("Customer since", long_date(customer.since, today=today)))
     if customer.renewal_on:
-        facts.append(("Renewal", customer.renewal_on.isoformat()))
+        facts.append(("Renewal", long_date(customer.renewal_on, today=today)))
     if customer.timezone:
         facts.append(("Time zone", customer.timezone))
     if customer.tags:
         facts.append(("Tags", ", ".join(sorted(customer.tags))))
     if customer.dnc_until:
-        facts.append(
-            (
-                "Do not contact until",
-                customer.dnc_until.isoformat()
-                + (f" ({customer.dnc_reason})" if customer.dnc_reason else ""),
-            )
-        )
-    if customer.archived:
-        facts.append(("Archived", "yes"))
+        why = f" ({customer.dnc_reason})" if customer.dnc_reason else ""
+        facts.append(("Do not contact until", long_date(customer.dnc_until, today=today) + why))
     contacts = req.uow.contacts.of_customers([customer.id])
     dates = req.uow.dates.of_customers([customer.id])
     soon = upcoming(
-        customer=customer, contacts=contacts, dates=dates, today=req.today, policy=policy, days=60
+        customer=customer, contacts=contacts, dates=dates, today=today, policy=policy, days=60
     )
     sections = [Section(items=(Item(title=customer.name, fields=tuple(facts)),))]
     if contacts:
-        sections.append(Section("Contacts", tuple(Item(title=_contact_line(c)) for c in contacts)))
+        sections.append(
+            Section("Contacts", tuple(Item(title=describe_contact(c)) for c in contacts))
+        )
+    touches = req.uow.touches.history(customer.id, limit=SHOWN_TOUCHES)
+    if touches:
+        total = req.uow.touches.count(customer.id)
+        more = f"`history {customer.name}` shows more." if total > len(touches) else None
+        sections.append(Section("Last touches", touch_items(req, touches), note=more))
     if soon:
         sections.append(
-            Section("Coming up", tuple(Item(title=f"{e.on.isoformat()} — {e.label}") for e in soon))
+            Section(
+                "Coming up",
+                tuple(Item(title=f"{long_date(e.on, today=today)} — {e.label}") for e in soon),
+            )
         )
     live = req.uow.nudges.live_for_customer(customer.id)
-    if live:
+    if live and not customer.archived:
         sections.append(
             Section(
                 "Open nudges",
                 tuple(nudge_item(n, customer, policy=policy, now=req.now) for n in live),
             )
         )
+    if customer.archived:
+        return info(
+            f"{customer.name} (archived)",
+            *sections,
+            footer=f"Archived: no nudges about it. `customer unarchive {customer.name}` brings "
+            "it back.",
+        )
     return info(f"{customer.name}", *sections)
-
-
-def _contact_line(contact: Contact) -> str:
-    parts = [contact.name]
-    if contact.role:
-        parts.append(contact.role)
-    if contact.birthday_month and contact.birthday_day:
-        year = f"{contact.birth_year}-" if contact.birth_year else ""
-        parts.append(f"birthday {year}{contact.birthday_month:02d}-{contact.birthday_day:02d}")
-    return ", ".join(parts)
 
 
 def list_customers(req: Request, cmd: ListCustomers) -> Reply:
@@ -268,10 +312,25 @@ def archive_customer(req: Request, cmd: ArchiveCustomer) -> Reply:
     if customer.archived:
         return info(f"{customer.name} is already archived.")
     req.uow.customers.update(replace(customer, archived=True, next_due_at=None))
+    for nudge in req.uow.nudges.live_for_customer(customer.id):
+        # Marked, so that bringing the customer back reopens what was still due.
+        req.uow.nudges.set_state(nudge.id or 0, NudgeState.EXPIRED, now=req.now, reason=ARCHIVED)
     req.audit("customer.archive", subject_type="customer", subject_id=customer.id)
     req.refresh(customer.id)
-    req.uow.commit()
+    req.commit(f"archiving {customer.name}")
     return ok(f"Archived {customer.name}: no more nudges about it.")
+
+
+def unarchive_customer(req: Request, cmd: UnarchiveCustomer) -> Reply:
+    customer = req.customer(cmd.customer)
+    if not customer.archived:
+        return info(f"{customer.name} is not archived.")
+    req.uow.customers.update(replace(customer, archived=False, next_due_at=req.now))
+    req.uow.nudges.reopen(customer.id, ended_because=ARCHIVED, now=req.now)
+    req.audit("customer.unarchive", subject_type="customer", subject_id=customer.id)
+    req.refresh(customer.id)
+    req.commit(f"bringing {customer.name} back from the archive")
+    return ok(f"{customer.name} is back: its nudges resume.")
 
 
 def assign_customer(req: Request, cmd: AssignCustomer) -> Reply:
@@ -280,133 +339,10 @@ def assign_customer(req: Request, cmd: AssignCustomer) -> Reply:
     require_person_access(req.uow, req.person, owner)
     if owner.id == customer.owner_id:
         return info(f"{customer.name} is already {owner.display_name}'s.")
-    req.uow.customers.update(replace(customer, owner_id=owner.id))
-    req.audit(
-        "customer.assign",
-        subject_type="customer",
-        subject_id=customer.id,
-        owner_id=owner.id,
-        previous_owner_id=customer.owner_id,
+    previous = req.person_name(customer.owner_id)
+    hand_over(req, customer, owner)
+    req.commit(f"handing {customer.name} to {owner.display_name} (it was {previous}'s)")
+    return ok(
+        f"{customer.name} is now {owner.display_name}'s (it was {previous}'s); their own "
+        "clock starts today."
     )
-    req.refresh(customer.id)
-    req.uow.commit()
-    return ok(f"{customer.name} is now {owner.display_name}'s.")
-
-
-def add_contact(req: Request, cmd: AddContact) -> Reply:
-    customer = req.customer(cmd.customer)
-    birthday = cmd.birthday
-    contact = req.uow.contacts.add(
-        Contact(
-            id=0,
-            customer_id=customer.id,
-            name=" ".join(cmd.name.split()),
-            role=cmd.role,
-            birthday_month=birthday.month if birthday else None,
-            birthday_day=birthday.day if birthday else None,
-            birth_year=birthday.year if birthday else None,
-        ),
-        now=req.now,
-    )
-    req.audit("contact.add", subject_type="contact", subject_id=contact.id, customer_id=customer.id)
-    req.refresh(customer.id)
-    req.uow.commit()
-    return ok(f"Added {contact.name} at {customer.name}.")
-
-
-def add_date(req: Request, cmd: AddDate) -> Reply:
-    customer = req.customer(cmd.customer)
-    if not cmd.yearly and cmd.on < req.today:
-        raise ServiceError(
-            f"{cmd.on.isoformat()} has passed; add `yearly` for a date that comes back.",
-            usage="date add <customer> <label> <YYYY-MM-DD> [yearly] [lead=N]",
-        )
-    item = req.uow.dates.add(
-        ImportantDate(
-            id=0,
-            customer_id=customer.id,
-            label=cmd.label,
-            on=cmd.on,
-            yearly=cmd.yearly,
-            lead_days=cmd.lead_days,
-        )
-    )
-    req.audit("date.add", subject_type="customer", subject_id=customer.id, date_id=item.id)
-    req.refresh(customer.id)
-    req.uow.commit()
-    every = "every year" if cmd.yearly else "once"
-    return ok(f"Noted {cmd.label!r} for {customer.name} on {cmd.on.isoformat()} ({every}).")
-
-
-def add_life_event(req: Request, cmd: AddLifeEvent) -> Reply:
-    policy = req.deps.policy
-    known = policy.sensitive_events | policy.happy_events
-    kind = cmd.kind.lower()
-    if kind not in known:
-        raise ServiceError(
-            f"Unknown life event {cmd.kind!r}: use one of {', '.join(sorted(known))}.",
-            usage="event add <customer|contact> <kind> [YYYY-MM-DD] [-- note]",
-        )
-    customer, contact = _event_subject(req, cmd)
-    event = req.uow.life_events.add(
-        LifeEvent(
-            id=0,
-            customer_id=customer.id,
-            kind=kind,
-            on=cmd.on,
-            contact_id=contact.id if contact else None,
-            note=cmd.note,
-        )
-    )
-    req.audit(
-        "event.add", subject_type="customer", subject_id=customer.id, event_id=event.id, kind=kind
-    )
-    req.refresh(customer.id)
-    req.uow.commit()
-    who = f"{contact.name} at {customer.name}" if contact else customer.name
-    if kind in policy.sensitive_events:
-        return ok(
-            f"Noted {kind} for {who}. Upbeat nudges pause for "
-            f"{policy.sensitive_suppression_days} days; a card or a personal note is due."
-        )
-    return ok(f"Noted {kind} for {who}: time to congratulate them.")
-
-
-def _event_subject(req: Request, cmd: AddLifeEvent) -> tuple[Customer, Contact | None]:
-    if cmd.customer is not None:
-        customer = req.customer(cmd.customer)
-        if cmd.contact is None:
-            return customer, None
-        contacts = [
-            c
-            for c in req.uow.contacts.of_customers([customer.id])
-            if name_key(c.name) == name_key(cmd.contact)
-        ]
-        if not contacts:
-            raise ServiceError(f"{customer.name} has no contact called {cmd.contact!r}.")
-        return customer, contacts[0]
-    if cmd.contact is None:
-        raise ServiceError(
-            "Say whose event it is: a customer or one of its contacts.",
-            usage="event add <customer|contact> <kind> [YYYY-MM-DD] [-- note]",
-        )
-    scope = scope_ids(req.uow, req.person)
-    owners = (
-        sorted(scope)
-        if scope is not None
-        else [p.id for p in req.uow.people.in_workspace(req.actor.workspace.id)]
-    )
-    customers = {c.id: c for c in req.uow.customers.owned_by(owners)}
-    wanted = name_key(cmd.contact)
-    matches = [
-        c for c in req.uow.contacts.of_customers(sorted(customers)) if name_key(c.name) == wanted
-    ]
-    if not matches:
-        raise ServiceError(f"No customer or contact called {cmd.contact!r} in your book.")
-    if len(matches) > 1:
-        places = ", ".join(customers[c.customer_id].name for c in matches)
-        raise ServiceError(
-            f"{cmd.contact} is a contact at several customers ({places}): "
-            "say which, e.g. event add <customer> <kind> contact=<name>."
-        )
-    return customers[matches[0].customer_id], matches[0]

@@ -2,92 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.commands import (
     Help,
-    ShowDeliveries,
     ShowDigest,
     ShowHealth,
-    ShowNudges,
-    ShowQuiet,
     render_help,
 )
 from bot.replies import Item, Reply, Section, info
 from bot.services.access import require_person_access
-from bot.services.present import money, nudge_item
+from bot.services.handlers.team_views import book_health
+from bot.services.present import money
 from bot.services.request import Request, ServiceError
 from bot.services.summaries import build_summaries
 from nudges.digest import TeamDigest, team_digest
 from nudges.health import health
-from nudges.model import Customer, DeliveryState, NudgeState, Person
+from nudges.model import Customer, Person
 from nudges.quiet import Level, quiet_status
 from nudges.rollup import rollup
-from nudges.suppress import is_out_of_office
 
 LIST_LIMIT = 30
 
 
-def show_quiet(req: Request, cmd: ShowQuiet) -> Reply:
-    customers = req.uow.customers.owned_by([req.person.id])
-    rows = []
-    for customer in customers:
-        status = quiet_status(
-            customer, now=req.now, policy=req.deps.policy, tz_name=req.person.timezone
-        )
-        if status.level is not Level.GREEN:
-            rows.append((status, customer))
-    if not rows:
-        return info("Nothing has gone quiet: every relationship is within its cadence.")
-    rows.sort(key=lambda r: (-(r[0].days_quiet - r[0].cadence.max_days), r[1].name))
-    items = [
-        Item(
-            title=f"{c.name} — {s.level}" + (", escalated" if s.escalated else ""),
-            lines=(
-                f"{s.days_quiet} days quiet ({c.tier}: ideal {s.cadence.ideal_days}, "
-                f"max {s.cadence.max_days})",
-            ),
-        )
-        for s, c in rows
-    ]
-    red = sum(1 for s, _ in rows if s.level is Level.RED)
-    return info(
-        f"{len(rows)} quiet relationships ({red} red), most overdue first",
-        Section(items=tuple(items)),
-    )
-
-
-def show_nudges(req: Request, cmd: ShowNudges) -> Reply:
-    live = (NudgeState.OPEN, NudgeState.DELIVERED, NudgeState.SNOOZED)
-    nudges = req.uow.nudges.for_recipient(req.person.id, states=live)
-    # While a colleague is out of office with the actor as cover, their nudges come here too.
-    covered = {p.id: p for p in _covered_by(req)}
-    for absent in covered:
-        nudges += req.uow.nudges.for_recipient(absent, states=live)
-    if not nudges:
-        return info("No open nudges. `quiet` shows relationships that are cooling.")
-    customers = {c.id: c for c in req.uow.customers.get_many([n.customer_id for n in nudges])}
-    items = []
-    for n in nudges:
-        item = nudge_item(n, customers.get(n.customer_id), policy=req.deps.policy, now=req.now)
-        if n.recipient_id in covered:
-            away = covered[n.recipient_id]
-            item = replace(item, lines=(*item.lines, f"Covering for {away.display_name}"))
-        items.append(item)
-    return info(f"{len(nudges)} open nudges", Section(items=tuple(items)), kind="nudges")
-
-
-def _covered_by(req: Request) -> list[Person]:
-    """The colleagues away today who named the actor as their cover."""
-    return [
-        p
-        for p in req.uow.people.in_workspace(req.actor.workspace.id)
-        if p.cover_id == req.person.id and is_out_of_office(p, now=req.now)
-    ]
-
-
 def show_health(req: Request, cmd: ShowHealth) -> Reply:
-    customer = req.customer(cmd.customer)
+    if cmd.customer is None:
+        if cmd.user is None:  # pragma: no cover - the grammar gives one or the other
+            raise ServiceError("Say whose: health <customer> or health @user.")
+        return book_health(req, cmd.user)
+    customer = req.visible_customer(cmd.customer)
     owners = {p.id: p for p in req.uow.people.get_many([customer.owner_id])}
     summary = build_summaries(
         req.uow, [customer], owners=owners, now=req.now, policy=req.deps.policy
@@ -251,31 +192,6 @@ def _by_team(digest: TeamDigest, team: dict[int, Person]) -> list[Item]:
         )
         for r in rows
     ]
-
-
-def show_deliveries(req: Request, cmd: ShowDeliveries) -> Reply:
-    states = [DeliveryState.FAILED, DeliveryState.UNREACHABLE]
-    if not cmd.failed_only:
-        states += [DeliveryState.PENDING, DeliveryState.SENDING]
-    if cmd.everyone and not req.person.is_admin:
-        raise ServiceError("Only admins see everyone's deliveries; `deliveries` shows yours.")
-    recipient = None if cmd.everyone else req.person.id
-    rows = req.uow.deliveries.in_states(states, recipient_id=recipient)
-    if recipient is None:  # everyone's: in this workspace only, an admin's rights end there
-        here = {p.id for p in req.uow.people.in_workspace(req.actor.workspace.id)}
-        rows = [d for d in rows if d.recipient_id in here]
-    if not rows:
-        return info("No failed or waiting deliveries.")
-    items = [
-        Item(
-            title=f"#{d.id} to {req.person_name(d.recipient_id)} on {d.platform.value}: "
-            f"{d.state.value} after {d.attempts} attempt{'s' if d.attempts != 1 else ''}",
-            lines=(f"slot {d.slot_at.isoformat()}",)
-            + ((f"last error: {d.last_error}",) if d.last_error else ()),
-        )
-        for d in rows[:LIST_LIMIT]
-    ]
-    return info(f"{len(rows)} deliveries", Section(items=tuple(items)))
 
 
 def show_help(req: Request, cmd: Help) -> Reply:

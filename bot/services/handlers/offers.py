@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import date
+
 from bot.commands import AddOffer, ListOffers, RecordPitch, ShowOffer
-from bot.replies import Item, Reply, Section, info, ok
+from bot.replies import Action, Item, Reply, Section, Verb, info, ok
+from bot.services.handlers.escalations import Answered
 from bot.services.request import Request, ServiceError
-from nudges.model import Offer, OfferKind, Pitch, PitchState
-from nudges.offers import is_eligible, is_live
+from bot.services.wording import count, listing, long_date
+from nudges.model import (
+    Customer,
+    Nudge,
+    NudgeReason,
+    Offer,
+    OfferKind,
+    Pitch,
+    PitchState,
+    RelationshipKind,
+)
+from nudges.offers import audience, eligible_kinds, is_live
 
 OFFER_USAGE = (
     "offer add <title> kind=product|incentive|case_study|win from=<YYYY-MM-DD> "
@@ -20,8 +34,8 @@ def add_offer(req: Request, cmd: AddOffer) -> Reply:
         raise ServiceError("Only managers and admins add offers; ask yours to announce it.")
     if cmd.public_on <= cmd.existing_first_on:
         raise ServiceError(
-            f"public={cmd.public_on.isoformat()} must come after from="
-            f"{cmd.existing_first_on.isoformat()}: existing customers hear of it first.",
+            f"public={long_date(cmd.public_on)} must come after from="
+            f"{long_date(cmd.existing_first_on)}: existing customers hear of it first.",
             usage=OFFER_USAGE,
         )
     unknown = sorted(cmd.tiers - set(req.deps.policy.tiers))
@@ -49,21 +63,21 @@ def add_offer(req: Request, cmd: AddOffer) -> Reply:
         ),
         now=req.now,
     )
+    req.created("offer", id=offer.id)
     req.audit("offer.add", subject_type="offer", subject_id=offer.id, kind=offer.kind.value)
-    req.uow.commit()
-    return ok(f"Added {offer.title}: {_window(offer)}.")
+    req.commit(f"the new offer {offer.title}")
+    return ok(f"Added {offer.title}: {_window(offer, today=req.today)}.")
 
 
-def _window(offer: Offer) -> str:
+def _window(offer: Offer, *, today: date | None = None) -> str:
     supply = f", {offer.quantity} available" if offer.quantity is not None else ""
+    first = long_date(offer.existing_first_on, today=today)
     if offer.kind is OfferKind.INCENTIVE:
-        return f"new-customer incentive from {offer.existing_first_on.isoformat()}{supply}"
+        return f"new-customer incentive from {first}{supply}"
     if offer.kind in (OfferKind.CASE_STUDY, OfferKind.WIN):
-        return f"to share from {offer.existing_first_on.isoformat()}"
-    return (
-        f"existing customers from {offer.existing_first_on.isoformat()}, "
-        f"public on {offer.public_on.isoformat()}{supply}"
-    )
+        return f"to share from {first}"
+    public = long_date(offer.public_on, today=today)
+    return f"existing customers from {first}, public on {public}{supply}"
 
 
 def list_offers(req: Request, cmd: ListOffers) -> Reply:
@@ -73,52 +87,170 @@ def list_offers(req: Request, cmd: ListOffers) -> Reply:
     items = [
         Item(
             title=f"{o.title} ({o.kind.value})" + (" — live" if is_live(o, req.today) else ""),
-            lines=(_window(o),),
+            lines=(_window(o, today=req.today),),
         )
         for o in offers
     ]
-    return info(f"{len(offers)} offers", Section(items=tuple(items)))
+    return info(count(len(offers), "offer"), Section(items=tuple(items)))
+
+
+SHOWN_AUDIENCE = 30
+_STATE_WORDS = {
+    None: "to pitch",
+    PitchState.PENDING: "to pitch",
+    PitchState.PITCHED: "pitched, answer to come",
+    PitchState.ACCEPTED: "accepted",
+    PitchState.DECLINED: "declined",
+}
 
 
 def show_offer(req: Request, cmd: ShowOffer) -> Reply:
+    """The offer, and exactly who it reaches (is or will be nudged about), best first, with
+    the quantity applied; each customer counted once, by where their pitch stands."""
     offer = req.offer(cmd.offer)
-    pitches = req.uow.pitches.of_offer(offer.id)
-    counts: dict[PitchState, int] = {}
-    for pitch in pitches:
-        counts[pitch.state] = counts.get(pitch.state, 0) + 1
-    eligible = [c for c in req.uow.offers.candidates(offer) if is_eligible(offer, c)]
-    mine = [c for c in eligible if c.owner_id == req.person.id]
-    pitched = {p.customer_id for p in pitches if p.state is not PitchState.PENDING}
+    ranked = req.uow.offers.ranked(offer)
+    reached = audience(offer, ranked, req.deps.policy)
+    pitch_of = dict(ranked)
+    states = Counter(_STATE_WORDS[pitch_of[cid]] for cid in reached)
+    done = len(reached) - states["to pitch"]
     fields = [
-        ("Window", _window(offer)),
-        ("Eligible customers", str(len(eligible))),
-        ("Pitched", f"{len(pitched & {c.id for c in eligible})} of {len(eligible)}"),
+        ("Window", _window(offer, today=req.today)),
+        ("For", _for_whom(offer)),
+        ("Eligible", count(len(ranked), "customer")),
+        ("Reaches", _reach(offer, len(reached), len(ranked))),
+        ("Pitched", f"{done} of {len(reached)}"),
     ]
-    fields += [(state.value.capitalize(), str(n)) for state, n in sorted(counts.items())]
-    items = [
-        Item(
-            title=offer.title,
-            lines=(offer.description,) if offer.description else (),
-            fields=tuple(fields),
+    fields += [
+        (label.capitalize(), str(states[label]))
+        for label in ("accepted", "declined", "pitched, answer to come", "to pitch")
+        if states[label]
+    ]
+    sections = [
+        Section(
+            items=(
+                Item(
+                    title=offer.title,
+                    lines=(offer.description,) if offer.description else (),
+                    fields=tuple(fields),
+                ),
+            )
         )
     ]
-    todo = [c for c in mine if c.id not in pitched]
-    sections = [Section(items=tuple(items))]
-    if todo:
+    if reached:
+        shown = reached[:SHOWN_AUDIENCE]
+        customers = {c.id: c for c in req.uow.customers.get_many(shown)}
+        owners = {
+            p.id: p for p in req.uow.people.get_many({c.owner_id for c in customers.values()})
+        }
+        items = []
+        for rank, cid in enumerate(shown, start=1):
+            customer = customers[cid]
+            owner = owners.get(customer.owner_id)
+            whose = (
+                "yours"
+                if customer.owner_id == req.person.id
+                else (owner.display_name if owner else "?")
+            )
+            items.append(
+                Item(title=f"{rank}. {customer.name} ({whose}) — {_STATE_WORDS[pitch_of[cid]]}")
+            )
+        more = len(reached) - len(shown)
         sections.append(
             Section(
-                "Yours still to pitch, best first",
-                tuple(Item(title=c.name) for c in todo[:20]),
+                "Reaches, best first",
+                tuple(items),
+                note=f"…and {more} more." if more > 0 else None,
             )
         )
     return info(offer.title, *sections)
 
 
-def record_pitch(req: Request, cmd: RecordPitch) -> Reply:
-    offer = req.offer(cmd.offer)
-    customer = req.customer(cmd.customer)
+def _for_whom(offer: Offer) -> str:
+    kinds = eligible_kinds(offer)
+    who = (
+        "paying customers"
+        if kinds == frozenset({RelationshipKind.CUSTOMER})
+        else listing(sorted(f"{k.value}s" for k in kinds))
+        if kinds
+        else "every kind of relationship"
+    )
+    if offer.tiers:
+        who += f", tier {listing(sorted(offer.tiers))}"
+    if offer.tags:
+        who += f", tagged {' or '.join(sorted(offer.tags))}"
+    return who
+
+
+def _reach(offer: Offer, reached: int, eligible: int) -> str:
+    if offer.kind is OfferKind.INCENTIVE:
+        return f"the best {count(reached, 'customer')}, to offer them the same"
+    if offer.kind is OfferKind.PRODUCT and offer.quantity is not None:
+        return (
+            f"the best customers until {offer.quantity} have not declined: "
+            f"{count(reached, 'customer')} so far"
+        )
+    return f"all {count(eligible, 'eligible customer')}"
+
+
+PITCH_OUTCOMES: dict[str, PitchState] = {
+    "accepted": PitchState.ACCEPTED,
+    "declined": PitchState.DECLINED,
+    "later": PitchState.PITCHED,
+}
+_DID = {NudgeReason.OFFER: "pitched", NudgeReason.PARITY: "offered", NudgeReason.ABREAST: "shared"}
+
+
+def pitched_by_done(req: Request, nudge: Nudge, customer: Customer) -> tuple[str, Section] | None:
+    """A nudge about an offer answered "done": the offer was pitched (offered, shared), so
+    the pitch is recorded; returns what was done and, for a sale, the question how it went."""
+    if nudge.offer_id is None:
+        return None
+    offer = req.uow.offers.get(nudge.offer_id)
+    if offer is None:  # pragma: no cover - nudges cascade with their offer
+        return None
+    current = req.uow.pitches.get(offer_id=offer.id, customer_id=customer.id)
+    if current is None or current.state is PitchState.PENDING:
+        _record(req, offer, customer, PitchState.PITCHED)
+    did = f"{_DID.get(nudge.reason, 'pitched')} {offer.title}"
+    if nudge.reason is NudgeReason.ABREAST:
+        return did, Section()
+    ref = f"nudge:{nudge.id}"
+    question = Item(
+        title=f"How did {offer.title} go with {customer.name}?",
+        actions=(
+            Action(Verb.ACCEPTED, "Accepted", ref),
+            Action(Verb.DECLINED, "Declined", ref),
+            Action(Verb.LATER, "No answer yet", ref),
+        ),
+        ref=ref,
+    )
+    note = f'Or later: offer pitched "{offer.title}" {customer.name} accepted|declined'
+    return did, Section(items=(question,), note=note)
+
+
+def pitch_outcome(req: Request, nudge: Nudge, customer: Customer, *, verb: str) -> Answered:
+    """How a pitch went (the buttons under "How did … go?"); it is no touch of its own."""
+    offer = req.uow.offers.get(nudge.offer_id) if nudge.offer_id is not None else None
+    if offer is None:
+        raise ServiceError("That nudge is about no offer: nothing was pitched.")
+    state = PITCH_OUTCOMES[verb]
+    current = req.uow.pitches.get(offer_id=offer.id, customer_id=customer.id)
+    if verb == "later" and current is not None and current.state is not PitchState.PENDING:
+        state = current.state  # no answer yet: an answer already given stands
+    _record(req, offer, customer, state)
+    req.commit(f"the outcome of {offer.title} with {customer.name}")
+    if state is PitchState.PITCHED:
+        return Answered(
+            "pitched, answer to come",
+            f"{offer.title}: {customer.name} pitched; say how it went when you know.",
+        )
+    return Answered(state.value, f"{offer.title}: {customer.name} {state.value}.")
+
+
+def _record(req: Request, offer: Offer, customer: Customer, state: PitchState) -> None:
+    req.watch("pitch", "customer_id", customer.id)
     req.uow.pitches.record(
-        Pitch(offer_id=offer.id, customer_id=customer.id, state=cmd.state, at=req.now),
+        Pitch(offer_id=offer.id, customer_id=customer.id, state=state, at=req.now),
         person_id=req.person.id,
     )
     req.audit(
@@ -126,8 +258,14 @@ def record_pitch(req: Request, cmd: RecordPitch) -> Reply:
         subject_type="customer",
         subject_id=customer.id,
         offer_id=offer.id,
-        state=cmd.state.value,
+        state=state.value,
     )
     req.uow.offers.set_next_due(offer.id, req.now)  # who is next in line may have changed
-    req.uow.commit()
+
+
+def record_pitch(req: Request, cmd: RecordPitch) -> Reply:
+    offer = req.offer(cmd.offer)
+    customer = req.customer(cmd.customer)
+    _record(req, offer, customer, cmd.state)
+    req.commit(f"recording {offer.title} as {cmd.state.value} with {customer.name}")
     return ok(f"{offer.title}: {customer.name} {cmd.state.value}.")

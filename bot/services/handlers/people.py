@@ -11,6 +11,7 @@ from bot.config.reader import WEEKDAYS
 from bot.replies import Item, Reply, Section, info, ok
 from bot.services.access import require_admin
 from bot.services.request import Request, ServiceError
+from bot.services.wording import count, long_date
 from nudges.ranking import cap_for
 
 
@@ -27,7 +28,7 @@ def _settings_item(req: Request) -> Item:
     ]
     if person.ooo_until:
         cover = f", cover: {req.person_name(person.cover_id)}" if person.cover_id else ""
-        fields.append(("Out of office until", person.ooo_until.isoformat() + cover))
+        fields.append(("Out of office until", long_date(person.ooo_until, today=req.today) + cover))
     if person.manager_id:
         fields.append(("Manager", req.person_name(person.manager_id)))
     if person.is_admin:
@@ -61,9 +62,10 @@ def update_settings(req: Request, cmd: UpdateSettings) -> Reply:
     )
     if updated == person:
         return info("Nothing to change.", Section(items=(_settings_item(req),)))
+    req.watch("person", "id", person.id)
     req.uow.people.update(updated)
     req.audit("person.settings", subject_type="person", subject_id=person.id)
-    req.uow.commit()
+    req.commit("the change to your settings")
     req.actor = replace(req.actor, person=updated)
     return ok("Settings saved.", Section(items=(_settings_item(req),)))
 
@@ -76,17 +78,19 @@ def out_of_office(req: Request, cmd: OutOfOffice) -> Reply:
     else:
         if cmd.until < req.today:
             raise ServiceError(
-                f"{cmd.until.isoformat()} has passed.", usage="ooo until=<YYYY-MM-DD> [cover=@user]"
+                f"{long_date(cmd.until, today=req.today)} has passed.",
+                usage="ooo until=<YYYY-MM-DD> [cover=@user]",
             )
         cover = req.person_ref(cmd.cover) if cmd.cover else None
         if cover is not None and cover.id == person.id:
             raise ServiceError("You cannot cover for yourself: name a colleague, or no cover.")
         updated = replace(person, ooo_until=cmd.until, cover_id=cover.id if cover else None)
         who = f"{cover.display_name} gets your nudges" if cover else "your nudges wait for you"
-        message = f"Out of office until {cmd.until.isoformat()}: {who}."
+        message = f"Out of office until {long_date(cmd.until, today=req.today)}: {who}."
+    req.watch("person", "id", person.id)
     req.uow.people.update(updated)
     req.audit("person.ooo", subject_type="person", subject_id=person.id)
-    req.uow.commit()
+    req.commit("back in the office" if cmd.until is None else f"out of office: {message}")
     return ok(message)
 
 
@@ -115,7 +119,11 @@ def add_team_member(req: Request, cmd: AddTeamMember) -> Reply:
         manager_id=manager.id if manager else member.manager_id,
         is_admin=member.is_admin or cmd.admin,
     )
+    req.watch("person", "id", member.id)
     req.uow.people.update(updated)
+    if updated.manager_id != member.manager_id:
+        # Escalations about the member's customers now go to the new manager.
+        req.uow.customers.decide_soon(owner_id=member.id, now=req.now)
     req.audit(
         "team.add",
         subject_type="person",
@@ -123,7 +131,7 @@ def add_team_member(req: Request, cmd: AddTeamMember) -> Reply:
         manager_id=updated.manager_id,
         admin=updated.is_admin,
     )
-    req.uow.commit()
+    req.commit(f"the change to {member.display_name} in the team")
     parts = []
     if manager:
         parts.append(f"reports to {manager.display_name}")
@@ -139,10 +147,14 @@ def list_team(req: Request, cmd: ListTeam) -> Reply:
     for person in people:
         role = " (admin)" if person.is_admin else ""
         manager = f", reports to {names.get(person.manager_id, '?')}" if person.manager_id else ""
-        away = f", away until {person.ooo_until.isoformat()}" if person.ooo_until else ""
+        away = (
+            f", away until {long_date(person.ooo_until, today=req.today)}"
+            if person.ooo_until
+            else ""
+        )
         items.append(
             Item(
                 title=f"{person.display_name} @{person.platform_user_id}{role}{manager}{away}",
             )
         )
-    return info(f"{len(people)} people", Section(items=tuple(items)))
+    return info(count(len(people), "person", "people"), Section(items=tuple(items)))

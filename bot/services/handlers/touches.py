@@ -7,17 +7,22 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.commands import Done, DoNotContact, LogTouch, Skip, Snooze
-from bot.replies import Reply, Tone, ok
+from bot.commands import Done, DoNotContact, LogTouch, Skip, Snooze, UserRef
+from bot.replies import Reply, Section, Tone, ok
 from bot.services.access import (
     in_scope,
     may_answer,
     require_customer_access,
     require_nudge_access,
 )
+from bot.services.handlers.contacts import find_contact
+from bot.services.handlers.escalations import Answered, answer_escalation
+from bot.services.handlers.offers import PITCH_OUTCOMES, pitch_outcome, pitched_by_done
+from bot.services.handlers.positions import customer_named_or_at
 from bot.services.request import Request, ServiceError
-from nudges.model import Customer, Nudge, NudgeState, Touch
-from nudges.names import name_key
+from bot.services.wording import count, long_date
+from nudges.calendar import local_date
+from nudges.model import Customer, Nudge, NudgeReason, NudgeState, Touch
 from nudges.quiet import cadence_for
 
 _RITUAL = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
@@ -39,7 +44,7 @@ def log_touch(req: Request, cmd: LogTouch) -> Reply:
     contact_id = _contact_id(req, customer, cmd.contact)
     touch = record_touch(req, customer, ritual=ritual, at=at, note=cmd.note, contact_id=contact_id)
     cadence = cadence_for(customer, req.deps.policy)  # a touch changes no tier or cadence
-    when = "today" if cmd.on is None else cmd.on.isoformat()
+    when = "today" if cmd.on is None or cmd.on == req.today else long_date(cmd.on, today=req.today)
     owner = (
         "" if customer.owner_id == req.person.id else f" ({req.person_name(customer.owner_id)}'s)"
     )
@@ -60,6 +65,8 @@ def record_touch(
     note: str | None = None,
     contact_id: int | None = None,
 ) -> Touch:
+    req.watch("customer", "id", customer.id)
+    req.watch("nudge", "customer_id", customer.id)
     touch = req.uow.touches.add(
         Touch(
             id=0,
@@ -72,6 +79,7 @@ def record_touch(
         ),
         owner_id=customer.owner_id,
     )
+    req.created("touchpoint", id=touch.id)
     req.audit(
         "touch.log",
         subject_type="customer",
@@ -80,7 +88,8 @@ def record_touch(
         ritual=ritual,
     )
     req.refresh(customer.id)
-    req.uow.commit()
+    day = long_date(local_date(at, req.person.timezone), today=req.today)
+    req.commit(f"your touch: {ritual.replace('_', ' ')} with {customer.name} on {day}")
     return touch
 
 
@@ -89,7 +98,7 @@ def _touch_instant(req: Request, on: date | None) -> datetime:
         return req.now
     if on > req.today:
         raise ServiceError(
-            f"{on.isoformat()} is in the future: log a touch when it has happened.",
+            f"{long_date(on, today=req.today)} is in the future: log a touch when it has happened.",
             usage="touch <customer> [<ritual>] [on=YYYY-MM-DD] [-- <note>]",
             field="on",
         )
@@ -102,16 +111,7 @@ def _touch_instant(req: Request, on: date | None) -> datetime:
 def _contact_id(req: Request, customer: Customer, name: str | None) -> int | None:
     if name is None:
         return None
-    contacts = req.uow.contacts.of_customers([customer.id])
-    for contact in contacts:
-        if name_key(contact.name) == name_key(name):
-            return contact.id
-    known = ", ".join(c.name for c in contacts) or "none yet"
-    raise ServiceError(
-        f"{customer.name} has no contact called {name!r} (contacts: {known}).",
-        usage="contact add <customer> <name> [birthday=MM-DD] [role=…]",
-        field="contact",
-    )
+    return find_contact(req, customer, name).id
 
 
 def _live_nudges(req: Request, customer: Customer) -> list[Nudge]:
@@ -123,23 +123,45 @@ def _live_nudges(req: Request, customer: Customer) -> list[Nudge]:
 
 
 def answer_nudge(
-    req: Request, nudge: Nudge, *, verb: str, until: date | None = None, reason: str | None = None
-) -> str:
-    """Apply done / snooze / skip to one nudge; returns the item's new state for display."""
+    req: Request,
+    nudge: Nudge,
+    *,
+    verb: str,
+    until: date | None = None,
+    reason: str | None = None,
+    to: UserRef | None = None,
+) -> Answered:
+    """Apply an answer to one nudge (done, snooze, skip; a manager's answers to an escalation)
+    and commit it; returns the item's new state and what to say."""
     customer = req.uow.customers.get(nudge.customer_id)
     if customer is None:  # pragma: no cover - nudges cascade with their customer
         raise ServiceError("That customer no longer exists.")
     if customer.workspace_id != req.actor.workspace.id:
         raise ServiceError("That nudge no longer exists.")
     require_nudge_access(req.uow, req.person, nudge, customer, now=req.now)
+    req.watch("nudge", "customer_id", customer.id)
+    if verb in PITCH_OUTCOMES:  # asked after "done": the nudge itself is done already
+        return pitch_outcome(req, nudge, customer, verb=verb)
     if nudge.state.value not in ("open", "delivered", "snoozed"):
         raise ServiceError(f"That nudge about {customer.name} is already {nudge.state.value}.")
     nid = nudge.id or 0
+    if nudge.reason is NudgeReason.ESCALATION and verb not in ("snooze", "skip"):
+        answered = answer_escalation(req, nudge, customer, verb=verb, to=to)
+        req.commit(f"your answer to the escalation about {customer.name}: {answered.state}")
+        return answered
+    if verb in ESCALATION_ONLY:
+        raise ServiceError(f"Only an escalation can be answered with {verb.replace('_', ' ')}.")
     if verb == "done":
         req.uow.nudges.set_state(nid, NudgeState.DONE, now=req.now)
         req.audit("nudge.done", subject_type="nudge", subject_id=nid)
-        record_touch(req, customer, ritual=nudge.ritual or DEFAULT_RITUAL, at=req.now)
-        return f"done: {nudge.ritual or DEFAULT_RITUAL} logged"
+        ritual = nudge.ritual or DEFAULT_RITUAL
+        pitched = pitched_by_done(req, nudge, customer)
+        record_touch(req, customer, ritual=ritual, at=req.now)
+        if pitched is None:
+            return _said(f"done: {ritual} logged")
+        did, question = pitched
+        state = f"{did} ({ritual} logged)"
+        return Answered(state, f"{state[0].upper()}{state[1:]}.", _asked(question))
     if verb == "snooze":
         if until is None or until <= req.today:
             raise ServiceError(
@@ -151,15 +173,26 @@ def answer_nudge(
         )
         req.audit("nudge.snooze", subject_type="nudge", subject_id=nid, until=until.isoformat())
         req.refresh(customer.id)
-        req.uow.commit()
-        return f"snoozed until {until.isoformat()}"
+        req.commit(f"snoozing your nudge about {customer.name} until {long_date(until)}")
+        return _said(f"snoozed until {long_date(until, today=req.today)}")
     if verb == "skip":
         req.uow.nudges.set_state(nid, NudgeState.SKIPPED, now=req.now, reason=reason)
         req.audit("nudge.skip", subject_type="nudge", subject_id=nid, reason=bool(reason))
         req.refresh(customer.id)
-        req.uow.commit()
-        return "skipped" + (f": {reason}" if reason else "")
+        req.commit(f"skipping your nudge about {customer.name}")
+        return _said("skipped" + (f": {reason}" if reason else ""))
     raise ServiceError(f"Unknown answer {verb!r}: expected done, snooze or skip.")
+
+
+ESCALATION_ONLY = frozenset({"acknowledge", "remind", "take_over", "reassign"})
+
+
+def _said(state: str) -> Answered:
+    return Answered(state, f"{state[0].upper()}{state[1:]}.")
+
+
+def _asked(question: Section) -> tuple[Section, ...]:
+    return (question,) if question.items else ()
 
 
 def close_answered_nudge(req: Request, nudge_id: int, *, customer: str) -> None:
@@ -176,19 +209,20 @@ def close_answered_nudge(req: Request, nudge_id: int, *, customer: str) -> None:
         or not may_answer(req.uow, req.person, nudge, now=req.now)
     ):
         return
+    req.watch("nudge", "customer_id", touched.id)
     req.uow.nudges.set_state(nudge_id, NudgeState.DONE, now=req.now)
     req.audit("nudge.done", subject_type="nudge", subject_id=nudge_id)
+    pitched_by_done(req, nudge, touched)
 
 
 def _answer_all(
     req: Request,
-    customer_name: str,
+    customer: Customer,
     *,
     verb: str,
     until: date | None = None,
     reason: str | None = None,
 ) -> Reply:
-    customer = req.customer(customer_name, for_change=False)
     nudges = _live_nudges(req, customer)
     if not nudges:
         if not in_scope(req.uow, req.person, customer.owner_id):
@@ -198,35 +232,51 @@ def _answer_all(
             f"`touch {customer.name}` logs a touch anyway."
         )
     if verb == "done":
-        # One touch answers them all: log it once, with the most important nudge's ritual.
-        top = nudges[0]
-        for other in nudges[1:]:
-            req.uow.nudges.set_state(other.id or 0, NudgeState.DONE, now=req.now)
-            req.audit("nudge.done", subject_type="nudge", subject_id=other.id)
-        state = answer_nudge(req, top, verb="done")
-        return ok(f"{customer.name}: {state}.")
-    states = [answer_nudge(req, n, verb=verb, until=until, reason=reason) for n in nudges]
-    count = f"{len(nudges)} nudges" if len(nudges) > 1 else "1 nudge"
-    return ok(f"{customer.name}: {count} {states[-1]}.")
+        # An escalation is acknowledged (nobody called the customer); the rest are answered by
+        # one touch, logged once with the most important nudge's ritual.
+        said = [
+            answer_nudge(req, n, verb="acknowledge").message
+            for n in nudges
+            if n.reason is NudgeReason.ESCALATION
+        ]
+        rest = [n for n in nudges if n.reason is not NudgeReason.ESCALATION]
+        questions: list[Section] = []
+        if rest:
+            for other in rest[1:]:
+                req.uow.nudges.set_state(other.id or 0, NudgeState.DONE, now=req.now)
+                req.audit("nudge.done", subject_type="nudge", subject_id=other.id)
+                pitched = pitched_by_done(req, other, customer)
+                if pitched is not None:
+                    questions += _asked(pitched[1])
+            top = answer_nudge(req, rest[0], verb="done")
+            questions = [*top.sections, *questions]
+            said.insert(0, f"{customer.name}: {top.state}.")
+        return ok(" ".join(said), *questions)
+    states = [answer_nudge(req, n, verb=verb, until=until, reason=reason).state for n in nudges]
+    return ok(f"{customer.name}: {count(len(nudges), 'nudge')} {states[-1]}.")
 
 
 def done(req: Request, cmd: Done) -> Reply:
-    return _answer_all(req, cmd.customer, verb="done")
+    customer = customer_named_or_at(req, cmd.customer, cmd.position)
+    return _answer_all(req, customer, verb="done")
 
 
 def snooze(req: Request, cmd: Snooze) -> Reply:
-    return _answer_all(req, cmd.customer, verb="snooze", until=cmd.until, reason=cmd.reason)
+    customer = customer_named_or_at(req, cmd.customer, cmd.position)
+    return _answer_all(req, customer, verb="snooze", until=cmd.until, reason=cmd.reason)
 
 
 def skip(req: Request, cmd: Skip) -> Reply:
-    return _answer_all(req, cmd.customer, verb="skip", reason=cmd.reason)
+    customer = customer_named_or_at(req, cmd.customer, cmd.position)
+    return _answer_all(req, customer, verb="skip", reason=cmd.reason)
 
 
 def do_not_contact(req: Request, cmd: DoNotContact) -> Reply:
     customer = req.customer(cmd.customer)
     if cmd.until is not None and cmd.until < req.today:
         raise ServiceError(
-            f"{cmd.until.isoformat()} has passed: give a day from today on, or `off`.",
+            f"{long_date(cmd.until, today=req.today)} has passed: give a day from today on, "
+            "or `off`.",
             usage="dnc <customer> until=<YYYY-MM-DD> [-- reason] | dnc <customer> off",
         )
     updated = replace(customer, dnc_until=cmd.until, dnc_reason=cmd.reason if cmd.until else None)
@@ -244,8 +294,13 @@ def do_not_contact(req: Request, cmd: DoNotContact) -> Reply:
         until=cmd.until.isoformat() if cmd.until else None,
     )
     req.refresh(customer.id)
-    req.uow.commit()
+    if cmd.until is None:
+        req.commit(f"lifting do-not-contact on {customer.name}")
+    else:
+        req.commit(f"do-not-contact on {customer.name} until {long_date(cmd.until)}")
     if cmd.until is None:
         return ok(f"{customer.name} can be contacted again.")
     why = f" ({cmd.reason})" if cmd.reason else ""
-    return ok(f"No nudges about {customer.name} until {cmd.until.isoformat()}{why}.")
+    return ok(
+        f"No nudges about {customer.name} until {long_date(cmd.until, today=req.today)}{why}."
+    )

@@ -1,4 +1,5 @@
-"""A nudge's buttons: Done, Snooze (a choice or a date), Log… and Skip (modals).
+"""A nudge's buttons: Done, Snooze (a choice or a date), Log… and Skip (modals), any other
+answer (an escalation's, with a person picker for Reassign…; how a pitch went).
 
 After an answer the message is updated in place: the item shows its new state, its buttons go.
 On the Home tab (which has no message, and no ``response_url``) the tab is published again.
@@ -14,7 +15,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import ParseError, parse_relative_until
+from bot.commands import ParseError, UserRef, parse_relative_until
 from bot.replies import Reply, Verb
 from bot.services.context import Actor
 from bot.slack.blocks import VERB_ACTION_PREFIX, escape, mark_item, ref_of_block
@@ -96,6 +97,7 @@ async def _answer(
     verb: Verb,
     until: str | None = None,
     reason: str | None = None,
+    to: UserRef | None = None,
 ) -> None:
     services = services_of(context)
     if not await services.first_trigger(body):
@@ -107,7 +109,7 @@ async def _answer(
         parsed = parse_relative_until(until, today=actor.today(services.container.deps.clock.now()))
         day = None if isinstance(parsed, ParseError) else parsed
     reply, state = (
-        await services.answer(actor, nudge=number, verb=verb, until=day, reason=reason)
+        await services.answer(actor, nudge=number, verb=verb, until=day, reason=reason, to=to)
         if number is not None
         else (None, None)
     )
@@ -131,6 +133,11 @@ async def _answer(
         blocks=original.get("blocks"),
         fallback=str(original.get("text") or (reply.text if reply else "")),
     )
+    if reply is not None and reply.sections:  # a question back (how did the pitch go?)
+        if body.get("response_url"):
+            await respond_with(respond, reply, command=None)
+        else:
+            await tell(client, actor, reply)
 
 
 async def _answer_ephemeral(
@@ -184,6 +191,12 @@ async def verb(
         answer = Verb(name)
     except ValueError:
         log.info("a button for an unknown answer %r was ignored", name)
+        return
+    picked = str(action.get("selected_user") or "")
+    if picked:  # a person picker (Reassign…): the item is named by the block
+        ref = ref_of_block(str(action.get("block_id") or ""))
+        to = UserRef(f"<@{picked}>", user_id=picked)
+        await _answer(body, client, context, respond, ref=ref, verb=answer, to=to)
         return
     chosen = str((action.get("selected_option") or {}).get("value") or "")
     ref, _, choice = (chosen or str(action.get("value") or "")).partition("|")

@@ -4,7 +4,8 @@ colleague outside the team (Otto).
 
 A refusal is an error reply that says why, and leaves every table as it was (no audit entry
 either). An allowed change changes data and writes audit entries naming the actor; an allowed
-read writes nothing at all.
+read writes nothing but, for a numbered list, which list the reader was shown (so "done 2"
+means its second item).
 
 Every actor acts on a customer of their own in each row (all of them Sam's, each with a contact
 and an open quiet nudge), so one actor's allowed change never decides the next one's outcome and
@@ -14,10 +15,12 @@ the whole table runs on one database.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 from bot.replies import Tone
-from storage.tables import audit_log_t
+from nudges.model import ImportantDate, LifeEvent
+from storage.tables import audit_log_t, shown_list_t
 from tests.integration.services.team import Snapshot, Team, day
 
 # role -> (who plays it, the stem of the names of the customers they act on)
@@ -64,13 +67,24 @@ CASES = (
         "customer assign {c} owner=@sue", MANAGERS, change=True, why=f"Sue {NOT_IN_TEAM}|{NOT_HIS}"
     ),
     Case("customer assign {c} @otto", ADMINS, change=True, why=f"Otto {NOT_IN_TEAM}|{NOT_HIS}"),
+    Case("customer unarchive {c}", SAMS_SIDE, change=True, why=NOT_HIS),
+    Case("history {c}", SAMS_SIDE, change=False, why=NOT_HIS),
     Case("contact add {c} Bob {n} role=CTO birthday=05-17", SAMS_SIDE, change=True, why=NOT_HIS),
+    Case("contact edit {c} {contact} role=VP Sales", SAMS_SIDE, change=True, why=NOT_HIS),
+    Case("contact remove {c} {contact}", SAMS_SIDE, change=True, why=NOT_HIS),
     Case("date add {c} go-live 2026-09-15", SAMS_SIDE, change=True, why=NOT_HIS),
+    Case("date list {c}", SAMS_SIDE, change=False, why=NOT_HIS),
+    Case("date edit {c} kick-off on=2026-10-01", SAMS_SIDE, change=True, why=NOT_HIS),
+    Case("date remove {c} kick-off", SAMS_SIDE, change=True, why=NOT_HIS),
     Case("event add {c} new_role", SAMS_SIDE, change=True, why=NOT_HIS),
     Case("event add {contact} illness", SAMS_SIDE, change=True, why=r"in your book"),
+    Case("event remove {c} promotion", SAMS_SIDE, change=True, why=NOT_HIS),
     # My nudges.
     Case("quiet", EVERYONE, change=False),
     Case("nudges", EVERYONE, change=False),
+    Case("quiet @sam", SAMS_SIDE, change=False, why=f"Sam {NOT_IN_TEAM}"),
+    Case("nudges @sam", SAMS_SIDE, change=False, why=f"Sam {NOT_IN_TEAM}"),
+    Case("health @sam", SAMS_SIDE, change=False, why=f"Sam {NOT_IN_TEAM}"),
     Case("snooze {c} 1w -- after their reorg", SAMS_SIDE, change=True, why=NOT_HIS),
     Case("skip {c} -- met at the fair", SAMS_SIDE, change=True, why=NOT_HIS),
     Case("done {c}", SAMS_SIDE, change=True, why=NOT_HIS),
@@ -107,6 +121,7 @@ CASES = (
 def test_every_command_is_allowed_or_refused_by_role(team: Team) -> None:
     team.do("maria", f"offer add Launch kind=product from={day(-1)} public={day(30)}")
     team.book("sam", [_customer(i, stem) for i in range(len(CASES)) for _, stem in ROLES.values()])
+    _prepare(team)
 
     outcomes: dict[tuple[str, str], str] = {}
     problems: list[str] = []
@@ -128,7 +143,7 @@ def test_every_command_is_allowed_or_refused_by_role(team: Team) -> None:
                 if after != before:
                     problems.append(f"a refusal changed the database: {where}")
             elif not case.change:
-                if after != before:
+                if _data(after) != _data(before):
                     problems.append(f"a read changed the database: {where}")
             else:
                 problems += _check_change(team, before, after, last_audit, actor.person.id, where)
@@ -141,6 +156,31 @@ def test_every_command_is_allowed_or_refused_by_role(team: Team) -> None:
     }
     assert not problems, "\n".join(problems)
     assert _table(outcomes) == _table(expected)
+
+
+def _prepare(team: Team) -> None:
+    """What some commands need to find: a date to change, an event to remove, an archived
+    customer to bring back (far from today, so no nudge is due about them)."""
+    workspace_id = team.actor("sam").workspace.id
+    with team.container.deps.uow() as uow:
+        for i, case in enumerate(CASES):
+            for _, stem in ROLES.values():
+                customer = uow.customers.by_name(workspace_id=workspace_id, name=_customer(i, stem))
+                assert customer is not None
+                if case.command.startswith(("date edit", "date remove")):
+                    uow.dates.add(
+                        ImportantDate(0, customer.id, "kick-off", date(2026, 11, 2), yearly=False)
+                    )
+                elif case.command.startswith("event remove"):
+                    uow.life_events.add(LifeEvent(0, customer.id, "promotion", date(2025, 1, 6)))
+                elif case.command.startswith("customer unarchive"):
+                    uow.customers.update(replace(customer, archived=True, next_due_at=None))
+        uow.commit()
+
+
+def _data(snapshot: Snapshot) -> Snapshot:
+    """Every table but the one remembering which numbered list each person saw last."""
+    return {table: rows for table, rows in snapshot.items() if table != shown_list_t.name}
 
 
 def _customer(i: int, stem: str) -> str:

@@ -157,4 +157,4 @@ def test_offer_pitched_records_the_pitch(team: Team) -> None:
     fields = dict(shown.sections[0].items[0].fields)
     assert fields["Pitched"] == "1 of 2"
     assert fields["Accepted"] == "1"
-    assert _titles(shown)[1:] == ["Beta"]  # still to pitch
+    assert _titles(shown)[1:] == ["1. Acme (yours) — accepted", "2. Beta (yours) — to pitch"]

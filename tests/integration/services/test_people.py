@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from bot.delivery.sweep import sweep
 from bot.replies import Tone, Verb
+from bot.services.wording import long_date
 from nudges.model import DeliveryState, NudgeState
-from tests.integration.services.team import NOW, Team, day
+from tests.integration.services.team import NOW, TODAY, Team, day, later
 
 
 def test_me_changes_my_time_zone_and_delivery_hour(team: Team) -> None:
@@ -36,11 +37,13 @@ def test_out_of_office_routes_nudges_to_the_cover_who_may_answer_them(team: Team
     reply = team.do("sam", f"ooo until={day(7)} cover=@sue")
     result = sweep(team.container.deps, now=NOW)
 
-    assert reply.text == f"Out of office until {day(7)}: Sue gets your nudges."
+    until = long_date(later(7), today=TODAY)
+    assert reply.text == f"Out of office until {until}: Sue gets your nudges."
     assert [(who, count) for who, _, count, _ in result.deliveries] == [(sue.id, 2)]
     listed = team.say("sue", "nudges")
     assert listed.text == "2 open nudges"
-    assert all("Covering for Sam" in item.lines for item in listed.sections[0].items)
+    away = f"For Sam, out of office until {long_date(later(7), today=TODAY, weekday=False)}"
+    assert all(away in item.lines for item in listed.sections[0].items)
 
     # Sue answers one with the button of the message she got, the other with text.
     (acme,) = team.nudges_about("Acme")
@@ -106,7 +109,7 @@ def test_an_admins_rights_end_at_their_workspace(team: Team) -> None:
     deliveries = team.container.commands.handle_text(other, "deliveries all")
 
     assert (reply.tone, reply.text, state) == (Tone.ERROR, "That nudge no longer exists.", None)
-    assert deliveries.text == "No failed or waiting deliveries."
+    assert deliveries.text == "No messages in the last 7 days: nothing is waiting or failed."
     assert team.snapshot() == before
     assert team.customer("Acme", team_id="globex").owner_id == other.person.id
     # At home, the admin sees them.

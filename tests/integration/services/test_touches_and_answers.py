@@ -7,8 +7,9 @@ from datetime import timedelta
 from bot.commands import LogTouch
 from bot.delivery.sweep import sweep
 from bot.replies import Tone, Verb
+from bot.services.wording import long_date
 from nudges.model import NudgeReason, NudgeState
-from tests.integration.services.team import NOW, Team, later
+from tests.integration.services.team import NOW, TODAY, Team, later
 
 LIVE = (NudgeState.OPEN, NudgeState.DELIVERED, NudgeState.SNOOZED)
 
@@ -62,7 +63,7 @@ def test_snooze_and_skip_change_the_state_and_a_snoozed_nudge_comes_back_after_i
     snoozed = team.do("sam", "snooze acme 1w -- they are reorganising")
     skipped = team.do("sam", "skip beta -- spoke at the fair")
 
-    assert snoozed.text == f"Acme: 1 nudge snoozed until {later(7).isoformat()}."
+    assert snoozed.text == f"Acme: 1 nudge snoozed until {long_date(later(7), today=TODAY)}."
     assert skipped.text == "Beta: 1 nudge skipped: spoke at the fair."
     (acme,) = team.nudges_about("Acme")
     assert (acme.state, acme.snoozed_until) == (NudgeState.SNOOZED, later(7))
@@ -109,7 +110,8 @@ def test_a_manager_answers_a_reports_nudge_but_a_salesperson_not_their_managers_
     reply, state = team.container.commands.answer(
         team.actor("bo"), nudge_id=escalation.id or 0, verb=Verb.SNOOZE, until=later(3)
     )
-    assert (reply.tone, state) == (Tone.SUCCESS, f"snoozed until {later(3).isoformat()}")
+    until = long_date(later(3), today=TODAY)
+    assert (reply.tone, state) == (Tone.SUCCESS, f"snoozed until {until}")
 
 
 def test_the_log_form_answers_its_own_nudge_only(team: Team) -> None:

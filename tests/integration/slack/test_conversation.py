@@ -78,7 +78,7 @@ async def test_help_about_one_command_gives_its_usage_and_examples(harness: Harn
 
     answer = (await eventually(lambda: harness.fake.calls_to("chat.postMessage")))[0]
     shown = json.dumps(answer.params["blocks"])
-    assert "snooze &lt;customer&gt; &lt;3d|2w|1m|YYYY-MM-DD|friday&gt;" in shown
+    assert "snooze &lt;customer|number&gt; &lt;3d|2w|1 week|1m|YYYY-MM-DD|friday&gt;" in shown
     assert "snooze acme 1w -- waiting for their reorg" in shown
 
 

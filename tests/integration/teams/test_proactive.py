@@ -115,7 +115,7 @@ async def test_a_submitted_fallback_snoozes_and_redraws_the_card_in_place(scene:
     assert update.ok and update.activity_id == sent_id
     [redrawn] = cards_of(update.body)
     jsonschema.validate(without_msteams(redrawn), card_schema())
-    assert "Snoozed until 2026-04-10" in str(redrawn["body"])
+    assert "Snoozed until Friday 10 April" in str(redrawn["body"])
     assert scene.nudge_states()[first] is NudgeState.SNOOZED
 
     done = button(card, "done", f"nudge:{second}")["fallback"]["data"]

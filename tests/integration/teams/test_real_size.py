@@ -119,12 +119,13 @@ def valid(activity: dict[str, Any]) -> None:
 
 
 def refs_of(activities: list[dict[str, Any]]) -> list[str]:
-    """The nudges the sent cards offer buttons for, one per item."""
+    """The nudges the sent cards offer buttons for, one per item (Done, or an escalation's
+    Acknowledge: each item's first button)."""
     return [
         n["data"]["ref"]
         for a in activities
         for n in walk(a)
-        if n.get("type") == "Action.Execute" and n.get("verb") == "done"
+        if n.get("type") == "Action.Execute" and n.get("verb") in ("done", "acknowledge")
     ]
 
 

@@ -56,7 +56,7 @@ def test_a_misspelled_whole_name_gets_suggestions() -> None:
     error = rejected("snooze initek 1w")
     assert error.message.startswith("No known customer matches 'initek'.")
     assert error.suggestions == ("Initech",)
-    assert "snooze <customer>" in error.usage
+    assert "snooze <customer|number>" in error.usage
 
 
 def test_a_prefix_of_several_customers_lists_the_candidates() -> None:

@@ -59,7 +59,7 @@ ERRORS: list[tuple[str, str, str]] = [
     ("event add initech illness 2026-13-01", "Not a date: '2026-13-01'", "event add"),
     ("touch initech call went well", "Unexpected 'went well' after the ritual 'call'", "touch"),
     ("touch initech call on=2026-02-01", "is in the future", "touch"),
-    ("touch initech on=someday", "Not a date: 'someday'", "touch"),
+    ("touch initech on=someday", "Not a past day: 'someday'", "touch"),
     ("touch initech call colour=red", "Unknown option 'colour=' for touch", "touch"),
     ("touch", "Missing the customer for touch", "touch"),
     ("touch -- a note without a customer", "Missing the customer for touch", "touch"),

@@ -49,7 +49,7 @@ def test_a_group_renders_its_commands_only() -> None:
 def test_one_command_renders_with_its_examples() -> None:
     assert (
         render_help("snooze").splitlines()[0]
-        == "snooze <customer> <3d|2w|1m|YYYY-MM-DD|friday> [-- <reason>]"
+        == "snooze <customer|number> <3d|2w|1 week|1m|YYYY-MM-DD|friday> [-- <reason>]"
     )
     assert "e.g. snooze acme 1w" in render_help("snooze")
 

@@ -5,7 +5,7 @@ import pytest
 from nudges.engine import decide_customer
 from nudges.model import Cadence, NudgeReason, RelationshipKind
 from nudges.policy import Policy
-from nudges.quiet import Level, cadence_for, quiet_status
+from nudges.quiet import Level, cadence_for, quiet_status, shortest_ideal_days
 
 from .factories import NOW, customer, person, touch, view
 
@@ -166,3 +166,12 @@ def test_turning_red_is_a_new_nudge_even_when_the_amber_one_was_answered():
     assert red.dedupe_key == f"quiet:100:{start.isoformat()}:red"
     assert red.level == "red"
     assert amber_key not in decision.expired  # an answered nudge stays answered
+
+
+def test_nothing_touched_within_the_shortest_ideal_cadence_can_be_quiet() -> None:
+    policy = Policy()
+    shortest = shortest_ideal_days(policy)
+    assert shortest == min(c.ideal_days for c in policy.cadence.values())
+    for tier in policy.cadence:
+        touched = customer(tier=tier, last_touch_at=NOW - timedelta(days=shortest - 1))
+        assert quiet_status(touched, now=NOW, policy=policy, tz_name=None).level is Level.GREEN

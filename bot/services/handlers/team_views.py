@@ -1,0 +1,158 @@
+"""Lists of a book: quiet relationships and open nudges — one's own, a manager's team, or one
+person's in the team (`quiet @sam`, `nudges @sam`, `health @sam`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.commands import ShowNudges, ShowQuiet, UserRef
+from bot.replies import Item, Reply, Section, info
+from bot.services.access import require_person_access
+from bot.services.cover import cover_note, covered_by
+from bot.services.present import nudge_item
+from bot.services.request import Request
+from bot.services.summaries import build_summaries
+from bot.services.wording import count
+from nudges.health import BUCKETS, health
+from nudges.model import Customer, NudgeReason, NudgeState, Person
+from nudges.quiet import Level, QuietStatus, quiet_status, shortest_ideal_days
+
+LIVE = (NudgeState.OPEN, NudgeState.DELIVERED, NudgeState.SNOOZED)
+
+
+def member(req: Request, ref: UserRef) -> Person:
+    """Someone in the actor's team (their reports, at any depth; everyone for an admin)."""
+    person = req.person_ref(ref)
+    require_person_access(req.uow, req.person, person)
+    return person
+
+
+def show_quiet(req: Request, cmd: ShowQuiet) -> Reply:
+    """Quiet relationships, most overdue first: of ``@user``, or the actor's own book and, for
+    a manager, their team's."""
+    policy = req.deps.policy
+    if cmd.user is not None:
+        people = [member(req, cmd.user)]
+        whose = f"{people[0].display_name}: "
+    else:
+        people = [req.person, *req.uow.people.reports_of(req.person.id)]
+        whose = "Your team: " if len(people) > 1 else ""
+    owners = {p.id: p for p in people}
+    rows: list[tuple[QuietStatus, Customer]] = []
+
+    # Only customers untouched for their tier's (or kind's) ideal cadence, or with a cadence
+    # of their own, can be quiet: a head of sales' 100k-customer team is not read whole.
+    def bound(days: int) -> datetime:
+        return req.now - timedelta(days=max(1, days))
+
+    candidates = req.uow.customers.possibly_quiet(
+        list(owners),
+        by_kind={k: bound(c.ideal_days) for k, c in policy.kind_cadence.items()},
+        by_tier={t: bound(c.ideal_days) for t, c in policy.cadence.items()},
+        otherwise=bound(shortest_ideal_days(policy)),
+        since_before=(bound(shortest_ideal_days(policy)) + timedelta(days=2)).date(),
+    )
+    for customer in candidates:
+        status = quiet_status(
+            customer, now=req.now, policy=policy, tz_name=owners[customer.owner_id].timezone
+        )
+        if status.level is not Level.GREEN:
+            rows.append((status, customer))
+    if not rows:
+        return info(f"{whose}nothing has gone quiet: every relationship is within its cadence.")
+    rows.sort(key=lambda r: (-(r[0].days_quiet - r[0].cadence.max_days), r[1].name))
+    team = len(owners) > 1
+    items = []
+    for status, customer in rows:
+        title = f"{customer.name} — {status.level}" + (", escalated" if status.escalated else "")
+        if team:
+            owner = owners[customer.owner_id]
+            title += " (yours)" if owner.id == req.person.id else f" ({owner.display_name})"
+        cadence = status.cadence
+        items.append(
+            Item(
+                title=title,
+                lines=(
+                    f"{count(status.days_quiet, 'day')} quiet ({customer.tier}: ideal "
+                    f"{cadence.ideal_days}, max {cadence.max_days})",
+                ),
+            )
+        )
+    red = sum(1 for s, _ in rows if s.level is Level.RED)
+    return info(
+        f"{whose}{count(len(rows), 'quiet relationship')} ({red} red), most overdue first",
+        Section(items=tuple(items)),
+    )
+
+
+def show_nudges(req: Request, cmd: ShowNudges) -> Reply:
+    """Open nudges, numbered: the actor's (and those of colleagues they cover for), or
+    ``@user``'s."""
+    target = member(req, cmd.user) if cmd.user is not None else req.person
+    nudges = req.uow.nudges.for_recipient(target.id, states=LIVE)
+    covered: dict[int, Person] = {}
+    if cmd.user is None:
+        # While a colleague is out of office with the actor as cover, their nudges come here.
+        covered = {p.id: p for p in covered_by(req.uow, req.person, now=req.now)}
+        for absent in covered:
+            nudges += req.uow.nudges.for_recipient(absent, states=LIVE)
+    who = f"{target.display_name} has" if cmd.user is not None else "You have"
+    if not nudges:
+        none = f"{who} no open nudges." if cmd.user is not None else "No open nudges."
+        return info(f"{none} `quiet` shows relationships that are cooling.")
+    customers = {c.id: c for c in req.uow.customers.get_many([n.customer_id for n in nudges])}
+    items = []
+    for n in nudges:
+        item = nudge_item(n, customers.get(n.customer_id), policy=req.deps.policy, now=req.now)
+        if n.recipient_id in covered:
+            away = cover_note(covered[n.recipient_id], today=req.today)
+            item = replace(item, lines=(*item.lines, away))
+        items.append(item)
+    text = f"{who} {count(len(nudges), 'open nudge')}"
+    if cmd.user is None:
+        text = count(len(nudges), "open nudge")
+    hint = "Answer by number: done 1, snooze 1 1w, skip 1"
+    if any(n.reason is NudgeReason.ESCALATION for n in nudges):
+        hint += "; escalation acknowledge|remind|takeover 1, escalation reassign 1 @someone"
+    return info(
+        text,
+        Section(items=tuple(items)),
+        footer=hint + ".",
+        kind="nudges",
+    )
+
+
+def book_health(req: Request, ref: UserRef) -> Reply:
+    """How someone's book is doing: the distribution, and the weakest relationships first."""
+    person = member(req, ref)
+    customers = req.uow.customers.owned_by([person.id])
+    if not customers:
+        return info(f"{person.display_name} has no customers yet.")
+    policy = req.deps.policy
+    summaries = build_summaries(
+        req.uow, customers, owners={person.id: person}, now=req.now, policy=policy
+    )
+    scored = sorted(
+        ((health(s, now=req.now, policy=policy), s.customer) for s in summaries),
+        key=lambda r: (r[0].score, r[1].name),
+    )
+    average = round(sum(h.score for h, _ in scored) / len(scored))
+    buckets = ", ".join(
+        f"{label}: {sum(1 for h, _ in scored if low <= h.score <= high)}"
+        for label, low, high in BUCKETS
+    )
+    items = []
+    for result, customer in scored:
+        weakest = min(result.factors, key=lambda f: f.points)
+        items.append(
+            Item(
+                title=f"{customer.name} — {result.score}/100",
+                lines=(f"weakest: {weakest.name}, {weakest.explanation}",),
+            )
+        )
+    return info(
+        f"{person.display_name}'s book: {count(len(scored), 'customer')}, health {average} on "
+        "average",
+        Section("Weakest first", tuple(items), note=f"Distribution — {buckets}"),
+    )

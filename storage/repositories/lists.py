@@ -1,0 +1,43 @@
+"""The last numbered list each person was shown, so "done 2" means the item they saw."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from storage.tables import shown_list_t
+
+
+@dataclass(frozen=True, slots=True)
+class ShownList:
+    refs: tuple[str, ...]  # the items' refs in the order shown ("nudge:42")
+    shown_at: datetime
+
+
+@dataclass
+class ShownListRepository:
+    session: Session
+
+    def remember(self, person_id: int, refs: Sequence[str], *, at: datetime) -> None:
+        """Replace the person's last list (the newest one shown wins)."""
+        self.session.execute(delete(shown_list_t).where(shown_list_t.c.person_id == person_id))
+        self.session.execute(
+            insert(shown_list_t).values(
+                person_id=person_id, refs=json.dumps(list(refs)), shown_at=at
+            )
+        )
+
+    def last(self, person_id: int) -> ShownList | None:
+        row = self.session.execute(
+            select(shown_list_t.c.refs, shown_list_t.c.shown_at).where(
+                shown_list_t.c.person_id == person_id
+            )
+        ).first()
+        if row is None:
+            return None
+        return ShownList(tuple(str(r) for r in json.loads(row.refs)), row.shown_at)
