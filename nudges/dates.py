@@ -84,11 +84,22 @@ def _anniversary(customer: Customer, today: date, policy: Policy) -> Iterator[Da
     )
 
 
+RENEWS_YEARLY = "renews-yearly"  # the tag of a customer whose contract renews by itself
+
+
+def renews_by_itself(customer: Customer) -> bool:
+    return RENEWS_YEARLY in customer.tags
+
+
 def next_renewal(customer: Customer, today: date, policy: Policy) -> date | None:
-    """The renewal date on or after ``today``, rolling a passed one forward by the term."""
+    """The renewal date on or after ``today``: a passed one rolls forward by the term for a
+    customer tagged ``renews-yearly``; for any other it is unknown (None) until the owner
+    gives the next one."""
     renewal = customer.renewal_on
     if renewal is None or renewal >= today:
         return renewal
+    if not renews_by_itself(customer):
+        return None
     term = max(1, policy.renewal_term_months)
     periods = max(0, months_between(renewal, today) // term)
     for k in (periods, periods + 1, periods + 2):
@@ -100,6 +111,21 @@ def next_renewal(customer: Customer, today: date, policy: Policy) -> date | None
 
 def _renewal(customer: Customer, today: date, policy: Policy) -> Iterator[DatedEvent]:
     renewal = next_renewal(customer, today, policy)
+    passed = customer.renewal_on
+    if renewal is None and passed is not None:
+        # The renewal date has passed and nothing says when the next one is: ask the owner,
+        # every day until they give it (a new date is a new key).
+        day = _plus(passed, 1)
+        yield DatedEvent(
+            NudgeReason.RENEWAL,
+            f"renewal:{customer.id}:{passed.isoformat()}:passed",
+            day,
+            day,
+            f"The renewal of {passed.isoformat()} has passed: when is the next one?",
+            facts=(("renewal_on", passed.isoformat()), ("passed", "yes")),
+            until=max(today, day),
+        )
+        return
     if renewal is None:
         return
     checkpoints = sorted({max(0, c) for c in policy.renewal_checkpoints}, reverse=True) or [0]
@@ -187,6 +213,8 @@ def upcoming(
     )
     chosen: dict[tuple[NudgeReason, date, str], DatedEvent] = {}
     for event in found:
+        if ("passed", "yes") in event.facts:
+            continue  # a question for the owner, not a date coming up
         if today <= event.last_day <= horizon:
             ident = event.key if event.reason is not NudgeReason.RENEWAL else ""
             chosen.setdefault((event.reason, event.last_day, ident), event)

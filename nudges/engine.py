@@ -183,7 +183,9 @@ def first_check_in_text(c: Customer, *, now: datetime) -> str:
     return f"First check-in: nobody has logged a touch since it was added {ago}"
 
 
-def _dated_draft(c: Customer, e: DatedEvent, *, today: date, policy: Policy) -> _Draft:
+def _dated_draft(
+    c: Customer, e: DatedEvent, *, today: date, policy: Policy, late: bool = False
+) -> _Draft:
     return _Draft(
         e.key,
         e.reason,
@@ -198,9 +200,28 @@ def _dated_draft(c: Customer, e: DatedEvent, *, today: date, policy: Policy) -> 
             days_until=(e.last_day - today).days,
         ),
         contact_id=e.contact_id,
-        deliver_on=e.deliver_on,
-        facts=e.facts,
+        # Caught up after downtime: at the next slot, whatever day it was for.
+        deliver_on=None if late else e.deliver_on,
+        facts=e.facts + ((("late", "yes"),) if late else ()),
     )
+
+
+CATCH_UP_DAYS = 7  # a dated nudge never delivered is still delivered this long after its day
+
+
+def _missed(view: CustomerView, *, today: date, policy: Policy) -> list[DatedEvent]:
+    """Dated nudges whose day passed while the bot could not deliver them (it was down): still
+    open, never delivered, within ``CATCH_UP_DAYS`` of their day. Each goes out once ("yesterday
+    was Lea's birthday"); once delivered it ends like any other."""
+    found = _events(view, plus_days(today, -CATCH_UP_DAYS), policy)
+    return [
+        e
+        for e in found
+        if e.last_day < today
+        and ("passed", "yes") not in e.facts
+        and (status := view.existing.get(e.key)) is not None
+        and status.state is NudgeState.OPEN
+    ]
 
 
 def _life_drafts(view: CustomerView, *, today: date, policy: Policy) -> Iterator[_Draft]:
@@ -220,7 +241,8 @@ def _life_drafts(view: CustomerView, *, today: date, policy: Policy) -> Iterator
                 days_until=0,
             ),
             contact_id=e.contact_id,
-            facts=(("event", e.kind),),
+            facts=(("event", e.kind), ("on", e.on.isoformat()))
+            + ((("note", e.note),) if e.note else ()),
         )
 
 
@@ -277,6 +299,8 @@ def decide_customer(view: CustomerView, *, now: datetime, policy: Policy) -> Cus
         if is_open(e, today=today, policy=policy)
     ]
     drafts += _life_drafts(view, today=today, policy=policy)
+    missed = _missed(view, today=today, policy=policy)
+    drafts += [_dated_draft(c, e, today=today, policy=policy, late=True) for e in missed]
     upbeat_until = sensitive_until(view.life_events, customer_id=c.id, today=today, policy=policy)
     used = last_used(t for t in view.recent_touches if t.customer_id == c.id)
     nudges: list[Nudge] = []
@@ -293,7 +317,13 @@ def decide_customer(view: CustomerView, *, now: datetime, policy: Policy) -> Cus
         if state is None:
             continue
         ritual = suggest_ritual(
-            tier=c.tier, reason=d.reason, used=used, now=now, policy=policy, seed=d.key
+            tier=c.tier,
+            reason=d.reason,
+            used=used,
+            now=now,
+            policy=policy,
+            seed=d.key,
+            subdued=upbeat_until is not None,
         )
         nudges.append(
             Nudge(
@@ -357,6 +387,8 @@ def _next_due(
     days: list[date] = []
     for e in events:
         days += [e.opens_on(policy), plus_days(e.last_day, 1)]
+    for e in _missed(view, today=today, policy=policy):
+        days.append(plus_days(e.last_day, CATCH_UP_DAYS + 1))
     for ev in view.life_events:
         if ev.customer_id == c.id:
             days += [

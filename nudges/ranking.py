@@ -92,8 +92,18 @@ def cap_for(person: Person, policy: Policy) -> int:
     return max(0, cap)
 
 
+def by_customer(nudges: Iterable[Nudge]) -> list[list[Nudge]]:
+    """One entry per recipient and customer: a customer due for several reasons is one entry
+    holding them all, most important first; entries ranked by their most important nudge."""
+    entries: dict[tuple[int, int], list[Nudge]] = {}
+    for nudge in rank(nudges):
+        entries.setdefault((nudge.recipient_id, nudge.customer_id), []).append(nudge)
+    return list(entries.values())
+
+
 def capped(nudges: Iterable[Nudge], *, limit: int) -> tuple[list[Nudge], int]:
-    """The ``limit`` most important nudges, and how many wait for another day."""
-    ranked = rank(nudges)
-    kept = ranked[: max(0, limit)]
-    return kept, len(ranked) - len(kept)
+    """The nudges of the ``limit`` most important customers (the cap counts customers, not
+    reasons), and how many customers wait for another day."""
+    entries = by_customer(nudges)
+    kept = entries[: max(0, limit)]
+    return [n for entry in kept for n in entry], len(entries) - len(kept)
