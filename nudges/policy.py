@@ -96,6 +96,7 @@ class Policy:
     daily_cap: int = 5
     escalation_after_days: int = 14  # red for longer than this: an escalation
     new_customer_grace_days: int = 7  # an untouched new account's first check-in comes this late
+    late_until_hour: int = 17  # a missed daily slot still goes out the same day until this hour
     owner_quiet_days: int = 60  # colleagues touched it, the owner has not for this long
     birthday_lead_days: int = 2
     anniversary_lead_days: int = 3

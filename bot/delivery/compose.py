@@ -92,7 +92,7 @@ def fill_daily_message(
     )
     text = envelope.text
     if envelope.fields.get("late"):
-        text += " (sent late: the bot could not send it at its hour)"
+        text += " (late: this message could not go out at its usual hour)"
     return Reply(
         text=f"{text}: {count} {noun} you today.",
         sections=(Section(items=items),),
