@@ -104,7 +104,7 @@ class Policy:
     renewal_checkpoints: tuple[int, ...] = (90, 30, 7)  # days before the renewal date
     min_gap_days: int = 3  # no "reach out" nudge this soon after any touch
     heart_dates_ignore_min_gap: bool = True  # birthdays and life events come anyway
-    sensitive_events: frozenset[str] = frozenset({"illness", "bereavement", "accident"})
+    sensitive_events: frozenset[str] = frozenset({"illness", "bereavement", "accident", "funeral"})
     happy_events: frozenset[str] = frozenset(
         {"promotion", "new_role", "new_baby", "wedding", "award"}
     )

@@ -200,3 +200,19 @@ def read_context(uow: SqlUnitOfWork, *, timezone: str, customer_ids: list[int]) 
     return ReadContext(
         timezone=timezone, contacts=contacts, last_touches=last, names=names, gathered=True
     )
+
+
+def life_line(nudge: Nudge, context: ReadContext) -> str:
+    """``Ann Lee — illness, 5 June: “surgery, back in July”. `` before the suggestion."""
+    kind, on, note = fact(nudge, "event"), fact(nudge, "on"), fact(nudge, "note")
+    if kind is None or on is None:
+        return ""
+    contacts = context.contacts.get(nudge.customer_id, [])
+    who = next((c.name for c in contacts if c.id == nudge.contact_id), None)
+    day = date.fromisoformat(on)
+    text = f"{kind.replace('_', ' ')}, {long_date(day, weekday=False, today=day)}"
+    if who:
+        text = f"{who} — {text}"
+    if note:
+        text += f": “{note}”"
+    return text + ". "

@@ -13,6 +13,7 @@ from bot.services.nudge_text import (
     current_detail,
     do_not_contact,
     last_touch_line,
+    life_line,
 )
 from nudges.calendar import local_date
 from nudges.model import Customer, Nudge, NudgeReason
@@ -59,6 +60,9 @@ def nudge_item(
     name = customer.name if customer else f"customer #{nudge.customer_id}"
     level = f" ({nudge.level})" if nudge.level else ""
     lines = [current_detail(nudge, customer, now=now, policy=policy, timezone=context.timezone)]
+    about = life_line(nudge, context) if nudge.reason is NudgeReason.LIFE_EVENT else ""
+    if about:  # the event is said in full: the suggestion alone follows
+        lines[0] = about + lines[0].split(" (", 1)[0]
     suggestion = ritual_label(nudge.ritual, policy)
     if suggestion:
         lines.append(f"Suggested: {suggestion}")
