@@ -8,13 +8,13 @@ produced, and the next occurrence has a new dedupe key.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from nudges.calendar import add_months, in_year, is_valid_month_day, months_between, next_yearly
 from nudges.calendar import plus_days as _plus
-from nudges.model import Contact, Customer, ImportantDate, NudgeReason
+from nudges.model import Contact, Customer, ImportantDate, NudgeReason, NudgeState, NudgeStatus
 from nudges.policy import Policy
 
 
@@ -219,3 +219,35 @@ def upcoming(
             ident = event.key if event.reason is not NudgeReason.RENEWAL else ""
             chosen.setdefault((event.reason, event.last_day, ident), event)
     return sorted(chosen.values(), key=lambda e: (e.last_day, e.key))
+
+
+CATCH_UP_DAYS = 7  # a dated nudge never delivered is still delivered this long after its day
+
+
+def missed_events(
+    *,
+    customer: Customer,
+    contacts: Sequence[Contact],
+    dates: Sequence[ImportantDate],
+    existing: Mapping[str, NudgeStatus],
+    today: date,
+    policy: Policy,
+) -> list[DatedEvent]:
+    """Dated nudges whose day passed while the bot could not deliver them (it was down): still
+    open, never delivered, within ``CATCH_UP_DAYS`` of their day. Each goes out once ("Lea's
+    birthday was yesterday"); once delivered it ends like any other."""
+    found = dated_events(
+        customer=customer,
+        contacts=contacts,
+        dates=dates,
+        today=_plus(today, -CATCH_UP_DAYS),
+        policy=policy,
+    )
+    return [
+        e
+        for e in found
+        if e.last_day < today
+        and ("passed", "yes") not in e.facts
+        and (status := existing.get(e.key)) is not None
+        and status.state is NudgeState.OPEN
+    ]

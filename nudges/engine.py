@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from nudges.calendar import local_date, plus_days, start_of_day
-from nudges.dates import DatedEvent, dated_events, is_open
+from nudges.dates import CATCH_UP_DAYS, DatedEvent, dated_events, is_open, missed_events
 from nudges.life import UPBEAT, nudging_events, sensitive_until, suggestion, window_end
 from nudges.model import (
     Contact,
@@ -33,6 +33,7 @@ from nudges.quiet import (
     FIRST_CHECK_IN,
     Level,
     QuietStatus,
+    first_check_in_text,
     owner_quiet_at,
     owner_quiet_since,
     quiet_status,
@@ -133,6 +134,7 @@ def _quiet_drafts(
                 policy=policy,
                 overdue=over,
                 escalated=qs.escalated,
+                level=str(qs.level),
             ),
             level=str(qs.level),
             facts=facts,
@@ -152,6 +154,7 @@ def _quiet_drafts(
                     policy=policy,
                     overdue=over,
                     escalated=True,
+                    level=str(Level.RED),
                 ),
                 level=str(Level.RED),
                 facts=(("owner_id", str(c.owner_id)), ("days_quiet", str(qs.days_quiet))),
@@ -177,12 +180,6 @@ def _quiet_drafts(
         )
 
 
-def first_check_in_text(c: Customer, *, now: datetime) -> str:
-    known = max(0, (now - c.added_at).days) if c.added_at else 0
-    ago = "today" if known == 0 else f"{known} day{'s' if known != 1 else ''} ago"
-    return f"First check-in: nobody has logged a touch since it was added {ago}"
-
-
 def _dated_draft(
     c: Customer, e: DatedEvent, *, today: date, policy: Policy, late: bool = False
 ) -> _Draft:
@@ -204,24 +201,6 @@ def _dated_draft(
         deliver_on=None if late else e.deliver_on,
         facts=e.facts + ((("late", "yes"),) if late else ()),
     )
-
-
-CATCH_UP_DAYS = 7  # a dated nudge never delivered is still delivered this long after its day
-
-
-def _missed(view: CustomerView, *, today: date, policy: Policy) -> list[DatedEvent]:
-    """Dated nudges whose day passed while the bot could not deliver them (it was down): still
-    open, never delivered, within ``CATCH_UP_DAYS`` of their day. Each goes out once ("yesterday
-    was Lea's birthday"); once delivered it ends like any other."""
-    found = _events(view, plus_days(today, -CATCH_UP_DAYS), policy)
-    return [
-        e
-        for e in found
-        if e.last_day < today
-        and ("passed", "yes") not in e.facts
-        and (status := view.existing.get(e.key)) is not None
-        and status.state is NudgeState.OPEN
-    ]
 
 
 def _life_drafts(view: CustomerView, *, today: date, policy: Policy) -> Iterator[_Draft]:
@@ -277,6 +256,13 @@ def _hold(
     return None
 
 
+def _missed(view: CustomerView, today: date, policy: Policy) -> list[DatedEvent]:
+    c, contacts, dates, existing = view.customer, view.contacts, view.dates, view.existing
+    return missed_events(
+        customer=c, contacts=contacts, dates=dates, existing=existing, today=today, policy=policy
+    )
+
+
 def _events(view: CustomerView, today: date, policy: Policy) -> list[DatedEvent]:
     return dated_events(
         customer=view.customer, contacts=view.contacts, dates=view.dates, today=today, policy=policy
@@ -299,7 +285,7 @@ def decide_customer(view: CustomerView, *, now: datetime, policy: Policy) -> Cus
         if is_open(e, today=today, policy=policy)
     ]
     drafts += _life_drafts(view, today=today, policy=policy)
-    missed = _missed(view, today=today, policy=policy)
+    missed = _missed(view, today, policy)
     drafts += [_dated_draft(c, e, today=today, policy=policy, late=True) for e in missed]
     upbeat_until = sensitive_until(view.life_events, customer_id=c.id, today=today, policy=policy)
     used = last_used(t for t in view.recent_touches if t.customer_id == c.id)
@@ -387,7 +373,7 @@ def _next_due(
     days: list[date] = []
     for e in events:
         days += [e.opens_on(policy), plus_days(e.last_day, 1)]
-    for e in _missed(view, today=today, policy=policy):
+    for e in _missed(view, today, policy):
         days.append(plus_days(e.last_day, CATCH_UP_DAYS + 1))
     for ev in view.life_events:
         if ev.customer_id == c.id:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import DigestSchedule
 from bot.replies import Item, Reply, Section
-from bot.services.nudge_text import ReadContext, read_context
+from bot.services.nudge_text import ReadContext, is_actionable, read_context
 from bot.services.present import entry_item
 from nudges.calendar import local_date
 from nudges.model import Customer, Delivery, Nudge, NudgeState, Person
@@ -117,16 +117,17 @@ def read_daily(
     people = {p.id: p for p in uow.people.get_many({d.recipient_id for d in daily})}
     composed: dict[int, Reply | None] = {}
     for delivery in daily:
-        items = live[delivery.id]
+        reader = people.get(delivery.recipient_id)
+        zone = reader.timezone if reader else "UTC"
+        items = [
+            n
+            for n in live[delivery.id]
+            if is_actionable(n, customers.get(n.customer_id), now=now, policy=policy, timezone=zone)
+        ]
         if not items:  # everything was answered meanwhile: nothing left to say
             composed[delivery.id] = None
             continue
-        reader = people.get(delivery.recipient_id)
-        context = read_context(
-            uow,
-            timezone=reader.timezone if reader else "UTC",
-            customer_ids=[n.customer_id for n in items],
-        )
+        context = read_context(uow, timezone=zone, customer_ids=[n.customer_id for n in items])
         composed[delivery.id] = fill_daily_message(
             Reply.from_json(delivery.payload),
             items,

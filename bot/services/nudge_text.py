@@ -5,14 +5,14 @@ when the nudge was written (a list read on 4 May says how quiet the account is o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.services.wording import long_date
 from nudges.calendar import local_date
-from nudges.engine import first_check_in_text
+from nudges.dates import CATCH_UP_DAYS
 from nudges.model import Contact, Customer, Nudge, NudgeReason, Touch
 from nudges.policy import Policy
-from nudges.quiet import Level, owner_quiet_since, quiet_status
+from nudges.quiet import Level, first_check_in_text, owner_quiet_since, quiet_status
 from storage import SqlUnitOfWork
 
 DATED = frozenset(
@@ -122,6 +122,24 @@ def current_detail(
     if nudge.reason in DATED:
         return _dated(nudge, today)
     return nudge.detail
+
+
+def is_actionable(
+    nudge: Nudge, customer: Customer | None, *, now: datetime, policy: Policy, timezone: str
+) -> bool:
+    """Whether the nudge is still something to do at ``now``: not about an archived customer,
+    not a quiet nudge of an account touched since, not a date long past (a nudge for a day
+    that passed is caught up for ``CATCH_UP_DAYS``, then it is over)."""
+    if customer is None:
+        return True
+    if customer.archived:
+        return False
+    if nudge.reason is NudgeReason.QUIET:
+        status = quiet_status(customer, now=now, policy=policy, tz_name=timezone)
+        return status.level is not Level.GREEN
+    if nudge.reason in DATED:
+        return nudge.due_on >= local_date(now, timezone) - timedelta(days=CATCH_UP_DAYS)
+    return True
 
 
 def do_not_contact(customer: Customer | None, *, today: date) -> str | None:

@@ -23,7 +23,7 @@ from bot.services.access import require_person_access, scope_ids
 from bot.services.handlers.contacts import describe_contact
 from bot.services.handlers.escalations import hand_over
 from bot.services.handlers.history import touch_items
-from bot.services.nudge_text import ReadContext
+from bot.services.nudge_text import ReadContext, is_actionable
 from bot.services.onboarding import last_touched, since_last_touch
 from bot.services.present import money, nudge_item
 from bot.services.request import Request, ServiceError
@@ -246,8 +246,12 @@ def show_customer(req: Request, cmd: ShowCustomer) -> Reply:
                 tuple(Item(title=f"{long_date(e.on, today=today)} — {e.label}") for e in soon),
             )
         )
-    live = req.uow.nudges.live_for_customer(customer.id)
     here = ReadContext(timezone=req.person.timezone)
+    live = [
+        n
+        for n in req.uow.nudges.live_for_customer(customer.id)
+        if is_actionable(n, customer, now=req.now, policy=policy, timezone=here.timezone)
+    ]
     if live and not customer.archived:
         sections.append(
             Section(

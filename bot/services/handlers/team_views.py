@@ -10,7 +10,7 @@ from bot.commands import ShowNudges, ShowQuiet, UserRef
 from bot.replies import Item, Reply, Section, info
 from bot.services.access import require_person_access
 from bot.services.cover import cover_note, covered_by
-from bot.services.nudge_text import read_context
+from bot.services.nudge_text import is_actionable, read_context
 from bot.services.present import entry_item
 from bot.services.request import Request
 from bot.services.summaries import build_summaries
@@ -104,10 +104,21 @@ def show_nudges(req: Request, cmd: ShowNudges) -> Reply:
     waiting = [n for n in nudges if n.state is NudgeState.SNOOZED]
     nudges = [n for n in nudges if n.state is not NudgeState.SNOOZED]
     later = _later_note(waiting, today=req.today)
+    customers = {c.id: c for c in req.uow.customers.get_many([n.customer_id for n in nudges])}
+    nudges = [
+        n
+        for n in nudges
+        if is_actionable(
+            n,
+            customers.get(n.customer_id),
+            now=req.now,
+            policy=req.deps.policy,
+            timezone=req.person.timezone,
+        )
+    ]
     if not nudges:
         none = f"{who} no open nudges." if cmd.user is not None else "No open nudges."
         return info(f"{none} `quiet` shows relationships that are cooling.", footer=later)
-    customers = {c.id: c for c in req.uow.customers.get_many([n.customer_id for n in nudges])}
     context = read_context(
         req.uow, timezone=req.person.timezone, customer_ids=[n.customer_id for n in nudges]
     )

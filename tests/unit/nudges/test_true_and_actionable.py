@@ -116,23 +116,48 @@ def test_one_ritual_fits_both_reasons_of_an_entry():
     assert ritual == "email"  # lunch is no birthday ritual, a gift no check-in
 
 
-def test_a_red_key_account_of_great_value_ranks_above_long_tail_dates_and_amber():
-    big = customer(id=1, tier="key", annual_value=1_050_000, last_touch_at=at(2026, 5, 1))
+def test_a_red_key_account_of_great_value_ranks_above_long_tail_accounts_long_gone():
+    """The 10k demo's case: a key account worth 1.05M, red for 9 days past its maximum, ranked
+    below long-tail accounts worth 2k-41k quiet for most of a year (and escalated)."""
+    now = at(2026, 5, 4)
+    big = customer(id=1, tier="key", annual_value=1_050_000, last_touch_at=now - timedelta(39))
     smalls = [
         customer(
             id=10 + i,
             tier="long-tail",
-            annual_value=2_000 + 1000 * i,
-            renewal_on=date(2026, 6, 11),
-            last_touch_at=at(2025, 10, 1),
+            annual_value=value,
+            last_touch_at=now - timedelta(days=days),
+            owner_last_touch_at=now - timedelta(days=days),
         )
-        for i in range(6)
+        for i, (value, days) in enumerate(
+            ((41_500, 294), (25_600, 346), (8_000, 204), (2_000, 200))
+        )
     ]
+    renewing = customer(id=30, tier="long-tail", annual_value=13_000, renewal_on=date(2026, 5, 11))
     decided = [
         n
-        for c in (big, *smalls)
-        for n in decide_customer(view(customer=c), now=at(2026, 6, 10), policy=POLICY).nudges
+        for c in (big, *smalls, renewing)
+        for n in decide_customer(view(customer=c), now=now, policy=POLICY).nudges
+        if n.reason is not NudgeReason.ESCALATION
     ]
-    first = by_customer(decided)[0]
-    assert first[0].customer_id == 1 and first[0].level == "red"
-    assert timedelta(days=40) <= at(2026, 6, 10) - big.last_touch_at
+    order = [e[0].customer_id for e in by_customer(decided)]
+    assert order[0] == 1
+    # Red before amber for the same account; tier and value before how long it has been.
+    red, amber = (
+        decide_customer(
+            view(customer=replace(big, last_touch_at=now - timedelta(d))), now=now, policy=POLICY
+        )
+        .nudges[0]
+        .priority
+        for d in (31, 29)
+    )
+    assert red > amber
+
+
+def test_a_date_close_to_its_day_outranks_the_same_customers_amber_check_in():
+    now = at(2026, 6, 10)
+    c = customer(tier="core", annual_value=50_000, last_touch_at=now - timedelta(days=35))
+    lea = contact(birthday_month=6, birthday_day=11)
+    d = decide_customer(view(customer=c, contacts=(lea,)), now=now, policy=POLICY)
+    first = by_customer(d.nudges)[0]
+    assert [n.reason for n in first] == [NudgeReason.BIRTHDAY, NudgeReason.QUIET]
