@@ -161,3 +161,49 @@ def test_a_date_close_to_its_day_outranks_the_same_customers_amber_check_in():
     d = decide_customer(view(customer=c, contacts=(lea,)), now=now, policy=POLICY)
     first = by_customer(d.nudges)[0]
     assert [n.reason for n in first] == [NudgeReason.BIRTHDAY, NudgeReason.QUIET]
+
+
+def test_the_worked_example_of_the_rules_holds():
+    """docs/rules.md, *Priority, ranking and the daily cap*: the six nudges and their order."""
+    from nudges.ranking import overdue_points, priority
+
+    def quiet(tier, value, over, ideal, most, *, level, escalated=False):
+        return priority(
+            reason=NudgeReason.QUIET,
+            tier=tier,
+            annual_value=value,
+            policy=POLICY,
+            level=level,
+            escalated=escalated,
+            overdue=overdue_points(over, ideal_days=ideal, max_days=most),
+        )
+
+    found = {
+        "A": quiet("key", 1_050_000, 25, 14, 30, level="red"),
+        "B": quiet("long-tail", 41_500, 204, 90, 180, level="red", escalated=True),
+        "C": quiet("long-tail", 2_000, 110, 90, 180, level="red", escalated=True),
+        "D": priority(
+            reason=NudgeReason.BIRTHDAY,
+            tier="key",
+            annual_value=1_394_300,
+            policy=POLICY,
+            days_until=1,
+        ),
+        "E": priority(
+            reason=NudgeReason.RENEWAL,
+            tier="core",
+            annual_value=40_600,
+            policy=POLICY,
+            days_until=2,
+        ),
+        "F": quiet("core", 42_600, 28, 30, 60, level="amber"),
+    }
+    assert {k: round(v, 1) for k, v in found.items()} == {
+        "A": 110.2,
+        "B": 91.3,
+        "C": 79.8,
+        "D": 90.0,
+        "E": 68.3,
+        "F": 65.7,
+    }
+    assert sorted(found, key=lambda k: -found[k]) == ["A", "B", "D", "C", "E", "F"]
