@@ -8,13 +8,13 @@ produced, and the next occurrence has a new dedupe key.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from nudges.calendar import add_months, in_year, is_valid_month_day, months_between, next_yearly
 from nudges.calendar import plus_days as _plus
-from nudges.model import Contact, Customer, ImportantDate, NudgeReason
+from nudges.model import Contact, Customer, ImportantDate, NudgeReason, NudgeState, NudgeStatus
 from nudges.policy import Policy
 
 
@@ -84,11 +84,22 @@ def _anniversary(customer: Customer, today: date, policy: Policy) -> Iterator[Da
     )
 
 
+RENEWS_YEARLY = "renews-yearly"  # the tag of a customer whose contract renews by itself
+
+
+def renews_by_itself(customer: Customer) -> bool:
+    return RENEWS_YEARLY in customer.tags
+
+
 def next_renewal(customer: Customer, today: date, policy: Policy) -> date | None:
-    """The renewal date on or after ``today``, rolling a passed one forward by the term."""
+    """The renewal date on or after ``today``: a passed one rolls forward by the term for a
+    customer tagged ``renews-yearly``; for any other it is unknown (None) until the owner
+    gives the next one."""
     renewal = customer.renewal_on
     if renewal is None or renewal >= today:
         return renewal
+    if not renews_by_itself(customer):
+        return None
     term = max(1, policy.renewal_term_months)
     periods = max(0, months_between(renewal, today) // term)
     for k in (periods, periods + 1, periods + 2):
@@ -100,6 +111,21 @@ def next_renewal(customer: Customer, today: date, policy: Policy) -> date | None
 
 def _renewal(customer: Customer, today: date, policy: Policy) -> Iterator[DatedEvent]:
     renewal = next_renewal(customer, today, policy)
+    passed = customer.renewal_on
+    if renewal is None and passed is not None:
+        # The renewal date has passed and nothing says when the next one is: ask the owner,
+        # every day until they give it (a new date is a new key).
+        day = _plus(passed, 1)
+        yield DatedEvent(
+            NudgeReason.RENEWAL,
+            f"renewal:{customer.id}:{passed.isoformat()}:passed",
+            day,
+            day,
+            f"The renewal of {passed.isoformat()} has passed: when is the next one?",
+            facts=(("renewal_on", passed.isoformat()), ("passed", "yes")),
+            until=max(today, day),
+        )
+        return
     if renewal is None:
         return
     checkpoints = sorted({max(0, c) for c in policy.renewal_checkpoints}, reverse=True) or [0]
@@ -187,7 +213,41 @@ def upcoming(
     )
     chosen: dict[tuple[NudgeReason, date, str], DatedEvent] = {}
     for event in found:
+        if ("passed", "yes") in event.facts:
+            continue  # a question for the owner, not a date coming up
         if today <= event.last_day <= horizon:
             ident = event.key if event.reason is not NudgeReason.RENEWAL else ""
             chosen.setdefault((event.reason, event.last_day, ident), event)
     return sorted(chosen.values(), key=lambda e: (e.last_day, e.key))
+
+
+CATCH_UP_DAYS = 7  # a dated nudge never delivered is still delivered this long after its day
+
+
+def missed_events(
+    *,
+    customer: Customer,
+    contacts: Sequence[Contact],
+    dates: Sequence[ImportantDate],
+    existing: Mapping[str, NudgeStatus],
+    today: date,
+    policy: Policy,
+) -> list[DatedEvent]:
+    """Dated nudges whose day passed while the bot could not deliver them (it was down): still
+    open, never delivered, within ``CATCH_UP_DAYS`` of their day. Each goes out once ("Lea's
+    birthday was yesterday"); once delivered it ends like any other."""
+    found = dated_events(
+        customer=customer,
+        contacts=contacts,
+        dates=dates,
+        today=_plus(today, -CATCH_UP_DAYS),
+        policy=policy,
+    )
+    return [
+        e
+        for e in found
+        if e.last_day < today
+        and ("passed", "yes") not in e.facts
+        and (status := existing.get(e.key)) is not None
+        and status.state is NudgeState.OPEN
+    ]

@@ -16,7 +16,7 @@ from nudges.calendar import local_date
 from nudges.model import Nudge, NudgeState, Person
 from nudges.policy import Policy
 from nudges.quiet import FIRST_CHECK_IN
-from nudges.ranking import cap_for, capped
+from nudges.ranking import by_customer, cap_for, capped
 from nudges.suppress import route_recipient
 from nudges.timing import next_slot, slot_for_nudge
 
@@ -25,8 +25,8 @@ from nudges.timing import next_slot, slot_for_nudge
 class DeliveryPlan:
     recipient_id: int
     slot: datetime  # when the message goes out
-    nudges: tuple[Nudge, ...]  # ranked, at most the recipient's daily cap
-    waiting: int  # due but over the cap: they wait for the next slot
+    nudges: tuple[Nudge, ...]  # ranked, of at most the recipient's daily cap of customers
+    waiting: int  # customers due but over the cap: they wait for the next slot
     later: int  # not yet due by this slot (dated nudges delivered on their day)
     waiting_first: int = 0  # of those waiting: first check-ins of accounts never touched
 
@@ -62,8 +62,12 @@ def plan_delivery(
         else:
             later += 1
     kept, waiting = capped(due, limit=cap_for(recipient, policy))
-    shown = {n.dedupe_key for n in kept}
-    first = sum(1 for n in due if n.dedupe_key not in shown and is_first_check_in(n))
+    shown = {n.customer_id for n in kept}
+    first = sum(
+        1
+        for entry in by_customer(due)
+        if entry[0].customer_id not in shown and any(is_first_check_in(n) for n in entry)
+    )
     return DeliveryPlan(recipient.id, slot, tuple(kept), waiting, later, first)
 
 

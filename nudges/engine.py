@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from nudges.calendar import local_date, plus_days, start_of_day
-from nudges.dates import DatedEvent, dated_events, is_open
+from nudges.dates import CATCH_UP_DAYS, DatedEvent, dated_events, is_open, missed_events
 from nudges.life import UPBEAT, nudging_events, sensitive_until, suggestion, window_end
 from nudges.model import (
     Contact,
@@ -33,6 +33,7 @@ from nudges.quiet import (
     FIRST_CHECK_IN,
     Level,
     QuietStatus,
+    first_check_in_text,
     owner_quiet_at,
     owner_quiet_since,
     quiet_status,
@@ -133,6 +134,7 @@ def _quiet_drafts(
                 policy=policy,
                 overdue=over,
                 escalated=qs.escalated,
+                level=str(qs.level),
             ),
             level=str(qs.level),
             facts=facts,
@@ -152,6 +154,7 @@ def _quiet_drafts(
                     policy=policy,
                     overdue=over,
                     escalated=True,
+                    level=str(Level.RED),
                 ),
                 level=str(Level.RED),
                 facts=(("owner_id", str(c.owner_id)), ("days_quiet", str(qs.days_quiet))),
@@ -177,13 +180,9 @@ def _quiet_drafts(
         )
 
 
-def first_check_in_text(c: Customer, *, now: datetime) -> str:
-    known = max(0, (now - c.added_at).days) if c.added_at else 0
-    ago = "today" if known == 0 else f"{known} day{'s' if known != 1 else ''} ago"
-    return f"First check-in: nobody has logged a touch since it was added {ago}"
-
-
-def _dated_draft(c: Customer, e: DatedEvent, *, today: date, policy: Policy) -> _Draft:
+def _dated_draft(
+    c: Customer, e: DatedEvent, *, today: date, policy: Policy, late: bool = False
+) -> _Draft:
     return _Draft(
         e.key,
         e.reason,
@@ -198,8 +197,9 @@ def _dated_draft(c: Customer, e: DatedEvent, *, today: date, policy: Policy) -> 
             days_until=(e.last_day - today).days,
         ),
         contact_id=e.contact_id,
-        deliver_on=e.deliver_on,
-        facts=e.facts,
+        # Caught up after downtime: at the next slot, whatever day it was for.
+        deliver_on=None if late else e.deliver_on,
+        facts=e.facts + ((("late", "yes"),) if late else ()),
     )
 
 
@@ -220,7 +220,8 @@ def _life_drafts(view: CustomerView, *, today: date, policy: Policy) -> Iterator
                 days_until=0,
             ),
             contact_id=e.contact_id,
-            facts=(("event", e.kind),),
+            facts=(("event", e.kind), ("on", e.on.isoformat()))
+            + ((("note", e.note),) if e.note else ()),
         )
 
 
@@ -255,6 +256,13 @@ def _hold(
     return None
 
 
+def _missed(view: CustomerView, today: date, policy: Policy) -> list[DatedEvent]:
+    c, contacts, dates, existing = view.customer, view.contacts, view.dates, view.existing
+    return missed_events(
+        customer=c, contacts=contacts, dates=dates, existing=existing, today=today, policy=policy
+    )
+
+
 def _events(view: CustomerView, today: date, policy: Policy) -> list[DatedEvent]:
     return dated_events(
         customer=view.customer, contacts=view.contacts, dates=view.dates, today=today, policy=policy
@@ -277,6 +285,8 @@ def decide_customer(view: CustomerView, *, now: datetime, policy: Policy) -> Cus
         if is_open(e, today=today, policy=policy)
     ]
     drafts += _life_drafts(view, today=today, policy=policy)
+    missed = _missed(view, today, policy)
+    drafts += [_dated_draft(c, e, today=today, policy=policy, late=True) for e in missed]
     upbeat_until = sensitive_until(view.life_events, customer_id=c.id, today=today, policy=policy)
     used = last_used(t for t in view.recent_touches if t.customer_id == c.id)
     nudges: list[Nudge] = []
@@ -293,7 +303,13 @@ def decide_customer(view: CustomerView, *, now: datetime, policy: Policy) -> Cus
         if state is None:
             continue
         ritual = suggest_ritual(
-            tier=c.tier, reason=d.reason, used=used, now=now, policy=policy, seed=d.key
+            tier=c.tier,
+            reason=d.reason,
+            used=used,
+            now=now,
+            policy=policy,
+            seed=d.key,
+            subdued=upbeat_until is not None,
         )
         nudges.append(
             Nudge(
@@ -357,6 +373,8 @@ def _next_due(
     days: list[date] = []
     for e in events:
         days += [e.opens_on(policy), plus_days(e.last_day, 1)]
+    for e in _missed(view, today, policy):
+        days.append(plus_days(e.last_day, CATCH_UP_DAYS + 1))
     for ev in view.life_events:
         if ev.customer_id == c.id:
             days += [

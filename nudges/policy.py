@@ -96,6 +96,7 @@ class Policy:
     daily_cap: int = 5
     escalation_after_days: int = 14  # red for longer than this: an escalation
     new_customer_grace_days: int = 7  # an untouched new account's first check-in comes this late
+    late_until_hour: int = 17  # a missed daily slot still goes out the same day until this hour
     owner_quiet_days: int = 60  # colleagues touched it, the owner has not for this long
     birthday_lead_days: int = 2
     anniversary_lead_days: int = 3
@@ -103,7 +104,7 @@ class Policy:
     renewal_checkpoints: tuple[int, ...] = (90, 30, 7)  # days before the renewal date
     min_gap_days: int = 3  # no "reach out" nudge this soon after any touch
     heart_dates_ignore_min_gap: bool = True  # birthdays and life events come anyway
-    sensitive_events: frozenset[str] = frozenset({"illness", "bereavement", "accident"})
+    sensitive_events: frozenset[str] = frozenset({"illness", "bereavement", "accident", "funeral"})
     happy_events: frozenset[str] = frozenset(
         {"promotion", "new_role", "new_baby", "wedding", "award"}
     )

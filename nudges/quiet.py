@@ -144,3 +144,9 @@ def owner_quiet_at(customer: Customer, *, policy: Policy, tz_name: str | None) -
         return None
     start = owner_quiet_since(customer, tz_name=tz_name)
     return _after(start if start is not None else last, max(0, policy.owner_quiet_days))
+
+
+def first_check_in_text(c: Customer, *, now: datetime) -> str:
+    known = max(0, (now - c.added_at).days) if c.added_at else 0
+    ago = "today" if known == 0 else f"{known} day{'s' if known != 1 else ''} ago"
+    return f"First check-in: nobody has logged a touch since it was added {ago}"

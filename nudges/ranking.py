@@ -1,13 +1,16 @@
 """Priority, ranking and the daily cap.
 
-priority = reason base + tier + value + overdue + date proximity + escalation, where
+priority = reason base + level + tier + value + overdue + date proximity + escalation, where
 
 - reason base: see ``REASON_BASE`` (life events and renewals weigh most);
+- level (quiet and escalation): red 30, amber 10;
 - tier: ``30 * (n - i) / n`` for the i-th (0-based) of n tiers in ``policy.tiers``, 0 if unknown;
-- value: ``min(20, 20 * log10(1 + annual_value) / 7)`` (10 million scores the full 20);
-- overdue (quiet reasons): ``min(30, 20 * days_over_ideal / max(1, max_days - ideal_days))``;
+- value: ``min(40, 10 * log10(1 + annual_value / 1000))`` (2k: 4.8, 50k: 17, 1M: 30, 10M: 40);
+- overdue (quiet reasons): ``min(10, 10 * days_over_ideal / max(1, max_days - ideal_days))``, so
+  how long an account has been quiet orders accounts of one level, tier and value, and never
+  lifts a small account long gone above a valuable one;
 - date proximity (dated reasons): ``20 * max(0, 1 - days_until / 14)``;
-- escalation: 25 when the relationship has been red for too long.
+- escalation: 15 when the relationship has been red for too long.
 
 The result is rounded to 3 decimals. The order is by priority descending, then dedupe key: a
 total, stable order.
@@ -34,8 +37,9 @@ REASON_BASE: dict[NudgeReason, float] = {
     NudgeReason.OWNER_QUIET: 5.0,
     NudgeReason.ABREAST: 4.0,
 }
-ESCALATION_POINTS = 25.0
+ESCALATION_POINTS = 15.0
 PROXIMITY_DAYS = 14
+LEVEL_POINTS: dict[str, float] = {"red": 30.0, "amber": 10.0}
 
 
 def tier_points(tier: str, policy: Policy) -> float:
@@ -46,12 +50,12 @@ def tier_points(tier: str, policy: Policy) -> float:
 
 
 def value_points(annual_value: int) -> float:
-    return min(20.0, 20.0 * math.log10(1 + max(0, annual_value)) / 7)
+    return min(40.0, 10.0 * math.log10(1 + max(0, annual_value) / 1000))
 
 
 def overdue_points(days_over_ideal: int, *, ideal_days: int, max_days: int) -> float:
     span = max(1, max_days - ideal_days)
-    return min(30.0, 20.0 * max(0, days_over_ideal) / span)
+    return min(10.0, 10.0 * max(0, days_over_ideal) / span)
 
 
 def proximity_points(days_until: int) -> float:
@@ -67,9 +71,12 @@ def priority(
     overdue: float = 0.0,
     days_until: int | None = None,
     escalated: bool = False,
+    level: str | None = None,
 ) -> float:
-    """The priority of a nudge; ``overdue`` is :func:`overdue_points` for quiet reasons."""
+    """The priority of a nudge; ``overdue`` is :func:`overdue_points` for quiet reasons,
+    ``level`` the quiet level ("red", "amber") for quiet reasons and escalations."""
     total = REASON_BASE.get(reason, 0.0) + tier_points(tier, policy)
+    total += LEVEL_POINTS.get(level or "", 0.0)
     total += value_points(annual_value) + overdue
     if days_until is not None:
         total += proximity_points(days_until)
@@ -92,8 +99,18 @@ def cap_for(person: Person, policy: Policy) -> int:
     return max(0, cap)
 
 
+def by_customer(nudges: Iterable[Nudge]) -> list[list[Nudge]]:
+    """One entry per recipient and customer: a customer due for several reasons is one entry
+    holding them all, most important first; entries ranked by their most important nudge."""
+    entries: dict[tuple[int, int], list[Nudge]] = {}
+    for nudge in rank(nudges):
+        entries.setdefault((nudge.recipient_id, nudge.customer_id), []).append(nudge)
+    return list(entries.values())
+
+
 def capped(nudges: Iterable[Nudge], *, limit: int) -> tuple[list[Nudge], int]:
-    """The ``limit`` most important nudges, and how many wait for another day."""
-    ranked = rank(nudges)
-    kept = ranked[: max(0, limit)]
-    return kept, len(ranked) - len(kept)
+    """The nudges of the ``limit`` most important customers (the cap counts customers, not
+    reasons), and how many customers wait for another day."""
+    entries = by_customer(nudges)
+    kept = entries[: max(0, limit)]
+    return [n for entry in kept for n in entry], len(entries) - len(kept)

@@ -16,6 +16,10 @@ from datetime import datetime, timedelta
 from nudges.model import NudgeReason, Touch
 from nudges.policy import Policy, Ritual
 
+# Rituals too festive or too salesy right after bad news, and the quiet ones to use instead.
+UPBEAT_RITUALS: frozenset[str] = frozenset({"lunch", "pitch", "workshop", "case_study", "gift"})
+QUIET_RITUALS: frozenset[str] = frozenset({"card", "call", "email"})
+
 
 def fitting(*, tier: str, reason: NudgeReason, policy: Policy) -> list[Ritual]:
     return [
@@ -43,9 +47,15 @@ def suggest_ritual(
     now: datetime,
     policy: Policy,
     seed: str,
+    subdued: bool = False,
 ) -> str | None:
-    """The name of the ritual to suggest, or None when the playbook has none that fits."""
+    """The name of the ritual to suggest, or None when the playbook has none that fits.
+    ``subdued``: after a sensitive life event, no upbeat ritual (lunch, a pitch, a workshop)."""
     candidates = fitting(tier=tier, reason=reason, policy=policy)
+    if subdued:
+        candidates = [r for r in candidates if r.name not in UPBEAT_RITUALS] or [
+            r for r in policy.playbook if r.name in QUIET_RITUALS
+        ]
     if not candidates:
         return None
     horizon = now - timedelta(days=max(0, policy.ritual_variety_days))
@@ -55,3 +65,25 @@ def suggest_ritual(
     # All used recently: the least recently used (playbook order breaks ties).
     order = {r.name: i for i, r in enumerate(candidates)}
     return min(candidates, key=lambda r: (used[r.name], order[r.name])).name
+
+
+def shared_ritual(
+    rituals: Iterable[str | None], *, tier: str, reasons: Iterable[NudgeReason], policy: Policy
+) -> str | None:
+    """One ritual for a customer due for several reasons at once: the first of the nudges' own
+    suggestions (most important first) that fits every reason, else the first playbook ritual
+    that does, else the most important nudge's own."""
+    wanted = list(rituals)
+    why = set(reasons)
+    fit = {
+        r.name
+        for r in policy.playbook
+        if (not r.tiers or tier in r.tiers) and (not r.reasons or why <= r.reasons)
+    }
+    for name in wanted:
+        if name in fit:
+            return name
+    for ritual in policy.playbook:
+        if ritual.name in fit:
+            return ritual.name
+    return next((name for name in wanted if name), None)

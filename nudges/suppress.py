@@ -62,8 +62,9 @@ def min_gap_ends_at(customer: Customer, policy: Policy) -> datetime | None:
 
 
 def is_gap_exempt(reason: NudgeReason, policy: Policy) -> bool:
-    """Escalations go to the manager; heart dates may come anyway."""
-    if reason is NudgeReason.ESCALATION:
+    """Escalations go to the manager; renewals are the contract's own calendar, not delayed
+    by an unrelated touch; heart dates may come anyway."""
+    if reason in (NudgeReason.ESCALATION, NudgeReason.RENEWAL):
         return True
     return policy.heart_dates_ignore_min_gap and reason in HEART
 

@@ -78,6 +78,28 @@ def next_slot(person: Person, *, after: datetime, holidays: frozenset[date]) -> 
     return slot_on(person, local_date(after, person.timezone) + timedelta(days=1))
 
 
+def missed_slot(
+    person: Person,
+    *,
+    now: datetime,
+    last_slot: datetime | None,
+    holidays: frozenset[date],
+    late_until_hour: int,
+) -> datetime | None:
+    """Today's slot, when it has passed without a message (the bot was down or started late)
+    and it is still the same local working day before ``late_until_hour``: the message goes
+    out now, late, rather than tomorrow. None otherwise."""
+    today = local_date(now, person.timezone)
+    if not is_working_day(person, today, holidays) or is_out_of_office(person, today):
+        return None
+    slot = slot_on(person, today)
+    if now < slot or (last_slot is not None and last_slot >= slot):
+        return None
+    hour = max(0, min(24, late_until_hour))
+    ends = datetime.combine(today, time(), tzinfo=zone(person.timezone)) + timedelta(hours=hour)
+    return slot if now < ends.astimezone(UTC) else None
+
+
 def shifted_day(
     person: Person, day: date, *, holidays: frozenset[date], shift: ShiftPolicy
 ) -> date:

@@ -242,6 +242,7 @@ def _policy(root: Table) -> Policy:
     grace = nudges.integer(
         "new_customer_grace_days", default.new_customer_grace_days, low=0, high=365
     )
+    late = nudges.integer("late_until_hour", default.late_until_hour, low=0, high=24)
     variety = nudges.integer("ritual_variety_days", default.ritual_variety_days, low=0, high=3650)
     parity = nudges.integer(
         "parity_best_customers", default.parity_best_customers, low=1, high=100000
@@ -301,6 +302,7 @@ def _policy(root: Table) -> Policy:
         owner_quiet_days=owner_quiet,
         escalation_after_days=escalation,
         new_customer_grace_days=grace,
+        late_until_hour=late,
         ritual_variety_days=variety,
         parity_best_customers=parity,
     )

@@ -10,10 +10,13 @@ from zoneinfo import ZoneInfo
 
 from bot.config import DigestSchedule
 from bot.replies import Item, Reply, Section
-from bot.services.present import nudge_item
+from bot.services.nudge_text import ReadContext, is_actionable, read_context
+from bot.services.present import entry_item
 from nudges.calendar import local_date
-from nudges.model import Customer, Nudge, Person
+from nudges.model import Customer, Delivery, Nudge, NudgeState, Person
 from nudges.policy import Policy
+from nudges.ranking import by_customer
+from storage import SqlUnitOfWork
 
 
 def daily_message(
@@ -22,6 +25,7 @@ def daily_message(
     waiting: int,
     waiting_first: int = 0,
     covering: Mapping[int, str] | None = None,
+    late: bool = False,
 ) -> Reply:
     """The envelope of a daily message; its items are filled in at send time from the nudges
     the delivery carries, so an answer given meanwhile is not asked again. ``waiting_first``:
@@ -31,6 +35,8 @@ def daily_message(
     fields = {"waiting": str(waiting)}
     if waiting_first:
         fields["waiting_first"] = str(waiting_first)
+    if late:
+        fields["late"] = "yes"
     if covering:
         fields["covering"] = json.dumps({str(k): v for k, v in covering.items()})
     return Reply(
@@ -61,31 +67,76 @@ def fill_daily_message(
     policy: Policy,
     now: datetime,
     health: dict[int, int] | None = None,
+    context: ReadContext | None = None,
 ) -> Reply:
+    """The items as they stand at ``now``: one entry per customer (a customer due for two
+    reasons appears once, with both), most important first."""
     live = [n for n in nudges if n.state.value in ("open", "delivered")]
-    count = len(live)
+    entries = by_customer(live)
+    count = len(entries)
     noun = "relationship needs" if count == 1 else "relationships need"
     covering: dict[str, str] = json.loads(envelope.fields.get("covering", "{}"))
     items = tuple(
         _for_whom(
-            nudge_item(
-                n,
-                customers.get(n.customer_id),
+            entry_item(
+                entry,
+                customers.get(entry[0].customer_id),
                 policy=policy,
                 now=now,
-                health=(health or {}).get(n.customer_id),
+                health=(health or {}).get(entry[0].customer_id),
+                context=context,
             ),
-            covering.get(str(n.recipient_id)),
+            covering.get(str(entry[0].recipient_id)),
         )
-        for n in live
+        for entry in entries
     )
+    text = envelope.text
+    if envelope.fields.get("late"):
+        text += " (late: this message could not go out at its usual hour)"
     return Reply(
-        text=f"{envelope.text}: {count} {noun} you today.",
+        text=f"{text}: {count} {noun} you today.",
         sections=(Section(items=items),),
         footer=waiting_footer(envelope.fields),
         kind="nudges",
         fields=dict(envelope.fields),
     )
+
+
+def read_daily(
+    uow: SqlUnitOfWork, daily: list[Delivery], *, policy: Policy, now: datetime
+) -> dict[int, Reply | None]:
+    """Daily messages as they stand at ``now``, read in ``uow``: their nudges still to answer,
+    worded for the reader's clock; None for a message whose items were all answered."""
+    nudges = uow.deliveries.nudges_of_many([d.id for d in daily])
+    live = {
+        d.id: [n for n in nudges[d.id] if n.state in (NudgeState.OPEN, NudgeState.DELIVERED)]
+        for d in daily
+    }
+    wanted = sorted({n.customer_id for items in live.values() for n in items})
+    customers = {c.id: c for c in uow.customers.get_many(wanted)}
+    people = {p.id: p for p in uow.people.get_many({d.recipient_id for d in daily})}
+    composed: dict[int, Reply | None] = {}
+    for delivery in daily:
+        reader = people.get(delivery.recipient_id)
+        zone = reader.timezone if reader else "UTC"
+        items = [
+            n
+            for n in live[delivery.id]
+            if is_actionable(n, customers.get(n.customer_id), now=now, policy=policy, timezone=zone)
+        ]
+        if not items:  # everything was answered meanwhile: nothing left to say
+            composed[delivery.id] = None
+            continue
+        context = read_context(uow, timezone=zone, customer_ids=[n.customer_id for n in items])
+        composed[delivery.id] = fill_daily_message(
+            Reply.from_json(delivery.payload),
+            items,
+            customers,
+            policy=policy,
+            now=now,
+            context=context,
+        )
+    return composed
 
 
 def _for_whom(item: Item, note: str | None) -> Item:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from bot.delivery.compose import fill_daily_message
+from bot.delivery.compose import read_daily
 from bot.delivery.ports import Platform, RateLimited, Rejected, TransientError, Unreachable
 from bot.ops import lifecycle, metrics
 from bot.ops.instrument import about_delivery
@@ -253,28 +253,7 @@ class Outbox:
         if not daily:
             return composed
         with self.deps.reader() as uow:
-            nudges = uow.deliveries.nudges_of_many([d.id for d in daily])
-            live = {
-                d.id: [
-                    n for n in nudges[d.id] if n.state in (NudgeState.OPEN, NudgeState.DELIVERED)
-                ]
-                for d in daily
-            }
-            wanted = sorted({n.customer_id for items in live.values() for n in items})
-            customers = {c.id: c for c in uow.customers.get_many(wanted)}
-        for delivery in daily:
-            items = live[delivery.id]
-            composed[delivery.id] = (
-                fill_daily_message(
-                    Reply.from_json(delivery.payload),
-                    items,
-                    customers,
-                    policy=self.deps.policy,
-                    now=now,
-                )
-                if items
-                else None  # everything was answered meanwhile: nothing left to say
-            )
+            composed.update(read_daily(uow, daily, policy=self.deps.policy, now=now))
         return composed
 
     def _backoff(self, delivery: Delivery) -> float:

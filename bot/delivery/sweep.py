@@ -4,8 +4,9 @@ recipient per slot, thanks to the delivery's unique dedupe key.
 
 Catch-up: a recipient's next slot is searched from the later of their last delivery and a short
 grace period ago (a sweep a few minutes late still makes today's slot), so after downtime the
-nudges due meanwhile go out once, at the next slot, not once per missed run. A weekly digest
-missed by less than a day still goes out.
+nudges due meanwhile go out once, at the next slot, not once per missed run. A slot missed
+earlier the same local working day still goes out, marked late, until ``late_until_hour``. A
+weekly digest missed by less than a day still goes out.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bot.services.request import Request
 from nudges.calendar import local_date
 from nudges.delivery import may_deliver_by, plan_delivery, route_nudges
 from nudges.model import DeliveryKind, Nudge, NudgeState, Person, Workspace
+from nudges.timing import missed_slot
 from storage import SqlUnitOfWork, is_conflict, is_transient
 
 log = logging.getLogger(__name__)
@@ -168,7 +170,7 @@ def _plan_batch(
         and not person.unreachable
         and (
             person.cover_id is not None
-            or may_deliver_by(person, after=now - SLOT_GRACE, horizon=horizon)
+            or may_deliver_by(person, after=now - _late_window(deps), horizon=horizon)
         )
     ]
     if not recipient_ids:
@@ -195,9 +197,17 @@ def _plan_batch(
         since = now - SLOT_GRACE
         if last is not None:
             since = max(since, last + timedelta(seconds=1))
-        plan = plan_delivery(
-            person, mine, now=since, policy=deps.policy, holidays=deps.holidays(person, now=now)
+        holidays = deps.holidays(person, now=now)
+        missed = missed_slot(
+            person,
+            now=now,
+            last_slot=last,
+            holidays=holidays,
+            late_until_hour=deps.policy.late_until_hour,
         )
+        if missed is not None:  # today's message never went out: it goes now, late
+            since = min(since, missed)
+        plan = plan_delivery(person, mine, now=since, policy=deps.policy, holidays=holidays)
         if not plan.nudges or plan.slot > horizon:
             continue
         key = f"nudges:{person.id}:{plan.slot.isoformat()}"
@@ -220,6 +230,7 @@ def _plan_batch(
                     waiting=plan.waiting,
                     waiting_first=plan.waiting_first,
                     covering=covering,
+                    late=plan.slot < now - SLOT_GRACE,
                 ).to_json(),
                 nudge_ids=ids,
                 now=now,
@@ -234,6 +245,12 @@ def _plan_batch(
             continue
         planned.append((delivery.id, person.id, plan.slot, len(ids), plan.waiting))
     return planned
+
+
+def _late_window(deps: Deps) -> timedelta:
+    """How far back a missed slot of today may lie and still be delivered (see
+    ``nudges.timing.missed_slot``)."""
+    return max(SLOT_GRACE, timedelta(hours=max(0, deps.policy.late_until_hour)))
 
 
 def _covering(

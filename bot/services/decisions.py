@@ -22,6 +22,8 @@ from nudges.suppress import Held
 from storage import SqlUnitOfWork
 
 OFFER_REFRESH = timedelta(hours=6)  # pitches and new customers change who is first in line
+# A nudge already delivered is held too: it must not stay on the person's to-do list.
+HOLDABLE = (NudgeState.OPEN, NudgeState.DELIVERED)
 
 
 class _OfCustomer(Protocol):
@@ -128,13 +130,14 @@ def hold_open(
     """Apply the engine's holds to nudges already stored as open.
 
     The engine holds a due nudge (do-not-contact, a sensitive life event, the minimum gap after
-    a touch) by not emitting it, which leaves a nudge stored before the hold began open: it
-    would still be delivered. Such a nudge is snoozed until the hold's last day, with the hold
-    as the reason; the engine reopens it after that day like any snoozed nudge.
+    a touch) by not emitting it, which leaves a nudge stored before the hold began open (or
+    delivered): it would still be delivered, or listed as a to-do. Such a nudge is snoozed
+    until the hold's last day, with the hold as the reason; the engine reopens it after that
+    day like any snoozed nudge.
     """
     for hold in held:
         status = existing.get(hold.dedupe_key)
-        if hold.until is None or status is None or status.state is not NudgeState.OPEN:
+        if hold.until is None or status is None or status.state not in HOLDABLE:
             continue
         stored = uow.nudges.by_key(hold.dedupe_key)
         if stored is not None and stored.id is not None:

@@ -261,7 +261,13 @@ class CommandService:
                     return error("That nudge no longer exists."), None
                 try:
                     answered = touches.answer_nudge(
-                        request, nudge, verb=verb.value, until=until, reason=reason, to=to
+                        request,
+                        nudge,
+                        verb=verb.value,
+                        until=until,
+                        reason=reason,
+                        to=to,
+                        whole_entry=True,
                     )
                 except _REFUSALS as refusal:
                     uow.rollback()

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from bot.replies import SNOOZE_CHOICES, Action, Item, Verb
+from bot.services.nudge_text import (
+    ReadContext,
+    contact_line,
+    current_detail,
+    do_not_contact,
+    last_touch_line,
+    life_line,
+)
+from nudges.calendar import local_date
 from nudges.model import Customer, Nudge, NudgeReason
 from nudges.policy import Policy
+from nudges.rituals import shared_ritual
 from nudges.timing import local_time_hint
 
 REASON_TITLES: Mapping[NudgeReason, str] = {
@@ -42,15 +53,28 @@ def nudge_item(
     now: datetime,
     health: int | None = None,
     with_actions: bool = True,
+    context: ReadContext | None = None,
 ) -> Item:
+    """One nudge as an item, its wording worked out at ``now`` (see ``nudge_text``)."""
+    context = context or ReadContext()
     name = customer.name if customer else f"customer #{nudge.customer_id}"
     level = f" ({nudge.level})" if nudge.level else ""
-    lines = [nudge.detail]
+    lines = [current_detail(nudge, customer, now=now, policy=policy, timezone=context.timezone)]
+    about = life_line(nudge, context) if nudge.reason is NudgeReason.LIFE_EVENT else ""
+    if about:  # the event is said in full: the suggestion alone follows
+        lines[0] = about + lines[0].split(" (", 1)[0]
     suggestion = ritual_label(nudge.ritual, policy)
     if suggestion:
         lines.append(f"Suggested: {suggestion}")
-    if customer is not None and customer.dnc_until is not None:
-        lines.append(f"Do not contact until {customer.dnc_until.isoformat()}")
+    today = local_date(now, context.timezone)
+    hold = do_not_contact(customer, today=today)
+    if hold:
+        lines.append(hold)
+    if context.gathered:
+        who = contact_line(nudge, customer, context)
+        if who:
+            lines.append(who)
+        lines.append(last_touch_line(customer, context, today=today))
     fields: list[tuple[str, str]] = []
     if health is not None:
         fields.append(("Health", f"{health}/100"))
@@ -92,3 +116,49 @@ def nudge_actions(reason: NudgeReason, ref: str) -> tuple[Action, ...]:
 
 def money(value: int) -> str:
     return f"{value:,}"
+
+
+def entry_item(
+    entry: list[Nudge],
+    customer: Customer | None,
+    *,
+    policy: Policy,
+    now: datetime,
+    health: int | None = None,
+    context: ReadContext | None = None,
+) -> Item:
+    """A customer due for several reasons, as one item: every reason, one ritual that fits
+    them all, and the most important nudge's buttons (which answer the whole entry)."""
+    top = entry[0]
+    if len(entry) == 1 or customer is None:
+        return nudge_item(top, customer, policy=policy, now=now, health=health, context=context)
+    ritual = shared_ritual(
+        (n.ritual for n in entry),
+        tier=customer.tier,
+        reasons=(n.reason for n in entry),
+        policy=policy,
+    )
+    items = [
+        nudge_item(replace(n, ritual=None), customer, policy=policy, now=now, context=context)
+        for n in entry
+    ]
+    whole = nudge_item(
+        replace(top, ritual=ritual),
+        customer,
+        policy=policy,
+        now=now,
+        health=health,
+        context=context,
+    )
+    reasons = " · ".join(_reason_title(n) for n in entry)
+    details = [item.lines[0] for item in items]
+    return replace(
+        whole,
+        title=f"{customer.name} — {reasons}",
+        lines=(*details, *whole.lines[1:]),
+    )
+
+
+def _reason_title(nudge: Nudge) -> str:
+    level = f" ({nudge.level})" if nudge.level else ""
+    return f"{REASON_TITLES.get(nudge.reason, nudge.reason.value)}{level}"

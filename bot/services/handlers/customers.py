@@ -23,6 +23,7 @@ from bot.services.access import require_person_access, scope_ids
 from bot.services.handlers.contacts import describe_contact
 from bot.services.handlers.escalations import hand_over
 from bot.services.handlers.history import touch_items
+from bot.services.nudge_text import ReadContext, is_actionable
 from bot.services.onboarding import last_touched, since_last_touch
 from bot.services.present import money, nudge_item
 from bot.services.request import Request, ServiceError
@@ -212,12 +213,15 @@ def show_customer(req: Request, cmd: ShowCustomer) -> Reply:
     if customer.since:
         facts.append(("Customer since", long_date(customer.since, today=today)))
     if customer.renewal_on:
-        facts.append(("Renewal", long_date(customer.renewal_on, today=today)))
+        renewal = long_date(customer.renewal_on, today=today)
+        if customer.renewal_on < today:
+            renewal += f" (passed: `customer edit {customer.name} renewal=YYYY-MM-DD`)"
+        facts.append(("Renewal", renewal))
     if customer.timezone:
         facts.append(("Time zone", customer.timezone))
     if customer.tags:
         facts.append(("Tags", ", ".join(sorted(customer.tags))))
-    if customer.dnc_until:
+    if customer.dnc_until and customer.dnc_until >= today:
         why = f" ({customer.dnc_reason})" if customer.dnc_reason else ""
         facts.append(("Do not contact until", long_date(customer.dnc_until, today=today) + why))
     contacts = req.uow.contacts.of_customers([customer.id])
@@ -242,12 +246,19 @@ def show_customer(req: Request, cmd: ShowCustomer) -> Reply:
                 tuple(Item(title=f"{long_date(e.on, today=today)} — {e.label}") for e in soon),
             )
         )
-    live = req.uow.nudges.live_for_customer(customer.id)
+    here = ReadContext(timezone=req.person.timezone)
+    live = [
+        n
+        for n in req.uow.nudges.live_for_customer(customer.id)
+        if is_actionable(n, customer, now=req.now, policy=policy, timezone=here.timezone)
+    ]
     if live and not customer.archived:
         sections.append(
             Section(
                 "Open nudges",
-                tuple(nudge_item(n, customer, policy=policy, now=req.now) for n in live),
+                tuple(
+                    nudge_item(n, customer, policy=policy, now=req.now, context=here) for n in live
+                ),
             )
         )
     if customer.archived:

@@ -11,6 +11,7 @@ from bot.replies import Reply, Section, ok
 from bot.services.access import may_answer, require_person_access
 from bot.services.handlers.positions import customer_named_or_at
 from bot.services.notices import send_notice
+from bot.services.nudge_text import read_context
 from bot.services.present import nudge_item
 from bot.services.request import Request, ServiceError
 from bot.services.wording import long_date
@@ -125,7 +126,10 @@ def _remind(req: Request, escalation: Nudge, customer: Customer, owner: Person) 
         if n.recipient_id == owner.id and n.reason is NudgeReason.QUIET
     ]
     policy = req.deps.policy
-    items = tuple(nudge_item(n, customer, policy=policy, now=req.now) for n in own[:1])
+    context = read_context(req.uow, timezone=owner.timezone, customer_ids=[customer.id])
+    items = tuple(
+        nudge_item(n, customer, policy=policy, now=req.now, context=context) for n in own[:1]
+    )
     message = Reply(
         text=f"{req.person.display_name} asks you to get in touch with {customer.name}: it has "
         "been red for too long.",

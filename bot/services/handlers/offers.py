@@ -14,6 +14,7 @@ from nudges.model import (
     Customer,
     Nudge,
     NudgeReason,
+    NudgeState,
     Offer,
     OfferKind,
     Pitch,
@@ -261,6 +262,13 @@ def _record(req: Request, offer: Offer, customer: Customer, state: PitchState) -
         state=state.value,
     )
     req.uow.offers.set_next_due(offer.id, req.now)  # who is next in line may have changed
+    if state is not PitchState.PENDING:
+        req.watch("nudge", "customer_id", customer.id)
+        # Pitched already: the nudge to pitch it is no longer a to-do, not even until the
+        # next sweep decides the offer again.
+        for nudge in req.uow.nudges.live_for_customer(customer.id):
+            if nudge.offer_id == offer.id and nudge.id is not None:
+                req.uow.nudges.set_state(nudge.id, NudgeState.EXPIRED, now=req.now)
 
 
 def record_pitch(req: Request, cmd: RecordPitch) -> Reply:

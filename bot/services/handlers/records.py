@@ -185,6 +185,13 @@ def add_life_event(req: Request, cmd: AddLifeEvent) -> Reply:
             f"Unknown life event {cmd.kind!r}: use one of {', '.join(sorted(known))}.",
             usage=EVENT_USAGE,
         )
+    if kind in policy.sensitive_events and cmd.on > req.today:
+        raise ServiceError(
+            f"{long_date(cmd.on, today=req.today)} is in the future: note the "
+            f"{kind.replace('_', ' ')} once it has happened.",
+            usage=EVENT_USAGE,
+            field="on",
+        )
     customer, contact = _event_subject(req, cmd.customer, cmd.contact)
     event = req.uow.life_events.add(
         LifeEvent(

@@ -4,19 +4,21 @@ person's in the team (`quiet @sam`, `nudges @sam`, `health @sam`)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.commands import ShowNudges, ShowQuiet, UserRef
 from bot.replies import Item, Reply, Section, info
 from bot.services.access import require_person_access
 from bot.services.cover import cover_note, covered_by
-from bot.services.present import nudge_item
+from bot.services.nudge_text import is_actionable, read_context
+from bot.services.present import entry_item
 from bot.services.request import Request
 from bot.services.summaries import build_summaries
-from bot.services.wording import count
+from bot.services.wording import count, long_date
 from nudges.health import BUCKETS, health
-from nudges.model import Customer, NudgeReason, NudgeState, Person
+from nudges.model import Customer, Nudge, NudgeReason, NudgeState, Person
 from nudges.quiet import Level, QuietStatus, quiet_status, shortest_ideal_days
+from nudges.ranking import by_customer
 
 LIVE = (NudgeState.OPEN, NudgeState.DELIVERED, NudgeState.SNOOZED)
 
@@ -98,29 +100,66 @@ def show_nudges(req: Request, cmd: ShowNudges) -> Reply:
         for absent in covered:
             nudges += req.uow.nudges.for_recipient(absent, states=LIVE)
     who = f"{target.display_name} has" if cmd.user is not None else "You have"
+    # Snoozed and held nudges are not to-dos: they are counted, not listed with buttons.
+    waiting = [n for n in nudges if n.state is NudgeState.SNOOZED]
+    nudges = [n for n in nudges if n.state is not NudgeState.SNOOZED]
+    later = _later_note(waiting, today=req.today)
+    customers = {c.id: c for c in req.uow.customers.get_many([n.customer_id for n in nudges])}
+    nudges = [
+        n
+        for n in nudges
+        if is_actionable(
+            n,
+            customers.get(n.customer_id),
+            now=req.now,
+            policy=req.deps.policy,
+            timezone=req.person.timezone,
+        )
+    ]
     if not nudges:
         none = f"{who} no open nudges." if cmd.user is not None else "No open nudges."
-        return info(f"{none} `quiet` shows relationships that are cooling.")
-    customers = {c.id: c for c in req.uow.customers.get_many([n.customer_id for n in nudges])}
+        return info(f"{none} `quiet` shows relationships that are cooling.", footer=later)
+    context = read_context(
+        req.uow, timezone=req.person.timezone, customer_ids=[n.customer_id for n in nudges]
+    )
     items = []
-    for n in nudges:
-        item = nudge_item(n, customers.get(n.customer_id), policy=req.deps.policy, now=req.now)
-        if n.recipient_id in covered:
-            away = cover_note(covered[n.recipient_id], today=req.today)
+    entries = by_customer(nudges)
+    for entry in entries:
+        top = entry[0]
+        item = entry_item(
+            entry,
+            customers.get(top.customer_id),
+            policy=req.deps.policy,
+            now=req.now,
+            context=context,
+        )
+        if top.recipient_id in covered:
+            away = cover_note(covered[top.recipient_id], today=req.today)
             item = replace(item, lines=(*item.lines, away))
         items.append(item)
     text = f"{who} {count(len(nudges), 'open nudge')}"
     if cmd.user is None:
         text = count(len(nudges), "open nudge")
+    if len(entries) != len(nudges):
+        text += f" about {count(len(entries), 'customer')}"
     hint = "Answer by number: done 1, snooze 1 1w, skip 1"
     if any(n.reason is NudgeReason.ESCALATION for n in nudges):
         hint += "; escalation acknowledge|remind|takeover 1, escalation reassign 1 @someone"
     return info(
         text,
         Section(items=tuple(items)),
-        footer=hint + ".",
+        footer=hint + "." + (f" {later}" if later else ""),
         kind="nudges",
     )
+
+
+def _later_note(waiting: list[Nudge], *, today: date) -> str | None:
+    """``2 more snoozed or held until later (the first back on Friday 10 April).``"""
+    if not waiting:
+        return None
+    days = [n.snoozed_until for n in waiting if n.snoozed_until is not None]
+    back = f" (the first back after {long_date(min(days), today=today)})" if days else ""
+    return f"{count(len(waiting), 'more', 'more')} snoozed or held until later{back}."
 
 
 def book_health(req: Request, ref: UserRef) -> Reply:

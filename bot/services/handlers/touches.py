@@ -130,9 +130,12 @@ def answer_nudge(
     until: date | None = None,
     reason: str | None = None,
     to: UserRef | None = None,
+    whole_entry: bool = False,
 ) -> Answered:
     """Apply an answer to one nudge (done, snooze, skip; a manager's answers to an escalation)
-    and commit it; returns the item's new state and what to say."""
+    and commit it; returns the item's new state and what to say. ``whole_entry``: a button on
+    a message's entry, which shows every reason the customer is due for: done, snooze and skip
+    answer them all (one touch is logged)."""
     customer = req.uow.customers.get(nudge.customer_id)
     if customer is None:  # pragma: no cover - nudges cascade with their customer
         raise ServiceError("That customer no longer exists.")
@@ -151,9 +154,14 @@ def answer_nudge(
         return answered
     if verb in ESCALATION_ONLY:
         raise ServiceError(f"Only an escalation can be answered with {verb.replace('_', ' ')}.")
+    others = _entry_companions(req, nudge) if whole_entry else []
     if verb == "done":
         req.uow.nudges.set_state(nid, NudgeState.DONE, now=req.now)
         req.audit("nudge.done", subject_type="nudge", subject_id=nid)
+        for other in others:
+            req.uow.nudges.set_state(other.id or 0, NudgeState.DONE, now=req.now)
+            req.audit("nudge.done", subject_type="nudge", subject_id=other.id)
+            pitched_by_done(req, other, customer)
         ritual = nudge.ritual or DEFAULT_RITUAL
         pitched = pitched_by_done(req, nudge, customer)
         record_touch(req, customer, ritual=ritual, at=req.now)
@@ -168,20 +176,37 @@ def answer_nudge(
                 "Snooze until a day after today, e.g. 3d, 1w, 1m or 2027-01-15.",
                 usage="snooze <customer> <3d|1w|1m|YYYY-MM-DD> [-- reason]",
             )
-        req.uow.nudges.set_state(
-            nid, NudgeState.SNOOZED, now=req.now, snoozed_until=until, reason=reason
-        )
+        for target in (nid, *(o.id or 0 for o in others)):
+            req.uow.nudges.set_state(
+                target, NudgeState.SNOOZED, now=req.now, snoozed_until=until, reason=reason
+            )
         req.audit("nudge.snooze", subject_type="nudge", subject_id=nid, until=until.isoformat())
         req.refresh(customer.id)
         req.commit(f"snoozing your nudge about {customer.name} until {long_date(until)}")
         return _said(f"snoozed until {long_date(until, today=req.today)}")
     if verb == "skip":
-        req.uow.nudges.set_state(nid, NudgeState.SKIPPED, now=req.now, reason=reason)
+        for target in (nid, *(o.id or 0 for o in others)):
+            req.uow.nudges.set_state(target, NudgeState.SKIPPED, now=req.now, reason=reason)
         req.audit("nudge.skip", subject_type="nudge", subject_id=nid, reason=bool(reason))
         req.refresh(customer.id)
         req.commit(f"skipping your nudge about {customer.name}")
         return _said("skipped" + (f": {reason}" if reason else ""))
     raise ServiceError(f"Unknown answer {verb!r}: expected done, snooze or skip.")
+
+
+def _entry_companions(req: Request, nudge: Nudge) -> list[Nudge]:
+    """The other reasons shown in the same entry: the recipient's live nudges about the same
+    customer (an escalation is the manager's, answered on its own)."""
+    if nudge.reason is NudgeReason.ESCALATION:
+        return []
+    return [
+        n
+        for n in req.uow.nudges.live_for_customer(nudge.customer_id)
+        if n.id != nudge.id
+        and n.recipient_id == nudge.recipient_id
+        and n.reason is not NudgeReason.ESCALATION
+        and n.state in (NudgeState.OPEN, NudgeState.DELIVERED)
+    ]
 
 
 ESCALATION_ONLY = frozenset({"acknowledge", "remind", "take_over", "reassign"})

@@ -54,9 +54,15 @@ def messages(book: Book, platform: FakePlatform) -> list[tuple[datetime | None, 
         pytest.param(
             "09:20", at(FRIDAY, "09:20"), ["Omega", "Beta", "Gamma"], id="back-just-after-the-slot"
         ),
-        # After Friday's slot: the next one is Monday's, when Jane's birthday has passed (a
-        # dated nudge ends with its day; the engine expires it).
-        pytest.param("14:00", at(MONDAY, "09:00"), ["Beta", "Gamma"], id="back-in-the-afternoon"),
+        # Back in the afternoon: Friday's message still goes out that day, late.
+        pytest.param(
+            "14:00", at(FRIDAY, "14:00"), ["Omega", "Beta", "Gamma"], id="back-in-the-afternoon"
+        ),
+        # Back after 17:00: the next slot is Monday's. Jane's birthday has passed by then; it
+        # was never delivered, so it is caught up once ("was on Friday"), never dropped.
+        pytest.param(
+            "18:00", at(MONDAY, "09:00"), ["Omega", "Beta", "Gamma"], id="back-in-the-evening"
+        ),
     ],
 )
 async def test_three_days_down_then_each_due_nudge_is_delivered_once_at_the_next_slot(
@@ -75,7 +81,9 @@ async def test_three_days_down_then_each_due_nudge_is_delivered_once_at_the_next
     # Down from Tuesday 10:00 until Friday; then the heartbeat resumes.
     back = at(FRIDAY, restart)
     if delivered.date() == FRIDAY.date():
-        await every_five_minutes(book, fake, back, at(FRIDAY, "10:30"))
+        await every_five_minutes(
+            book, fake, back, max(at(FRIDAY, "10:30"), back + timedelta(hours=1))
+        )
     else:
         # Friday afternoon, the weekend (Maria works Monday to Friday) every three hours (a
         # five-minute beat would change nothing there), then Monday morning.
@@ -97,3 +105,9 @@ async def test_three_days_down_then_each_due_nudge_is_delivered_once_at_the_next
     assert len(counted) == 1 + len(carried)
     assert set(counted.values()) == {1}  # each nudge in exactly one message
     assert open_now == []  # nothing left behind
+    sent = fake.sent_to(book.maria.person.id)[-1].reply
+    assert ("(late:" in sent.text) == (restart == "14:00")
+    (omega,) = [i for s in sent.sections for i in s.items if i.title.startswith("Omega")]
+    passed = delivered.date() != FRIDAY.date()
+    said = "Jane's birthday was on Friday 23 January" if passed else "is today (Friday 23 January)"
+    assert said in omega.lines[0]

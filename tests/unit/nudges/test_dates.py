@@ -92,11 +92,11 @@ def test_no_anniversary_in_the_first_year():
         (date(2026, 6, 21), 30),
         (date(2026, 7, 15), 7),
         (date(2026, 7, 21), 7),  # on the renewal day itself
-        (date(2026, 7, 22), None),  # passed; the next term is far away
+        (date(2026, 7, 22), None),  # passed; renewing by itself, the next term is far away
     ],
 )
 def test_renewal_checkpoints_before_the_renewal_date(today, checkpoint):
-    c = customer(renewal_on=date(2026, 7, 21))
+    c = customer(renewal_on=date(2026, 7, 21), tags=frozenset({"renews-yearly"}))
     d = decide(at(today.year, today.month, today.day), customer=c)
     found = [dict(n.facts)["checkpoint_days"] for n in by_reason(d, NudgeReason.RENEWAL)]
     assert found == ([] if checkpoint is None else [str(checkpoint)])
@@ -110,7 +110,7 @@ def test_a_customer_added_late_gets_only_the_latest_checkpoint():
 
 def test_a_renewal_at_a_month_end_rolls_forward_clamped_to_the_month_end():
     monthly = Policy(renewal_term_months=1)
-    c = customer(renewal_on=date(2027, 1, 31))
+    c = customer(renewal_on=date(2027, 1, 31), tags=frozenset({"renews-yearly"}))
     assert next_renewal(c, date(2027, 2, 1), monthly) == date(2027, 2, 28)
     assert next_renewal(c, date(2027, 3, 1), monthly) == date(2027, 3, 31)
     assert next_renewal(c, date(2028, 2, 1), monthly) == date(2028, 2, 29)

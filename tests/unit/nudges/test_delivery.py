@@ -11,7 +11,7 @@ NONE: frozenset[date] = frozenset()
 
 
 def test_a_recipient_gets_at_most_their_daily_cap_and_the_rest_wait():
-    nudges = [nudge(dedupe_key=f"quiet:{i}:x", priority=float(i)) for i in range(9)]
+    nudges = [nudge(dedupe_key=f"quiet:{i}:x", customer_id=i, priority=float(i)) for i in range(9)]
     plan = plan_delivery(person(), nudges, now=at(2026, 6, 10, 7), policy=POLICY, holidays=NONE)
     assert plan.slot == at(2026, 6, 10, 9)
     assert len(plan.nudges) == POLICY.daily_cap
@@ -20,7 +20,7 @@ def test_a_recipient_gets_at_most_their_daily_cap_and_the_rest_wait():
 
 
 def test_a_persons_own_cap_overrides_the_policy():
-    nudges = [nudge(dedupe_key=f"k{i}") for i in range(4)]
+    nudges = [nudge(dedupe_key=f"k{i}", customer_id=i) for i in range(4)]
     plan = plan_delivery(
         person(daily_cap=2), nudges, now=at(2026, 6, 10, 7), policy=POLICY, holidays=NONE
     )

@@ -47,7 +47,7 @@ def test_the_end_of_do_not_contact_a_snooze_and_the_minimum_gap_are_due_moments(
         existing={key: NudgeStatus(NudgeState.SNOOZED, date(2026, 6, 11))},
     )
     assert next_due_at(snoozed, now=NOW, policy=POLICY) == at(2026, 6, 12, 0)
-    gap = customer(last_touch_at=NOW - timedelta(days=1), since=None, renewal_on=date(2026, 6, 20))
+    gap = customer(last_touch_at=NOW - timedelta(days=1), since=date(2020, 6, 15))
     assert next_due_at(view(customer=gap), now=NOW, policy=POLICY) == NOW + timedelta(days=2)
 
 

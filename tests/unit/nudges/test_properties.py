@@ -24,7 +24,7 @@ from nudges.model import (
 )
 from nudges.policy import Feb29Policy, Policy, ShiftPolicy
 from nudges.quiet import cadence_for
-from nudges.ranking import capped
+from nudges.ranking import by_customer, capped
 from nudges.timing import is_working_day, next_slot, slot_for_nudge
 
 from .factories import nudge
@@ -217,6 +217,7 @@ nudge_lists = st.lists(
         dedupe_key=st.text("abcdef:0123", min_size=1, max_size=8),
         priority=st.floats(0, 100, allow_nan=False).map(lambda p: round(p, 1)),
         deliver_on=st.one_of(st.none(), days),
+        customer_id=st.integers(1, 6),
     ),
     max_size=20,
     unique_by=lambda n: n.dedupe_key,
@@ -227,13 +228,16 @@ nudge_lists = st.lists(
 @given(nudge_lists, st.integers(0, 8), st.randoms(use_true_random=False))
 def test_the_cap_holds_and_the_order_is_total_and_stable(nudges, cap, rnd):
     kept, waiting = capped(nudges, limit=cap)
-    assert len(kept) == min(cap, len(nudges))
-    assert len(kept) + waiting == len(nudges)
+    customers = {n.customer_id for n in nudges}
+    shown = {n.customer_id for n in kept}
+    assert len(shown) == min(cap, len(customers))  # the cap counts customers
+    assert len(shown) + waiting == len(customers)
+    assert all(n in kept for n in nudges if n.customer_id in shown)  # an entry is whole
     shuffled = list(nudges)
     rnd.shuffle(shuffled)
     assert capped(shuffled, limit=cap) == (kept, waiting)
-    pairs = [(-n.priority, n.dedupe_key) for n in kept]
-    assert pairs == sorted(pairs)
+    heads = [(-e[0].priority, e[0].dedupe_key) for e in by_customer(kept)]
+    assert heads == sorted(heads)
 
 
 @FAST
@@ -250,7 +254,7 @@ def test_every_delivery_falls_on_a_working_non_holiday_day_at_the_local_hour(
     person = replace(person, timezone=person.timezone.replace("Not/AZone", "UTC"))
     tz = ZoneInfo(person.timezone)
     plan = plan_delivery(person, nudges, now=now, policy=policy, holidays=holidays)
-    assert len(plan.nudges) <= (
+    assert len({n.customer_id for n in plan.nudges}) <= (
         person.daily_cap if person.daily_cap is not None else policy.daily_cap
     )
     for n in nudges:

@@ -67,7 +67,7 @@ def test_earlier_tiers_value_overdue_proximity_and_escalation_raise_priority():
 
 
 def test_the_cap_keeps_the_most_important_and_counts_the_rest_as_waiting():
-    nudges = [nudge(dedupe_key=f"k{i}", priority=float(i)) for i in range(8)]
+    nudges = [nudge(dedupe_key=f"k{i}", customer_id=i, priority=float(i)) for i in range(8)]
     kept, waiting = capped(nudges, limit=3)
     assert [n.dedupe_key for n in kept] == ["k7", "k6", "k5"]
     assert waiting == 5

@@ -38,19 +38,17 @@ def test_do_not_contact_ends_after_its_last_day():
 
 
 def test_no_reach_out_within_the_minimum_gap_after_a_touch():
-    c = customer(last_touch_at=NOW - timedelta(days=1), renewal_on=date(2026, 6, 15))
+    c = customer(last_touch_at=NOW - timedelta(days=1), since=date(2020, 6, 15))
     d = decide(customer=c)
     assert not d.nudges
     assert [h.why for h in d.held] == ["min_gap"]
 
 
 def test_a_customers_own_minimum_gap_overrides_the_policy():
-    c = customer(
-        last_touch_at=NOW - timedelta(days=5), renewal_on=date(2026, 6, 15), min_gap_days=7
-    )
+    c = customer(last_touch_at=NOW - timedelta(days=5), since=date(2020, 6, 15), min_gap_days=7)
     assert not decide(customer=c).nudges
     assert decide(
-        customer=customer(last_touch_at=NOW - timedelta(days=5), renewal_on=date(2026, 6, 15))
+        customer=customer(last_touch_at=NOW - timedelta(days=5), since=date(2020, 6, 15))
     ).nudges
 
 
