@@ -70,7 +70,9 @@ def test_the_offer_goes_first_to_the_owner_of_the_best_customer_only(transcript:
     maria = segment(transcript, "2026-11-16T14:05:00+00:00")
     # One entry for Acme, with both reasons (quiet, and the offer to pitch first).
     assert "Acme Corp — gone quiet (amber) · pitch first" in maria
-    assert "Pitch 'Pro Analytics' before it goes public on 2026-12-15" in maria
+    assert (
+        "Pitch 'Pro Analytics' before it goes public on Tuesday 15 December (29 days left)" in maria
+    )
 
 
 def test_a_snoozed_nudge_returns_after_its_date(transcript: str) -> None:
