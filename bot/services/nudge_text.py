@@ -196,6 +196,10 @@ def last_touch_line(customer: Customer | None, context: ReadContext, *, today: d
     """``Last touch: Thursday 26 March, call by Maria — “talked renewal”`` (the note's first
     line), or that nobody has logged one."""
     touch = context.last_touches.get(customer.id) if customer else None
+    if touch is None and customer is not None and customer.last_touch_at is not None:
+        # Known from an import or `customer add … last=`: the day, without the details.
+        day = long_date(local_date(customer.last_touch_at, context.timezone), today=today)
+        return f"Last touch: {day}"
     if touch is None:
         return "Last touch: none logged yet"
     who = context.names.get(touch.person_id, "a former colleague") if touch.person_id else None

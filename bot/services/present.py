@@ -128,8 +128,10 @@ def entry_item(
         nudge_item(replace(n, ritual=None), customer, policy=policy, now=now, context=context)
         for n in entry
     ]
+    # The contact to reach: the one a reason is about (the birthday person), if any.
+    about = next((n.contact_id for n in entry if n.contact_id is not None), None)
     whole = nudge_item(
-        replace(top, ritual=ritual),
+        replace(top, ritual=ritual, contact_id=about),
         customer,
         policy=policy,
         now=now,

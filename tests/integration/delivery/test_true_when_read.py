@@ -68,7 +68,8 @@ async def test_a_customer_due_for_two_reasons_is_one_entry_with_one_ritual(
         "Lea Sprung's birthday is on Thursday 22 January",
     )
     assert sum(line.startswith("Suggested: ") for line in entry.lines) == 1
-    assert "Contact: Lea Sprung, CFO" in entry.lines
+    assert "Contact: Lea Sprung, CFO" in entry.lines  # the birthday person
+    assert "Last touch: Monday 1 December 2025" in entry.lines  # known from `last=`
 
     # Done on the entry answers both reasons, with one touch.
     book.clock.set(SLOT + timedelta(minutes=10))
@@ -80,8 +81,12 @@ async def test_a_customer_due_for_two_reasons_is_one_entry_with_one_ritual(
         northwind = uow.customers.by_name(workspace_id=book.maria.workspace.id, name="Northwind")
         assert northwind is not None
         states = {n.reason.value: n.state for n in uow.nudges.live_for_customer(northwind.id)}
-        assert uow.touches.count(northwind.id) == 1
+        (touch,) = uow.touches.history(northwind.id, limit=5)
     assert states == {}
+    # The one touch is the ritual the entry suggested.
+    (suggested,) = [line for line in entry.lines if line.startswith("Suggested: ")]
+    label = {r.name: r.label for r in book.deps.policy.playbook}[touch.ritual]
+    assert suggested == f"Suggested: {label}"
 
 
 async def test_nothing_held_or_over_is_shown_as_a_to_do(book: Book, fake: FakePlatform) -> None:
