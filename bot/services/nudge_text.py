@@ -220,11 +220,7 @@ def read_context(uow: SqlUnitOfWork, *, timezone: str, customer_ids: list[int]) 
     contacts: dict[int, list[Contact]] = {}
     for contact in uow.contacts.of_customers(ids):
         contacts.setdefault(contact.customer_id, []).append(contact)
-    last: dict[int, Touch] = {}
-    for cid in ids:
-        newest = uow.touches.history(cid, limit=1)
-        if newest:
-            last[cid] = newest[0]
+    last = uow.touches.latest(ids)
     who = {t.person_id for t in last.values() if t.person_id is not None}
     names = {p.id: p.display_name for p in uow.people.get_many(who)}
     return ReadContext(
