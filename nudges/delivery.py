@@ -71,6 +71,17 @@ def plan_delivery(
     return DeliveryPlan(recipient.id, slot, tuple(kept), waiting, later, first)
 
 
+def owed_by(nudge: Nudge, slot: datetime, *, tz_name: str) -> bool:
+    """Whether ``nudge`` was due by ``slot``: a message missed at that slot (the bot was down)
+    owes it. Its ``due_at`` fact when it has one (the instant a quiet account turned amber or
+    red, or escalated), else the start of the day it is about or is delivered on."""
+    due_at = next((v for k, v in nudge.facts if k == "due_at"), None)
+    if due_at is not None:
+        return datetime.fromisoformat(due_at) <= slot
+    day = local_date(slot, tz_name)
+    return (nudge.deliver_on if nudge.deliver_on is not None else nudge.due_on) <= day
+
+
 def is_first_check_in(nudge: Nudge) -> bool:
     return any(label == FIRST_CHECK_IN for label, _ in nudge.facts)
 

@@ -42,27 +42,16 @@ from nudges.ranking import overdue_points, priority
 from nudges.rituals import last_used, suggest_ritual
 from nudges.suppress import (
     FINISHED,
-    LIVE,
     Held,
     dnc_active,
     dnc_detail,
     is_gap_exempt,
     is_snoozed,
     min_gap_ends_at,
+    over_keys,
     state_after,
     within_min_gap,
 )
-
-CUSTOMER_REASONS: Mapping[str, NudgeReason] = {
-    "quiet": NudgeReason.QUIET,
-    "owner_quiet": NudgeReason.OWNER_QUIET,
-    "escalation": NudgeReason.ESCALATION,
-    "birthday": NudgeReason.BIRTHDAY,
-    "anniversary": NudgeReason.ANNIVERSARY,
-    "renewal": NudgeReason.RENEWAL,
-    "custom": NudgeReason.CUSTOM_DATE,
-    "life": NudgeReason.LIFE_EVENT,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +106,7 @@ def _quiet_drafts(
         facts: tuple[tuple[str, str], ...] = (
             ("days_quiet", str(qs.days_quiet)),
             ("level", str(qs.level)),
-        )
+        ) + ((("due_at", reached.isoformat()),) if reached else ())
         if qs.first_check_in and c.added_at is not None:
             text = first_check_in_text(c, now=now)
             facts += ((FIRST_CHECK_IN, "yes"),)
@@ -157,7 +146,11 @@ def _quiet_drafts(
                     level=str(Level.RED),
                 ),
                 level=str(Level.RED),
-                facts=(("owner_id", str(c.owner_id)), ("days_quiet", str(qs.days_quiet))),
+                facts=(
+                    ("owner_id", str(c.owner_id)),
+                    ("days_quiet", str(qs.days_quiet)),
+                    ("due_at", qs.escalation_at.isoformat()),
+                ),
             )
         return
     due = owner_quiet_at(c, policy=policy, tz_name=tz)
@@ -256,13 +249,6 @@ def _hold(
     return None
 
 
-def _missed(view: CustomerView, today: date, policy: Policy) -> list[DatedEvent]:
-    c, contacts, dates, existing = view.customer, view.contacts, view.dates, view.existing
-    return missed_events(
-        customer=c, contacts=contacts, dates=dates, existing=existing, today=today, policy=policy
-    )
-
-
 def _events(view: CustomerView, today: date, policy: Policy) -> list[DatedEvent]:
     return dated_events(
         customer=view.customer, contacts=view.contacts, dates=view.dates, today=today, policy=policy
@@ -273,7 +259,7 @@ def decide_customer(view: CustomerView, *, now: datetime, policy: Policy) -> Cus
     """The nudges about ``view.customer`` at ``now``: to upsert, held, expired; and when next."""
     c = view.customer
     if c.archived:
-        return CustomerDecision((), (), _expired(view, set()), None)
+        return CustomerDecision((), (), over_keys(view.customer.id, view.existing, set()), None)
     tz = view.owner.timezone
     today = local_date(now, tz)
     qs = quiet_status(c, now=now, policy=policy, tz_name=tz)
@@ -285,7 +271,14 @@ def decide_customer(view: CustomerView, *, now: datetime, policy: Policy) -> Cus
         if is_open(e, today=today, policy=policy)
     ]
     drafts += _life_drafts(view, today=today, policy=policy)
-    missed = _missed(view, today, policy)
+    missed = missed_events(
+        customer=c,
+        contacts=view.contacts,
+        dates=view.dates,
+        existing=view.existing,
+        today=today,
+        policy=policy,
+    )
     drafts += [_dated_draft(c, e, today=today, policy=policy, late=True) for e in missed]
     upbeat_until = sensitive_until(view.life_events, customer_id=c.id, today=today, policy=policy)
     used = last_used(t for t in view.recent_touches if t.customer_id == c.id)
@@ -328,26 +321,9 @@ def decide_customer(view: CustomerView, *, now: datetime, policy: Policy) -> Cus
                 deliver_on=d.deliver_on,
             )
         )
-    expired = _expired(view, {d.key for d in drafts})
-    next_due = _next_due(view, qs, events, held, now=now, today=today, policy=policy)
+    expired = over_keys(view.customer.id, view.existing, {d.key for d in drafts})
+    next_due = _next_due(view, qs, events, held, missed, now=now, today=today, policy=policy)
     return CustomerDecision(tuple(nudges), tuple(held), expired, next_due)
-
-
-def _expired(view: CustomerView, due_keys: set[str]) -> tuple[str, ...]:
-    """Live stored keys of customer-level reasons whose occasion is over."""
-    cid = str(view.customer.id)
-    out = []
-    for key, status in view.existing.items():
-        parts = key.split(":")
-        if (
-            len(parts) > 2
-            and parts[0] in CUSTOMER_REASONS
-            and parts[1] == cid
-            and status.state in LIVE
-            and key not in due_keys
-        ):
-            out.append(key)
-    return tuple(sorted(out))
 
 
 def _next_due(
@@ -355,12 +331,14 @@ def _next_due(
     qs: QuietStatus,
     events: list[DatedEvent],
     held: list[Held],
+    missed: list[DatedEvent],
     *,
     now: datetime,
     today: date,
     policy: Policy,
 ) -> datetime | None:
-    """The earliest change: levels, dated windows opening and closing, holds ending."""
+    """The earliest change: levels, dated windows opening and closing (a missed one's catch-up
+    ending), holds ending."""
     c, tz = view.customer, view.owner.timezone
     instants: list[datetime | None] = [
         qs.amber_at,
@@ -373,8 +351,7 @@ def _next_due(
     days: list[date] = []
     for e in events:
         days += [e.opens_on(policy), plus_days(e.last_day, 1)]
-    for e in _missed(view, today, policy):
-        days.append(plus_days(e.last_day, CATCH_UP_DAYS + 1))
+    days += [plus_days(e.last_day, CATCH_UP_DAYS + 1) for e in missed]
     for ev in view.life_events:
         if ev.customer_id == c.id:
             days += [

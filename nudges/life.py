@@ -48,14 +48,19 @@ def nudging_events(
     ]
 
 
+def advice(kind: str, policy: Policy) -> str:
+    """What to do about an event of ``kind``."""
+    if kind in policy.sensitive_events:
+        return "Send a card or a personal note"
+    if kind in policy.happy_events:
+        return "Congratulate them"
+    return "Reach out personally"
+
+
 def suggestion(event: LifeEvent, policy: Policy) -> str:
     """The human reason for a life-event nudge."""
     who = event.kind.replace("_", " ")
-    if is_sensitive(event, policy):
-        return f"Send a card or a personal note ({who} on {event.on.isoformat()})"
-    if is_happy(event, policy):
-        return f"Congratulate them ({who} on {event.on.isoformat()})"
-    return f"Reach out personally ({who} on {event.on.isoformat()})"
+    return f"{advice(event.kind, policy)} ({who} on {event.on.isoformat()})"
 
 
 def sensitive_until(

@@ -115,3 +115,35 @@ def route_recipient(person: Person, *, now: datetime, people: Mapping[int, Perso
     if cover is None or cover.unreachable or is_out_of_office(cover, now=now):
         return person.id
     return cover.id
+
+
+CUSTOMER_REASONS: Mapping[str, NudgeReason] = {
+    "quiet": NudgeReason.QUIET,
+    "owner_quiet": NudgeReason.OWNER_QUIET,
+    "escalation": NudgeReason.ESCALATION,
+    "birthday": NudgeReason.BIRTHDAY,
+    "anniversary": NudgeReason.ANNIVERSARY,
+    "renewal": NudgeReason.RENEWAL,
+    "custom": NudgeReason.CUSTOM_DATE,
+    "life": NudgeReason.LIFE_EVENT,
+}
+
+
+def over_keys(
+    customer_id: int, existing: Mapping[str, NudgeStatus], due_keys: set[str]
+) -> tuple[str, ...]:
+    """Live stored keys of the customer's own reasons (not offers) whose occasion is over:
+    not among ``due_keys``, the ones decided due (or held) now."""
+    cid = str(customer_id)
+    out = []
+    for key, status in existing.items():
+        parts = key.split(":")
+        if (
+            len(parts) > 2
+            and parts[0] in CUSTOMER_REASONS
+            and parts[1] == cid
+            and status.state in LIVE
+            and key not in due_keys
+        ):
+            out.append(key)
+    return tuple(sorted(out))

@@ -26,7 +26,7 @@ from bot.services.decisions import refresh_customers, refresh_offers
 from bot.services.handlers.insights import digest_reply
 from bot.services.request import Request
 from nudges.calendar import local_date
-from nudges.delivery import may_deliver_by, plan_delivery, route_nudges
+from nudges.delivery import may_deliver_by, owed_by, plan_delivery, route_nudges
 from nudges.model import DeliveryKind, Nudge, NudgeState, Person, Workspace
 from nudges.timing import missed_slot
 from storage import SqlUnitOfWork, is_conflict, is_transient
@@ -205,9 +205,14 @@ def _plan_batch(
             holidays=holidays,
             late_until_hour=deps.policy.late_until_hour,
         )
-        if missed is not None:  # today's message never went out: it goes now, late
-            since = min(since, missed)
-        plan = plan_delivery(person, mine, now=since, policy=deps.policy, holidays=holidays)
+        plan = None
+        if missed is not None:  # today's message never went out: what it owed goes now, late
+            owed = [n for n in mine if owed_by(n, missed, tz_name=person.timezone)]
+            plan = plan_delivery(person, owed, now=missed, policy=deps.policy, holidays=holidays)
+            if not plan.nudges or plan.slot != missed:
+                plan = None
+        if plan is None:
+            plan = plan_delivery(person, mine, now=since, policy=deps.policy, holidays=holidays)
         if not plan.nudges or plan.slot > horizon:
             continue
         key = f"nudges:{person.id}:{plan.slot.isoformat()}"

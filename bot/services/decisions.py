@@ -22,8 +22,11 @@ from nudges.suppress import Held
 from storage import SqlUnitOfWork
 
 OFFER_REFRESH = timedelta(hours=6)  # pitches and new customers change who is first in line
-# A nudge already delivered is held too: it must not stay on the person's to-do list.
+# A nudge already delivered is held too when the customer is not to be contacted, or after a
+# sensitive event: it must not stay on the person's to-do list. (The minimum gap after a touch
+# leaves a delivered one as it is: it is not asked again when the gap ends.)
 HOLDABLE = (NudgeState.OPEN, NudgeState.DELIVERED)
+TAKEN_OFF_THE_LIST = frozenset({"do_not_contact", "sensitive_event"})
 
 
 class _OfCustomer(Protocol):
@@ -137,7 +140,8 @@ def hold_open(
     """
     for hold in held:
         status = existing.get(hold.dedupe_key)
-        if hold.until is None or status is None or status.state not in HOLDABLE:
+        holdable = HOLDABLE if hold.why in TAKEN_OFF_THE_LIST else (NudgeState.OPEN,)
+        if hold.until is None or status is None or status.state not in holdable:
             continue
         stored = uow.nudges.by_key(hold.dedupe_key)
         if stored is not None and stored.id is not None:

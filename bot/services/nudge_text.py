@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from bot.services.wording import long_date
 from nudges.calendar import local_date
 from nudges.dates import CATCH_UP_DAYS
+from nudges.life import advice
 from nudges.model import Contact, Customer, Nudge, NudgeReason, Touch
 from nudges.policy import Policy
 from nudges.quiet import Level, first_check_in_text, owner_quiet_since, quiet_status
@@ -94,11 +95,18 @@ def current_detail(
     now: datetime,
     policy: Policy,
     timezone: str,
+    contacts: list[Contact] | None = None,
 ) -> str:
     """The nudge's reason as it stands at ``now`` for a reader in ``timezone``."""
     today = local_date(now, timezone)
+    if nudge.reason is NudgeReason.LIFE_EVENT:
+        return _life(nudge, contacts or [], policy=policy, today=today)
+    if nudge.reason is NudgeReason.OFFER:
+        return _offer(nudge, today)
     if customer is None:
         return nudge.detail
+    if nudge.reason is NudgeReason.ESCALATION:
+        return _escalation(nudge, customer, now=now, policy=policy, tz=timezone)
     if nudge.reason is NudgeReason.QUIET:
         status = quiet_status(customer, now=now, policy=policy, tz_name=timezone)
         if status.clock_start is None:
@@ -188,6 +196,10 @@ def last_touch_line(customer: Customer | None, context: ReadContext, *, today: d
     """``Last touch: Thursday 26 March, call by Maria — “talked renewal”`` (the note's first
     line), or that nobody has logged one."""
     touch = context.last_touches.get(customer.id) if customer else None
+    if touch is None and customer is not None and customer.last_touch_at is not None:
+        # Known from an import or `customer add … last=`: the day, without the details.
+        day = long_date(local_date(customer.last_touch_at, context.timezone), today=today)
+        return f"Last touch: {day}"
     if touch is None:
         return "Last touch: none logged yet"
     who = context.names.get(touch.person_id, "a former colleague") if touch.person_id else None
@@ -208,11 +220,7 @@ def read_context(uow: SqlUnitOfWork, *, timezone: str, customer_ids: list[int]) 
     contacts: dict[int, list[Contact]] = {}
     for contact in uow.contacts.of_customers(ids):
         contacts.setdefault(contact.customer_id, []).append(contact)
-    last: dict[int, Touch] = {}
-    for cid in ids:
-        newest = uow.touches.history(cid, limit=1)
-        if newest:
-            last[cid] = newest[0]
+    last = uow.touches.latest(ids)
     who = {t.person_id for t in last.values() if t.person_id is not None}
     names = {p.id: p.display_name for p in uow.people.get_many(who)}
     return ReadContext(
@@ -220,17 +228,66 @@ def read_context(uow: SqlUnitOfWork, *, timezone: str, customer_ids: list[int]) 
     )
 
 
-def life_line(nudge: Nudge, context: ReadContext) -> str:
-    """``Ann Lee — illness, 5 June: “surgery, back in July”. `` before the suggestion."""
+def _life(nudge: Nudge, contacts: list[Contact], *, policy: Policy, today: date) -> str:
+    """``Ann Lee — illness, 5 June: “surgery, back in July”. Send a card or a personal note``."""
     kind, on, note = fact(nudge, "event"), fact(nudge, "on"), fact(nudge, "note")
     if kind is None or on is None:
-        return ""
-    contacts = context.contacts.get(nudge.customer_id, [])
-    who = next((c.name for c in contacts if c.id == nudge.contact_id), None)
+        return nudge.detail
     day = date.fromisoformat(on)
-    text = f"{kind.replace('_', ' ')}, {long_date(day, weekday=False, today=day)}"
+    text = f"{kind.replace('_', ' ')}, {long_date(day, weekday=False, today=today)}"
+    who = next((c.name for c in contacts if c.id == nudge.contact_id), None)
     if who:
         text = f"{who} — {text}"
     if note:
         text += f": “{note}”"
-    return text + ". "
+    return f"{text}. {advice(kind, policy)}"
+
+
+def _offer(nudge: Nudge, today: date) -> str:
+    """``Pitch 'Pro Analytics' before it goes public on Tuesday 15 December (29 days left)``."""
+    title, public = fact(nudge, "offer"), fact(nudge, "public_on")
+    if title is None or public is None:
+        return nudge.detail
+    day = date.fromisoformat(public)
+    left = (day - today).days
+    when = "tomorrow" if left == 1 else f"{left} days left"
+    return (
+        f"Pitch '{title}' before it goes public on {long_date(day, today=today)} ({when})"
+        if left > 0
+        else f"'{title}' is public now: pitch it anyway"
+    )
+
+
+def _escalation(nudge: Nudge, customer: Customer, *, now: datetime, policy: Policy, tz: str) -> str:
+    status = quiet_status(customer, now=now, policy=policy, tz_name=tz)
+    if status.red_at is None or status.level is not Level.RED:
+        return nudge.detail
+    red = max(0, (now - status.red_at).days)
+    owner = nudge.detail.rsplit("(owner: ", 1)
+    whose = f" (owner: {owner[1]}" if len(owner) == 2 else ""
+    return f"{customer.name} has been red for {red} days{whose}"
+
+
+def title(nudge: Nudge, *, today: date) -> str:
+    """The reason's title, as it stands: a renewal whose day has passed asks for the next."""
+    if nudge.reason is NudgeReason.RENEWAL:
+        raw = fact(nudge, "renewal_on")
+        if raw is not None and date.fromisoformat(raw) < today:
+            return "renewal date passed"
+    level = f" ({nudge.level})" if nudge.level else ""
+    return f"{REASON_TITLES.get(nudge.reason, nudge.reason.value)}{level}"
+
+
+REASON_TITLES: dict[NudgeReason, str] = {
+    NudgeReason.QUIET: "gone quiet",
+    NudgeReason.OWNER_QUIET: "others are in touch, you are not",
+    NudgeReason.BIRTHDAY: "birthday",
+    NudgeReason.ANNIVERSARY: "anniversary",
+    NudgeReason.RENEWAL: "renewal coming",
+    NudgeReason.CUSTOM_DATE: "a date to remember",
+    NudgeReason.OFFER: "pitch first",
+    NudgeReason.PARITY: "loyalty parity",
+    NudgeReason.ABREAST: "keep them abreast",
+    NudgeReason.LIFE_EVENT: "life event",
+    NudgeReason.ESCALATION: "escalation",
+}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 
@@ -13,27 +12,13 @@ from bot.services.nudge_text import (
     current_detail,
     do_not_contact,
     last_touch_line,
-    life_line,
+    title,
 )
 from nudges.calendar import local_date
 from nudges.model import Customer, Nudge, NudgeReason
 from nudges.policy import Policy
 from nudges.rituals import shared_ritual
 from nudges.timing import local_time_hint
-
-REASON_TITLES: Mapping[NudgeReason, str] = {
-    NudgeReason.QUIET: "gone quiet",
-    NudgeReason.OWNER_QUIET: "others are in touch, you are not",
-    NudgeReason.BIRTHDAY: "birthday",
-    NudgeReason.ANNIVERSARY: "anniversary",
-    NudgeReason.RENEWAL: "renewal coming",
-    NudgeReason.CUSTOM_DATE: "a date to remember",
-    NudgeReason.OFFER: "pitch first",
-    NudgeReason.PARITY: "loyalty parity",
-    NudgeReason.ABREAST: "keep them abreast",
-    NudgeReason.LIFE_EVENT: "life event",
-    NudgeReason.ESCALATION: "escalation",
-}
 
 
 def ritual_label(name: str | None, policy: Policy) -> str | None:
@@ -58,15 +43,16 @@ def nudge_item(
     """One nudge as an item, its wording worked out at ``now`` (see ``nudge_text``)."""
     context = context or ReadContext()
     name = customer.name if customer else f"customer #{nudge.customer_id}"
-    level = f" ({nudge.level})" if nudge.level else ""
-    lines = [current_detail(nudge, customer, now=now, policy=policy, timezone=context.timezone)]
-    about = life_line(nudge, context) if nudge.reason is NudgeReason.LIFE_EVENT else ""
-    if about:  # the event is said in full: the suggestion alone follows
-        lines[0] = about + lines[0].split(" (", 1)[0]
+    today = local_date(now, context.timezone)
+    contacts = context.contacts.get(nudge.customer_id, [])
+    lines = [
+        current_detail(
+            nudge, customer, now=now, policy=policy, timezone=context.timezone, contacts=contacts
+        )
+    ]
     suggestion = ritual_label(nudge.ritual, policy)
     if suggestion:
         lines.append(f"Suggested: {suggestion}")
-    today = local_date(now, context.timezone)
     hold = do_not_contact(customer, today=today)
     if hold:
         lines.append(hold)
@@ -86,7 +72,7 @@ def nudge_item(
     if with_actions and nudge.id is not None:
         actions = nudge_actions(nudge.reason, ref)
     return Item(
-        title=f"{name} — {REASON_TITLES.get(nudge.reason, nudge.reason.value)}{level}",
+        title=f"{name} — {title(nudge, today=today)}",
         lines=tuple(lines),
         fields=tuple(fields),
         actions=actions,
@@ -142,23 +128,21 @@ def entry_item(
         nudge_item(replace(n, ritual=None), customer, policy=policy, now=now, context=context)
         for n in entry
     ]
+    # The contact to reach: the one a reason is about (the birthday person), if any.
+    about = next((n.contact_id for n in entry if n.contact_id is not None), None)
     whole = nudge_item(
-        replace(top, ritual=ritual),
+        replace(top, ritual=ritual, contact_id=about),
         customer,
         policy=policy,
         now=now,
         health=health,
         context=context,
     )
-    reasons = " · ".join(_reason_title(n) for n in entry)
+    today = local_date(now, (context or ReadContext()).timezone)
+    reasons = " · ".join(title(n, today=today) for n in entry)
     details = [item.lines[0] for item in items]
     return replace(
         whole,
         title=f"{customer.name} — {reasons}",
         lines=(*details, *whole.lines[1:]),
     )
-
-
-def _reason_title(nudge: Nudge) -> str:
-    level = f" ({nudge.level})" if nudge.level else ""
-    return f"{REASON_TITLES.get(nudge.reason, nudge.reason.value)}{level}"

@@ -123,6 +123,27 @@ class TouchRepository:
             query = query.where(touchpoint_t.c.contact_id == contact_id)
         return int(self.session.scalar(query) or 0)
 
+    def latest(self, customer_ids: Sequence[int]) -> dict[int, Touch]:
+        """Each customer's newest touch (the latest id among those of the same instant), in one
+        statement, by customer id; customers without touches are left out."""
+        if not customer_ids:
+            return {}
+        newest = (
+            select(touchpoint_t.c.customer_id.label("cid"), func.max(touchpoint_t.c.at).label("at"))
+            .where(ids_in(self.session, touchpoint_t.c.customer_id, customer_ids))
+            .group_by(touchpoint_t.c.customer_id)
+            .subquery()
+        )
+        rows = self.session.execute(
+            select(touchpoint_t)
+            .join(
+                newest,
+                (touchpoint_t.c.customer_id == newest.c.cid) & (touchpoint_t.c.at == newest.c.at),
+            )
+            .order_by(touchpoint_t.c.customer_id, touchpoint_t.c.id)
+        )
+        return {t.customer_id: t for t in (mapping.touch(r) for r in rows)}  # the last id wins
+
     def recent(self, customer_ids: Sequence[int], *, since: datetime) -> list[Touch]:
         rows = self.session.execute(
             select(touchpoint_t)

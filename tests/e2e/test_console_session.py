@@ -68,8 +68,11 @@ def test_the_offer_goes_first_to_the_owner_of_the_best_customer_only(transcript:
     assert "Initech — gone quiet" in bob
     assert "Pro Analytics" not in bob  # one unit: Acme (500,000) is first in line
     maria = segment(transcript, "2026-11-16T14:05:00+00:00")
-    assert "Acme Corp — pitch first" in maria
-    assert "Pitch 'Pro Analytics' before it goes public on 2026-12-15" in maria
+    # One entry for Acme, with both reasons (quiet, and the offer to pitch first).
+    assert "Acme Corp — gone quiet (amber) · pitch first" in maria
+    assert (
+        "Pitch 'Pro Analytics' before it goes public on Tuesday 15 December (29 days left)" in maria
+    )
 
 
 def test_a_snoozed_nudge_returns_after_its_date(transcript: str) -> None:
@@ -86,7 +89,7 @@ def test_a_sunday_birthday_is_nudged_on_the_friday_before(transcript: str) -> No
     assert "birthday" not in thursday
     friday = segment(transcript, "2026-11-27T14:05:00+00:00")
     assert "Acme Corp — birthday" in friday
-    assert "Lea Sprung turns 41" in friday
+    assert "Lea Sprung turns 41 on Sunday 29 November" in friday  # the day, not Friday
 
 
 def test_the_manager_digest_lists_the_teams_quiet_accounts(transcript: str) -> None:

@@ -27,7 +27,7 @@ from bot.services.nudge_text import ReadContext, is_actionable
 from bot.services.onboarding import last_touched, since_last_touch
 from bot.services.present import money, nudge_item
 from bot.services.request import Request, ServiceError
-from bot.services.wording import long_date
+from bot.services.wording import count, long_date
 from nudges.dates import upcoming
 from nudges.model import Customer, NudgeState, Person
 from nudges.quiet import quiet_status
@@ -247,18 +247,23 @@ def show_customer(req: Request, cmd: ShowCustomer) -> Reply:
             )
         )
     here = ReadContext(timezone=req.person.timezone)
+    stored = req.uow.nudges.live_for_customer(customer.id)
+    waiting = [n for n in stored if n.state is NudgeState.SNOOZED]
     live = [
         n
-        for n in req.uow.nudges.live_for_customer(customer.id)
-        if is_actionable(n, customer, now=req.now, policy=policy, timezone=here.timezone)
+        for n in stored
+        if n.state is not NudgeState.SNOOZED
+        and is_actionable(n, customer, now=req.now, policy=policy, timezone=here.timezone)
     ]
-    if live and not customer.archived:
+    if (live or waiting) and not customer.archived:
+        later = f"{count(len(waiting), 'more', 'more')} snoozed or held until later."
         sections.append(
             Section(
                 "Open nudges",
                 tuple(
                     nudge_item(n, customer, policy=policy, now=req.now, context=here) for n in live
                 ),
+                note=later if waiting else None,
             )
         )
     if customer.archived:

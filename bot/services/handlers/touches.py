@@ -24,6 +24,8 @@ from bot.services.wording import count, long_date
 from nudges.calendar import local_date
 from nudges.model import Customer, Nudge, NudgeReason, NudgeState, Touch
 from nudges.quiet import cadence_for
+from nudges.ranking import rank
+from nudges.rituals import shared_ritual
 
 _RITUAL = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 DEFAULT_RITUAL = "check-in"
@@ -131,6 +133,7 @@ def answer_nudge(
     reason: str | None = None,
     to: UserRef | None = None,
     whole_entry: bool = False,
+    ritual: str | None = None,
 ) -> Answered:
     """Apply an answer to one nudge (done, snooze, skip; a manager's answers to an escalation)
     and commit it; returns the item's new state and what to say. ``whole_entry``: a button on
@@ -162,7 +165,8 @@ def answer_nudge(
             req.uow.nudges.set_state(other.id or 0, NudgeState.DONE, now=req.now)
             req.audit("nudge.done", subject_type="nudge", subject_id=other.id)
             pitched_by_done(req, other, customer)
-        ritual = nudge.ritual or DEFAULT_RITUAL
+        # One touch for the entry, with the ritual it suggested (one that fits every reason).
+        ritual = ritual or entry_ritual(req, customer, [nudge, *others]) or DEFAULT_RITUAL
         pitched = pitched_by_done(req, nudge, customer)
         record_touch(req, customer, ritual=ritual, at=req.now)
         if pitched is None:
@@ -192,6 +196,19 @@ def answer_nudge(
         req.commit(f"skipping your nudge about {customer.name}")
         return _said("skipped" + (f": {reason}" if reason else ""))
     raise ServiceError(f"Unknown answer {verb!r}: expected done, snooze or skip.")
+
+
+def entry_ritual(req: Request, customer: Customer, entry: list[Nudge]) -> str | None:
+    """The ritual an entry of these nudges suggested (see ``present.entry_item``)."""
+    if len(entry) == 1:
+        return entry[0].ritual
+    entry = rank(entry)
+    return shared_ritual(
+        (n.ritual for n in entry),
+        tier=customer.tier,
+        reasons=(n.reason for n in entry),
+        policy=req.deps.policy,
+    )
 
 
 def _entry_companions(req: Request, nudge: Nudge) -> list[Nudge]:
@@ -273,7 +290,7 @@ def _answer_all(
                 pitched = pitched_by_done(req, other, customer)
                 if pitched is not None:
                     questions += _asked(pitched[1])
-            top = answer_nudge(req, rest[0], verb="done")
+            top = answer_nudge(req, rest[0], verb="done", ritual=entry_ritual(req, customer, rest))
             questions = [*top.sections, *questions]
             said.insert(0, f"{customer.name}: {top.state}.")
         return ok(" ".join(said), *questions)

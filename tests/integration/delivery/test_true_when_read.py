@@ -68,7 +68,8 @@ async def test_a_customer_due_for_two_reasons_is_one_entry_with_one_ritual(
         "Lea Sprung's birthday is on Thursday 22 January",
     )
     assert sum(line.startswith("Suggested: ") for line in entry.lines) == 1
-    assert "Contact: Lea Sprung, CFO" in entry.lines
+    assert "Contact: Lea Sprung, CFO" in entry.lines  # the birthday person
+    assert "Last touch: Monday 1 December 2025" in entry.lines  # known from `last=`
 
     # Done on the entry answers both reasons, with one touch.
     book.clock.set(SLOT + timedelta(minutes=10))
@@ -80,8 +81,12 @@ async def test_a_customer_due_for_two_reasons_is_one_entry_with_one_ritual(
         northwind = uow.customers.by_name(workspace_id=book.maria.workspace.id, name="Northwind")
         assert northwind is not None
         states = {n.reason.value: n.state for n in uow.nudges.live_for_customer(northwind.id)}
-        assert uow.touches.count(northwind.id) == 1
+        (touch,) = uow.touches.history(northwind.id, limit=5)
     assert states == {}
+    # The one touch is the ritual the entry suggested.
+    (suggested,) = [line for line in entry.lines if line.startswith("Suggested: ")]
+    label = {r.name: r.label for r in book.deps.policy.playbook}[touch.ritual]
+    assert suggested == f"Suggested: {label}"
 
 
 async def test_nothing_held_or_over_is_shown_as_a_to_do(book: Book, fake: FakePlatform) -> None:
@@ -105,3 +110,22 @@ async def test_nothing_held_or_over_is_shown_as_a_to_do(book: Book, fake: FakePl
     book.clock.set(SLOT + timedelta(days=7))
     shown = book.say("customer show acme")
     assert "Do not contact" not in shown  # it ended on the 23rd
+
+
+async def test_a_touch_after_a_message_leaves_its_delivered_dates_alone(
+    book: Book, fake: FakePlatform
+) -> None:
+    """The minimum gap after a touch holds new nudges; one already delivered is not snoozed
+    (it would be delivered a second time when the gap ends)."""
+    book.say('customer add "Acme" tier=core since=2020-01-23 last=2026-01-15')
+    await book.cycle(SLOT, fake)  # the anniversary (Friday) goes out on Tuesday
+    assert "6 years as a customer on Friday 23 January" in render_text(
+        fake.sent_to(book.maria.person.id)[0].reply
+    )
+    book.clock.set(SLOT + timedelta(hours=1))
+    book.say("touch acme call")
+    with book.deps.uow() as uow:
+        acme = uow.customers.by_name(workspace_id=book.maria.workspace.id, name="Acme")
+        assert acme is not None
+        states = [n.state for n in uow.nudges.live_for_customer(acme.id)]
+    assert states == [NudgeState.DELIVERED]

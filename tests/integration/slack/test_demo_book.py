@@ -84,19 +84,27 @@ def ephemeral_action(*, user: str, action: dict[str, Any]) -> dict[str, Any]:
 
 
 def open_nudges(url: str, user: str) -> set[str]:
+    """The entries of the person's open nudges: one per customer, shown by its most important
+    nudge (priority, then dedupe key)."""
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            ids = connection.execute(
+            rows = connection.execute(
                 text(
-                    "SELECT n.id FROM nudge n JOIN person p ON p.id = n.recipient_id"
+                    "SELECT n.id, n.customer_id, n.priority, n.dedupe_key FROM nudge n"
+                    " JOIN person p ON p.id = n.recipient_id"
                     " WHERE p.platform_user_id = :u AND n.state IN ('open', 'delivered')"
                 ),
                 {"u": user},
-            ).scalars()
-            return {f"nudge:{i}" for i in ids}
+            ).all()
     finally:
         engine.dispose()
+    top: dict[int, tuple[float, str, int]] = {}
+    for nid, customer, priority, key in rows:
+        best = top.get(customer)
+        if best is None or (-priority, key) < (-best[0], best[1]):
+            top[customer] = (priority, key, nid)
+    return {f"nudge:{nid}" for _, _, nid in top.values()}
 
 
 def item_refs(blocks: list[dict[str, Any]]) -> set[str]:

@@ -31,6 +31,7 @@ from bot.teams.outgoing import Destination, post_reply
 from bot.teams.platform import teams_platform
 from bot.teams.split import MAX_ACTIVITY_BYTES
 from nudges.model import DeliveryKind, Platform
+from nudges.ranking import by_customer
 from storage.repositories.teams import TeamsConversationRepository
 from tests.fakes import FakeBotConnector
 from tests.integration.teams.support import FixedTokens, card_schema, cards_of, texts_of
@@ -130,7 +131,8 @@ def refs_of(activities: list[dict[str, Any]]) -> list[str]:
 
 
 def thirty_item_daily(book: Book) -> tuple[int, int, datetime]:
-    """A salesperson's daily message of 30 nudges, moved to Teams: (delivery, person, slot)."""
+    """A salesperson's daily message of 30 entries (customers; one may show several nudges),
+    moved to Teams: (delivery, person, slot)."""
     with book.container.deps.uow() as uow:
         uow.session.execute(text("update person set daily_cap = 30"))
         uow.commit()
@@ -138,8 +140,9 @@ def thirty_item_daily(book: Book) -> tuple[int, int, datetime]:
     with book.container.deps.uow() as uow:
         row = uow.session.execute(
             text(
-                "select d.id, d.recipient_id, d.slot_at, count(*) as n from delivery d "
-                "join delivery_item i on i.delivery_id = d.id "
+                "select d.id, d.recipient_id, d.slot_at, count(distinct g.customer_id) as n "
+                "from delivery d join delivery_item i on i.delivery_id = d.id "
+                "join nudge g on g.id = i.nudge_id "
                 "group by d.id, d.recipient_id, d.slot_at order by n desc, d.id limit 1"
             )
         ).one()
@@ -158,7 +161,8 @@ async def test_a_thirty_item_daily_message_goes_in_parts_under_80_kb_with_every_
     delivery, person, slot = thirty_item_daily(book)
     conversation = book.reach(person)
     with book.container.deps.uow() as uow:
-        wanted = {f"nudge:{n.id}" for n in uow.deliveries.nudges_of(delivery)}
+        entries = by_customer(uow.deliveries.nudges_of(delivery))
+        wanted = {f"nudge:{entry[0].id}" for entry in entries}  # each entry's buttons
 
     result = await book.drain(slot + timedelta(minutes=1))
 
@@ -166,7 +170,7 @@ async def test_a_thirty_item_daily_message_goes_in_parts_under_80_kb_with_every_
     sent = book.sent()
     assert len(sent) >= 2  # one card would be over the limit
     assert all(utf16(a) < MAX_ACTIVITY_BYTES for a in sent), [utf16(a) for a in sent]
-    assert sorted(refs_of(sent)) == sorted(wanted)  # every nudge, once
+    assert sorted(refs_of(sent)) == sorted(wanted)  # every entry, once
     for activity in sent:
         valid(activity)
         assert activity["conversation"]["id"] == conversation
