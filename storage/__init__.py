@@ -6,6 +6,7 @@ Imports ``nudges`` (to hand out domain values) and never ``bot``. Table classes 
 from storage.conflicts import is_conflict, is_transient
 from storage.engine import is_sqlite, make_engine, make_session_factory, normalize_url
 from storage.migrate import SchemaOutOfDate, ensure_schema, migrate, schema_status
+from storage.retry import is_busy, is_retryable, run_in_transaction
 from storage.uow import ReadOnlyError, SqlUnitOfWork
 
 __all__ = [
@@ -13,12 +14,15 @@ __all__ = [
     "SchemaOutOfDate",
     "SqlUnitOfWork",
     "ensure_schema",
+    "is_busy",
     "is_conflict",
+    "is_retryable",
     "is_sqlite",
     "is_transient",
     "make_engine",
     "make_session_factory",
     "migrate",
     "normalize_url",
+    "run_in_transaction",
     "schema_status",
 ]

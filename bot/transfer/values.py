@@ -51,9 +51,7 @@ def parse_moment(text: str, *, order: DateOrder) -> date | datetime:
     file's day/month order, and only when it names a day, a month and a year."""
     moment = _moment(text.strip(), order)
     if not in_range(moment.date() if isinstance(moment, datetime) else moment):
-        raise BadValue(
-            f"a date between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}"
-        )
+        raise BadValue(f"a date between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}")
     return moment
 
 

@@ -229,6 +229,18 @@ def _answer_all(
     until: date | None = None,
     reason: str | None = None,
 ) -> Reply:
+    """Every live nudge about the customer answered alike, in one transaction."""
+    return req.as_one(lambda: _answer_each(req, customer, verb=verb, until=until, reason=reason))
+
+
+def _answer_each(
+    req: Request,
+    customer: Customer,
+    *,
+    verb: str,
+    until: date | None = None,
+    reason: str | None = None,
+) -> Reply:
     nudges = _live_nudges(req, customer)
     if not nudges:
         if not in_scope(req.uow, req.person, customer.owner_id):

@@ -65,4 +65,4 @@ def test_a_duration_reaching_past_2200_is_refused(duration: str) -> None:
 
 
 def test_the_range_is_1900_to_2200() -> None:
-    assert (EARLIEST_DAY, LATEST_DAY) == (date(1900, 1, 1), date(2200, 12, 31))
+    assert (date(1900, 1, 1), date(2200, 12, 31)) == (EARLIEST_DAY, LATEST_DAY)
