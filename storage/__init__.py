@@ -3,10 +3,10 @@
 Imports ``nudges`` (to hand out domain values) and never ``bot``. Table classes stay inside.
 """
 
-from storage.conflicts import is_conflict, is_transient
+from storage.conflicts import is_conflict, is_duplicate, is_transient
 from storage.engine import is_sqlite, make_engine, make_session_factory, normalize_url
 from storage.migrate import SchemaOutOfDate, ensure_schema, migrate, schema_status
-from storage.retry import is_busy, is_retryable, run_in_transaction
+from storage.retry import is_busy, is_retryable, is_unavailable, run_in_transaction
 from storage.uow import ReadOnlyError, SqlUnitOfWork
 
 __all__ = [
@@ -16,9 +16,11 @@ __all__ = [
     "ensure_schema",
     "is_busy",
     "is_conflict",
+    "is_duplicate",
     "is_retryable",
     "is_sqlite",
     "is_transient",
+    "is_unavailable",
     "make_engine",
     "make_session_factory",
     "migrate",

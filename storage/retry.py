@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from storage.conflicts import is_conflict
 from storage.uow import SqlUnitOfWork
@@ -40,6 +40,12 @@ def is_busy(exc: BaseException) -> bool:
         return False
     name = getattr(exc.orig, "sqlite_errorname", None)
     return name in _SQLITE_BUSY or "database is locked" in str(exc.orig)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """The database itself failed (unreachable, a lost connection, locked, out of space):
+    not a fault of the row being worked on."""
+    return isinstance(exc, OperationalError | InterfaceError)
 
 
 def is_retryable(exc: BaseException) -> bool:

@@ -58,6 +58,18 @@ CUSTOMERS_DECIDED = Counter(
     "Customers whose nudges a sweep decided again.",
     registry=None,
 )
+SWEEP_SET_ASIDE = Counter(
+    "nudgebot_sweep_set_aside",
+    "Customers or offers a sweep could not decide: logged with their id, audited, and not "
+    "decided again for a day (or until they change), while the rest of the sweep went on.",
+    ["kind"],
+    registry=None,
+)
+SWEEP_FAILURES = Counter(
+    "nudgebot_sweep_failures",
+    "Sweeps that failed as a whole (several in a row also fail readiness).",
+    registry=None,
+)
 NUDGES_CREATED = Counter(
     "nudgebot_nudges_created",
     "Nudges created, by reason (committed only).",
@@ -86,6 +98,8 @@ RATE_LIMITED_SECONDS = Counter(
 FAMILIES: tuple[Collector, ...] = (
     SWEEP_DURATION,
     CUSTOMERS_DECIDED,
+    SWEEP_SET_ASIDE,
+    SWEEP_FAILURES,
     NUDGES_CREATED,
     DELIVERIES,
     COMMAND_DURATION,
@@ -98,6 +112,8 @@ for _platform in Platform:
     RATE_LIMITED_SECONDS.labels(platform=_platform.value)
     for _outcome in OUTCOMES:
         DELIVERIES.labels(platform=_platform.value, outcome=_outcome)
+for _kind in ("customer", "offer"):
+    SWEEP_SET_ASIDE.labels(kind=_kind)
 for _reason in NudgeReason:
     NUDGES_CREATED.labels(reason=_reason.value)
 
@@ -113,6 +129,11 @@ def delivery(platform: Platform | str, outcome: str) -> None:
 def rate_limited(platform: Platform | str, seconds: float) -> None:
     """The platform asked us to wait ``seconds`` (its Retry-After)."""
     RATE_LIMITED_SECONDS.labels(platform=str(platform)).inc(max(seconds, 0.0))
+
+
+def set_aside(kind: str) -> None:
+    """The sweep set one customer or offer aside (``kind``: customer or offer)."""
+    SWEEP_SET_ASIDE.labels(kind=kind).inc()
 
 
 def customers_decided(count: int) -> None:
