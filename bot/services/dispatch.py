@@ -52,6 +52,7 @@ from bot.commands import (
     UserRef,
     parse,
 )
+from bot.commands.text import unstorable, unstorable_char
 from bot.ops.instrument import about_button, about_command
 from bot.replies import Reply, Verb, error, numbered_refs, ok
 from bot.services.access import Forbidden
@@ -214,6 +215,8 @@ class CommandService:
         handler = handler or HANDLERS.get(type(command))
         if handler is None:  # pragma: no cover - every command type has a handler (tested)
             return error(f"{type(command).__name__} is not supported here yet.")
+        if (problem := unstorable(command)) is not None:  # a form's field (typed text: parse)
+            return error(problem)
 
         def attempt() -> Reply:
             try:
@@ -252,6 +255,8 @@ class CommandService:
         new owner when reassigning) or how a pitch went. Returns the reply and the item's new
         state for updating the message in place (None when nothing changed)."""
         now = self.deps.clock.now()
+        if reason is not None and (problem := unstorable_char(reason)) is not None:
+            return error(f"The reason contains {problem}, which cannot be saved: remove it."), None
         with self.deps.uow() as uow:
             request = Request(self.deps, uow, actor, now)
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.commands import UserRef
+from bot.commands.text import without_unstorable
 from bot.services.context import Actor, Deps
 from nudges.model import Person, Platform
 from nudges.names import name_key
@@ -27,6 +28,7 @@ def identify(
     """The actor for a platform user, registering the workspace and the person if new. A time
     zone the platform reports (Slack's ``tz``, Teams' ``localTimezone``) is kept current."""
     now = deps.clock.now()
+    team_name, display_name = without_unstorable(team_name), without_unstorable(display_name)
     with deps.uow() as uow:
         # Two first messages at once (Slack sends them in parallel): the other request
         # registered the workspace or person a moment ago, and running again finds it.
