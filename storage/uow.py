@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from types import TracebackType
 
 from sqlalchemy.orm import Session
 
+from storage.clock import database_now
 from storage.repositories.audit import AuditLog
 from storage.repositories.backlog import BacklogRepository
 from storage.repositories.changes import ChangeLog
@@ -86,6 +88,10 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+    def database_now(self) -> datetime:
+        """The database's clock (see :mod:`storage.clock`)."""
+        return database_now(self.session)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

@@ -66,12 +66,19 @@ class Outbox:
         # Database work runs in threads: the event loop keeps serving chat meanwhile (on SQLite
         # a claim may wait for a sweep's write lock).
         result = DrainResult()
+        seen: set[int] = set()
         usable = timedelta(seconds=self.deps.settings.delivery.lease_seconds) / 2
         for _ in range(rounds):
             if lifecycle.requested():  # stopping: no new claim
                 break
             at = now or self.deps.clock.now()
             claimed = await asyncio.to_thread(self._claim, at)
+            # A drain tries a delivery once: one retried by it comes back to the next drain
+            # (a caller whose "now" runs ahead would otherwise claim its retries again at once).
+            again = [d for d, _ in claimed if d.id in seen]
+            if again:
+                await asyncio.to_thread(self._release, again)
+                claimed = [(d, r) for d, r in claimed if d.id not in seen]
             if not claimed:
                 break
             replies: dict[int, Reply | None] = {}
@@ -85,6 +92,7 @@ class Outbox:
                     ahead = [d for d, _ in claimed[index : index + COMPOSE_AHEAD]]
                     current = now or self.deps.clock.now()
                     replies = await asyncio.to_thread(self._compose_many, ahead, now=current)
+                seen.add(delivery.id)
                 await self._deliver(
                     delivery, recipient, reply=replies[delivery.id], now=now, result=result
                 )
@@ -298,8 +306,11 @@ class Outbox:
         if counted and delivery.attempts >= self.deps.settings.delivery.max_attempts:
             self._finish_failed(delivery, DeliveryState.FAILED, error, now=now, result=result)
             return
-        at = (now or self.deps.clock.now()) + timedelta(seconds=max(wait, MIN_WAIT_SECONDS))
         with self.deps.uow() as uow:
+            # Due again by real time too: a caller whose "now" runs ahead (`tick --now`
+            # tomorrow) must not push a delivery into its own future.
+            base = min(now or self.deps.clock.now(), uow.database_now())
+            at = base + timedelta(seconds=max(wait, MIN_WAIT_SECONDS))
             uow.deliveries.retry_at(
                 delivery.id, worker=self.worker, at=at, error=error, counted=counted
             )
