@@ -4,15 +4,25 @@ Imports ``nudges`` (to hand out domain values) and never ``bot``. Table classes 
 """
 
 from storage.conflicts import is_conflict, is_duplicate, is_transient
-from storage.engine import is_sqlite, make_engine, make_session_factory, normalize_url
+from storage.engine import (
+    DatabaseUnusable,
+    display_url,
+    is_sqlite,
+    make_engine,
+    make_session_factory,
+    normalize_url,
+    unusable_reason,
+)
 from storage.migrate import SchemaOutOfDate, ensure_schema, migrate, schema_status
 from storage.retry import is_busy, is_retryable, is_unavailable, run_in_transaction
 from storage.uow import ReadOnlyError, SqlUnitOfWork
 
 __all__ = [
+    "DatabaseUnusable",
     "ReadOnlyError",
     "SchemaOutOfDate",
     "SqlUnitOfWork",
+    "display_url",
     "ensure_schema",
     "is_busy",
     "is_conflict",
@@ -27,4 +37,5 @@ __all__ = [
     "normalize_url",
     "run_in_transaction",
     "schema_status",
+    "unusable_reason",
 ]
