@@ -375,6 +375,10 @@ def _delivery(table: Table) -> DeliverySettings:
             "backoff_max_seconds", default.backoff_max_seconds, low=0.0, high=86400.0
         ),
         batch_size=table.integer("batch_size", default.batch_size, low=1, high=1000),
+        concurrency=table.integer("concurrency", default.concurrency, low=1, high=64),
+        rate_limited_alert_minutes=table.integer(
+            "rate_limited_alert_minutes", default.rate_limited_alert_minutes, low=1, high=10080
+        ),
         expire_after_days=table.integer(
             "expire_after_days", default.expire_after_days, low=1, high=365
         ),
