@@ -4,7 +4,8 @@ running into 429s, and a 429 that comes anyway is waited out by the outbox, not 
 One token bucket per recipient (Slack: about one message a second per channel; Teams: 7 a
 second per conversation) and one per workspace (Teams: 30 a second per tenant; Slack: the
 ``chat.postMessage`` workspace allowance). A ``Retry-After`` rests the workspace's bucket until
-then and halves its rate; each success brings the rate back up, never above the platform's.
+then and lowers its rate by a quarter; each success brings the rate back up, never above
+the platform's.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ LIMITS: dict[Platform, Limits] = {
     Platform.TEAMS: Limits(per_recipient=7.0, per_workspace=30.0),
     Platform.CONSOLE: Limits(per_recipient=None, per_workspace=None),
 }
-RECOVERY = 1.02  # each success: the rate back up by 2 %, up to the platform's
+DECREASE = 0.75  # a "slow down": the rate down by a quarter
+RECOVERY = 1.01  # each success: the rate back up by 1 %, up to the platform's
 
 
 @dataclass
@@ -46,6 +48,7 @@ class TokenBucket:
     clock: Clock = time.monotonic
     ceiling: float = 0.0  # the platform's rate: recovery stops there
     _due: float = field(default=float("-inf"), init=False)
+    _rested_until: float = field(default=float("-inf"), init=False)
 
     def __post_init__(self) -> None:
         self.ceiling = self.ceiling or self.rate
@@ -62,9 +65,12 @@ class TokenBucket:
 
     def slow_down(self, *, retry_after: float) -> None:
         """The platform said wait ``retry_after`` seconds: no token before then, and a
-        slower rate after."""
-        self.rate = max(self.rate / 2, self.ceiling / 64)
-        self._due = max(self._due, self.clock() + max(retry_after, 0.0) + self._slack())
+        slower rate after (once per rest: the other sends in flight meet the same limit)."""
+        now = self.clock()
+        if now >= self._rested_until:
+            self.rate = max(self.rate * DECREASE, self.ceiling / 64)
+        self._rested_until = max(self._rested_until, now + max(retry_after, 0.0))
+        self._due = max(self._due, self._rested_until + self._slack())
 
     def succeeded(self) -> None:
         self.rate = min(self.rate * RECOVERY, self.ceiling)

@@ -15,6 +15,9 @@ from storage.repositories import mapping
 from storage.repositories.ids import ids_in
 from storage.tables import DeliveryRow, NudgeRow, delivery_item_t, delivery_t, nudge_t
 
+#: How the last error of a delivery waiting on a platform's rate limit begins.
+RATE_LIMITED = "rate limited: "
+
 
 @dataclass
 class DeliveryRepository:
@@ -226,6 +229,7 @@ class DeliveryRepository:
         extra: dict[str, object] = {}
         if not counted:
             extra["attempts"] = delivery_t.c.attempts - 1
+            error = RATE_LIMITED + error
         return self._finish(
             delivery_id,
             worker,
@@ -270,6 +274,20 @@ class DeliveryRepository:
             select(delivery_t.c.state, func.count()).group_by(delivery_t.c.state)
         )
         return {state: int(count) for state, count in rows}
+
+    def rate_limited_since(self, before: datetime) -> int:
+        """Deliveries still waiting because the platform keeps asking to slow down, whose slot
+        was before ``before``."""
+        return int(
+            self.session.scalar(
+                select(func.count()).where(
+                    delivery_t.c.state == DeliveryState.PENDING.value,
+                    delivery_t.c.last_error.like(RATE_LIMITED + "%"),
+                    delivery_t.c.slot_at < before,
+                )
+            )
+            or 0
+        )
 
     def live_leases(self, *, now: datetime) -> int:
         """Deliveries a worker holds under a lease that has not run out at ``now``."""

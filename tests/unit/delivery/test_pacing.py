@@ -37,7 +37,9 @@ def test_a_retry_after_rests_the_bucket_and_slows_it_then_it_recovers() -> None:
     assert bucket.reserve() == 0.0
     bucket.slow_down(retry_after=4.0)
     assert bucket.reserve() >= 4.0  # nothing before Retry-After has passed
-    assert bucket.rate == 5.0  # and slower after
+    assert bucket.rate == 7.5  # and slower after
+    bucket.slow_down(retry_after=4.0)  # another send in flight met the same limit
+    assert bucket.rate == 7.5
     for _ in range(200):
         bucket.succeeded()
     assert bucket.rate == 10.0  # back to the platform's limit, never above
