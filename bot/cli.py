@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from bot.config import ConfigError, Settings, load_settings
-from storage import SchemaOutOfDate
+from storage import SchemaOutOfDate, display_url, unusable_reason
 
 log = logging.getLogger("nudgebot")
 
@@ -218,6 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = _parser().parse_args(argv)
     logs.configure(LoggingSettings(), verbose=args.verbose)
+    settings: Settings | None = None
     try:
         settings = load(args)
         logs.configure(settings.logging, verbose=args.verbose)
@@ -232,6 +233,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        reason = unusable_reason(exc)
+        if reason is None or settings is None:
+            raise
+        url = display_url(settings.database_url)
+        print(
+            f"Database error: the database in [database] url / NUDGEBOT_DATABASE_URL ({url}) "
+            f"cannot be used: {reason}.",
+            file=sys.stderr,
+        )
+        return 2
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

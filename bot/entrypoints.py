@@ -91,6 +91,9 @@ def tick(args: argparse.Namespace, settings: Settings) -> int:
     now = parse_instant(args.now) if args.now else SystemClock().now()
     container = build(settings, clock=FixedClock(now))
     try:
+        if not args.dry_run and (busy := _live_elsewhere(container, now)):
+            print(busy, file=sys.stderr)
+            return 2
         platforms = {} if args.dry_run else build_platforms(container)
         report = asyncio.run(
             run_cycle(container, now=now, platforms=platforms, dry_run=args.dry_run)
@@ -99,6 +102,28 @@ def tick(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         container.close()
     return 0
+
+
+#: How far ``tick --now`` may be from the database's clock and still count as the present.
+PRESENT = 300  # seconds
+
+
+def _live_elsewhere(container: Any, now: Any) -> str | None:
+    """Why a tick at ``now`` (not the present) must not run against this database: another
+    worker holds live deliveries, which a cycle at another time would disturb."""
+    with container.deps.reader() as uow:
+        real = uow.database_now()
+        if abs((now - real).total_seconds()) <= PRESENT:
+            return None
+        live = uow.deliveries.live_leases(now=real)
+    if not live:
+        return None
+    return (
+        f"Refusing to tick at {now.isoformat()}: the database's clock says "
+        f"{real.isoformat(timespec='seconds')}, and another worker is sending {live} "
+        "deliveries right now. A cycle at another time would disturb it: use --dry-run to "
+        "see what would happen then, or leave out --now."
+    )
 
 
 def describe_cycle(container: Any, report: Any, *, dry_run: bool) -> str:

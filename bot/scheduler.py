@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.bootstrap import Container
+from bot.delivery.health import SweepHealth
 from bot.delivery.housekeeping import housekeeping
 from bot.delivery.outbox import Outbox
 from bot.delivery.ports import Platform
@@ -42,9 +43,20 @@ def build_scheduler(
         "misfire_grace_time": None,
     }
 
+    health = SweepHealth()
+    container.readiness.add("sweep", health.check)
+
     async def run_sweep() -> None:
         # The sweep is synchronous database work: keep it off the event loop that serves chat.
-        result = await asyncio.to_thread(sweep, deps, now=deps.clock.now())
+        try:
+            result = await asyncio.to_thread(sweep, deps, now=deps.clock.now())
+        except Exception as exc:
+            health.failed(exc)
+            # The class only at ERROR: a database error's text holds the statement's values.
+            log.error("sweep failed (%s in a row): %s", health.failures, type(exc).__name__)
+            log.debug("sweep failed", exc_info=exc)
+            return
+        health.succeeded()
         log.info(
             "sweep: %s customers, %s nudges, %s deliveries, %s digests",
             result.customers,

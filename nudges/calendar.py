@@ -16,6 +16,16 @@ from nudges.policy import Feb29Policy
 
 UTC = ZoneInfo("UTC")
 
+#: The days anyone may give the bot: far enough back for a founding date, far enough ahead for
+#: any contract. Every sum the engine does on a day in this range stays inside the calendar.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2200, 12, 31)
+
+
+def in_range(day: date) -> bool:
+    """``day`` lies between :data:`EARLIEST_DAY` and :data:`LATEST_DAY`."""
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
 
 def zone(name: str | None) -> ZoneInfo:
     """The IANA zone ``name``; UTC when it is missing or unknown (the engine never raises)."""

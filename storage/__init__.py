@@ -3,22 +3,39 @@
 Imports ``nudges`` (to hand out domain values) and never ``bot``. Table classes stay inside.
 """
 
-from storage.conflicts import is_conflict, is_transient
-from storage.engine import is_sqlite, make_engine, make_session_factory, normalize_url
+from storage.conflicts import is_conflict, is_duplicate, is_transient
+from storage.engine import (
+    DatabaseUnusable,
+    display_url,
+    is_sqlite,
+    make_engine,
+    make_session_factory,
+    normalize_url,
+    unusable_reason,
+)
 from storage.migrate import SchemaOutOfDate, ensure_schema, migrate, schema_status
+from storage.retry import is_busy, is_retryable, is_unavailable, run_in_transaction
 from storage.uow import ReadOnlyError, SqlUnitOfWork
 
 __all__ = [
+    "DatabaseUnusable",
     "ReadOnlyError",
     "SchemaOutOfDate",
     "SqlUnitOfWork",
+    "display_url",
     "ensure_schema",
+    "is_busy",
     "is_conflict",
+    "is_duplicate",
+    "is_retryable",
     "is_sqlite",
     "is_transient",
+    "is_unavailable",
     "make_engine",
     "make_session_factory",
     "migrate",
     "normalize_url",
+    "run_in_transaction",
     "schema_status",
+    "unusable_reason",
 ]

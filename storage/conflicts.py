@@ -18,6 +18,11 @@ def is_transient(exc: BaseException) -> bool:
     return getattr(exc.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
 
 
+def is_duplicate(exc: BaseException) -> bool:
+    """A unique key another transaction (or an earlier statement) has taken."""
+    return isinstance(exc, IntegrityError)
+
+
 def is_conflict(exc: BaseException) -> bool:
     """A transient failure, or a unique key another transaction has just taken (a replica or a
     request that wrote the same nudge or delivery a moment ago)."""

@@ -2,14 +2,83 @@
 
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, InterfaceError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 READ_ONLY = "nudgebot_read_only"  # an execution option: the units of work that only read
+
+
+SUPPORTED = ("sqlite", "postgresql")
+
+
+class DatabaseUnusable(Exception):
+    """The configured database cannot work; ``reason`` says why, for the admin."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def check_url(url: str) -> None:
+    """Refuse a URL that cannot work before anything connects: an unsupported database, or a
+    SQLite file whose directory is missing or read-only (or the file itself read-only)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUnusable(
+            f"{url!r} is not a database URL (expected postgresql://... or sqlite:///...)"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED and backend != "postgres":
+        raise DatabaseUnusable(
+            f"{backend} is not supported: use PostgreSQL (postgresql://...) or SQLite "
+            "(sqlite:///path/to/nudgebot.db)"
+        )
+    if backend != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(str(parsed.database))
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise DatabaseUnusable(f"the directory {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DatabaseUnusable(f"the directory {folder} is not writable")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise DatabaseUnusable(f"the file {path} is read-only")
+
+
+def unusable_reason(exc: BaseException) -> str | None:
+    """Why the database could not be used, in one line, when ``exc`` says so (it cannot be
+    reached, refuses us, does not exist, the URL names an unknown driver); else None."""
+    if isinstance(exc, DatabaseUnusable):
+        return exc.reason
+    if isinstance(exc, NoSuchModuleError):
+        return f"unknown database driver ({exc})"
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return None
+    text = " ".join(str(exc.orig).split())
+    text = re.sub(r"^connection failed: ", "", text)
+    text = text.replace("FATAL: ", "").split(" Is the server running")[0]
+    if "failed to resolve host" in text:
+        return f"unknown host: {text}"
+    if "unable to open database file" in text:
+        return "the SQLite file cannot be opened (check the path and its permissions)"
+    return text
+
+
+def display_url(url: str) -> str:
+    """``url`` as it may be shown or logged: without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(not a URL)"
 
 
 def normalize_url(url: str) -> str:
@@ -25,6 +94,7 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
+    check_url(url)
     url = normalize_url(url)
     if is_sqlite(url):
         engine = create_engine(

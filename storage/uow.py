@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from types import TracebackType
 
 from sqlalchemy.orm import Session
 
+from storage.clock import database_now
 from storage.repositories.audit import AuditLog
 from storage.repositories.backlog import BacklogRepository
 from storage.repositories.changes import ChangeLog
@@ -85,3 +88,14 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+    def database_now(self) -> datetime:
+        """The database's clock (see :mod:`storage.clock`)."""
+        return database_now(self.session)
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the transaction that an error undoes on its own (the error is raised;
+        what was written before the savepoint stays)."""
+        with self.session.begin_nested():
+            yield

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from bot.commands.commands import ParseError
 from bot.commands.problems import Invalid
+from nudges.calendar import EARLIEST_DAY, LATEST_DAY, in_range
 from nudges.calendar import add_months as _add_months
 
 RELATIVE_USAGE = "<3d|2w|1m|1y|YYYY-MM-DD|tomorrow|friday>"
@@ -44,9 +45,27 @@ def parse_iso_date(token: str) -> date:
         raise Invalid(f"Not a date: {token!r} (expected YYYY-MM-DD).")
     year, month, day = (int(part) for part in match.groups())
     try:
-        return date(year, month, day)
+        return bounded(date(year, month, day), token)
     except ValueError:
         raise Invalid(f"Not a date: {token!r} (expected YYYY-MM-DD).") from None
+
+
+def bounded(day: date, token: str) -> date:
+    """``day`` if it lies in the years the bot accepts; else :class:`Invalid` saying so."""
+    if not in_range(day):
+        raise out_of_range(token)
+    return day
+
+
+class OutOfRange(Invalid):
+    """A real day, but outside the years the bot accepts."""
+
+
+def out_of_range(token: str) -> OutOfRange:
+    return OutOfRange(
+        f"{token.strip()!r} is out of range: give a day between "
+        f"{EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}."
+    )
 
 
 def parse_day(token: str, *, today: date) -> date:
@@ -86,9 +105,9 @@ def parse_past_day(token: str, *, today: date) -> date:
 
 def _shifted(today: date, days: int, token: str) -> date:
     try:
-        return today + timedelta(days=days)
+        return bounded(today + timedelta(days=days), token)
     except OverflowError:
-        raise Invalid(f"{token!r} reaches beyond the calendar.") from None
+        raise out_of_range(token) from None
 
 
 def relative_until(token: str, *, today: date) -> date:
@@ -110,10 +129,10 @@ def relative_until(token: str, *, today: date) -> date:
         raise Invalid(f"Duration {token!r} must be at least 1.")
     try:
         if unit in ("d", "w"):
-            return today + timedelta(days=count * (7 if unit == "w" else 1))
-        return add_months(today, count * (12 if unit == "y" else 1))
+            return bounded(today + timedelta(days=count * (7 if unit == "w" else 1)), token)
+        return bounded(add_months(today, count * (12 if unit == "y" else 1)), token)
     except OverflowError:
-        raise Invalid(f"Duration {token!r} reaches beyond the calendar.") from None
+        raise out_of_range(token) from None
 
 
 def parse_relative_until(token: str, *, today: date) -> date | ParseError:

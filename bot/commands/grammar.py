@@ -26,6 +26,7 @@ from bot.commands.forms_records import FORMS as RECORD_FORMS
 from bot.commands.lexer import Token, lex
 from bot.commands.names import KnownNames
 from bot.commands.problems import Invalid
+from bot.commands.text import unstorable_text
 
 MAX_TEXT = 8_000  # Slack caps slash-command text at 4,000; anything longer is not a command
 HELP_FLAGS = frozenset({"--help", "-h", "-?"})
@@ -56,6 +57,8 @@ def parse(
             f"That is too long for a command ({len(text)} characters, at most {MAX_TEXT}).",
             usage=help_texts.overview_usage(),
         )
+    if (unstorable := unstorable_text(text)) is not None:
+        return ParseError(unstorable)
     stripped = text.strip()
     if stripped.startswith("/"):
         stripped = stripped[1:]

@@ -11,7 +11,7 @@ from functools import cache
 from typing import TypeVar
 
 from bot.commands.commands import Birthday, UserRef
-from bot.commands.durations import parse_iso_date
+from bot.commands.durations import OutOfRange, parse_iso_date
 from bot.commands.problems import Invalid
 from nudges.model import Cadence
 
@@ -65,6 +65,8 @@ def parse_birthday(token: str) -> Birthday:
         return Birthday(month, day)
     try:
         full = parse_iso_date(text)
+    except OutOfRange:
+        raise
     except Invalid:
         raise Invalid(f"Not a birthday: {token!r} (expected MM-DD or YYYY-MM-DD).") from None
     return Birthday(full.month, full.day, full.year)

@@ -1,13 +1,8 @@
 """Configuration: a TOML file for behaviour, the environment for secrets."""
 
-from bot.config.loader import (
-    DATABASE_URL_ENV,
-    SECRET_ENV,
-    find_config,
-    load_settings,
-    parse_settings,
-)
+from bot.config.loader import find_config, load_settings, parse_settings
 from bot.config.reader import ConfigError
+from bot.config.secrets import DATABASE_URL_ENV, SECRET_ENV
 from bot.config.settings import (
     DeliverySettings,
     DigestSchedule,

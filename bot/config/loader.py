@@ -13,6 +13,7 @@ import holidays
 
 from bot.config.links import read_links
 from bot.config.reader import WEEKDAYS, ConfigError, Table, suggest
+from bot.config.secrets import DATABASE_URL_ENV, refuse_secrets
 from bot.config.service import read_logging, read_server
 from bot.config.settings import (
     DeliverySettings,
@@ -29,25 +30,7 @@ from nudges.model import Cadence, NudgeReason
 from nudges.policy import Feb29Policy, Policy, Ritual, ShiftPolicy
 
 DEFAULT_FILE = "config.toml"
-DATABASE_URL_ENV = "NUDGEBOT_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///nudgebot.db"
-
-# Where each secret must come from. A key of this name in the file is refused.
-SECRET_ENV: Mapping[str, str] = MappingProxyType(
-    {
-        "bot_token": "SLACK_BOT_TOKEN",
-        "app_token": "SLACK_APP_TOKEN",
-        "signing_secret": "SLACK_SIGNING_SECRET",
-        "client_id": "SLACK_CLIENT_ID",
-        "client_secret": "SLACK_CLIENT_SECRET",
-        "app_id": "TEAMS_APP_ID",
-        "app_password": "TEAMS_APP_PASSWORD",
-        "tenant_id": "TEAMS_TENANT_ID",
-    }
-)
-_TEAMS_SECRET_ENV = {"client_id": "TEAMS_APP_ID", "client_secret": "TEAMS_APP_PASSWORD"}
-_SECRET_WORDS = ("token", "secret", "password")
-_TOKEN_VALUE = re.compile(r"^(xox[abposr]|xapp)-", re.IGNORECASE)
 
 
 def find_config(explicit: str | None, *, cwd: Path) -> Path | None:
@@ -82,7 +65,7 @@ def load_settings(
 
 
 def parse_settings(data: dict[str, Any], *, env: Mapping[str, str], source: str) -> Settings:
-    _refuse_secrets(data, source=source, path="")
+    refuse_secrets(data, source=source, path="")
     root = Table(data, path="", source=source)
     database = root.table("database")
     url = database.string("url", DEFAULT_DATABASE_URL)
@@ -110,28 +93,6 @@ def parse_settings(data: dict[str, Any], *, env: Mapping[str, str], source: str)
     )
     root.finish()
     return settings
-
-
-def _refuse_secrets(data: Mapping[str, Any], *, source: str, path: str) -> None:
-    for key, value in data.items():
-        where = f"[{path}] {key}" if path else key
-        if isinstance(value, dict):
-            _refuse_secrets(value, source=source, path=f"{path}.{key}" if path else key)
-            continue
-        env_name = SECRET_ENV.get(key)
-        if path == "teams":
-            env_name = _TEAMS_SECRET_ENV.get(key, env_name)
-        looks_secret = isinstance(value, str) and key.lower().endswith(_SECRET_WORDS)
-        if env_name or looks_secret or (isinstance(value, str) and _TOKEN_VALUE.match(value)):
-            hint = (
-                f"set the environment variable {env_name}"
-                if env_name
-                else ("set it in the environment (see README, 'Configuration')")
-            )
-            raise ConfigError(
-                f"{source}: {where} holds a secret. Secrets never go in the config file: "
-                f"remove it and {hint} instead."
-            )
 
 
 def _workspace(table: Table) -> WorkspaceDefaults:
@@ -180,14 +141,16 @@ def _policy(root: Table) -> Policy:
     for name in by_tier:
         if name not in tiers:
             raise ConfigError(
-                f"{by_tier_table.path} {name}: unknown tier {name!r}; tiers are "
+                f"{by_tier_table.source}: {by_tier_table.path} {name}: unknown tier {name!r}; "
+                "tiers are "
                 f"{', '.join(tiers)} (see [tiers] names){suggest(name, tiers)}."
             )
     merged = {t: by_tier.get(t) or default.cadence.get(t) for t in tiers}
     missing = [t for t, c in merged.items() if c is None]
     if missing:
         raise ConfigError(
-            f"{by_tier_table.path}: tier {missing[0]!r} has no cadence; add "
+            f"{by_tier_table.source}: {by_tier_table.path}: tier {missing[0]!r} has no "
+            "cadence; add "
             f"{missing[0]} = {{ ideal_days = 30, max_days = 60 }}."
         )
     by_kind_table = cadence.table("kind")
@@ -196,7 +159,8 @@ def _policy(root: Table) -> Policy:
     for name in by_kind_table.names():
         if name not in kinds:
             raise ConfigError(
-                f"{by_kind_table.path} {name}: unknown relationship kind; expected one of "
+                f"{by_kind_table.source}: {by_kind_table.path} {name}: unknown relationship "
+                "kind; expected one of "
                 f"{', '.join(kinds)}{suggest(name, kinds)}."
             )
         by_kind[name] = _cadence(by_kind_table, name)
@@ -413,6 +377,10 @@ def _delivery(table: Table) -> DeliverySettings:
             "backoff_max_seconds", default.backoff_max_seconds, low=0.0, high=86400.0
         ),
         batch_size=table.integer("batch_size", default.batch_size, low=1, high=1000),
+        concurrency=table.integer("concurrency", default.concurrency, low=1, high=64),
+        rate_limited_alert_minutes=table.integer(
+            "rate_limited_alert_minutes", default.rate_limited_alert_minutes, low=1, high=10080
+        ),
         expire_after_days=table.integer(
             "expire_after_days", default.expire_after_days, low=1, high=365
         ),

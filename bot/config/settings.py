@@ -46,6 +46,11 @@ class DeliverySettings:
     backoff_base_seconds: float = 30.0
     backoff_max_seconds: float = 3600.0
     batch_size: int = 50
+    #: Sends in flight at once per worker (each within the platform's rate limits).
+    concurrency: int = 8
+    #: A delivery the platform keeps rate-limiting this long after its slot is surfaced
+    #: (``deliveries``, ``nudgebot_outbox_rate_limited``).
+    rate_limited_alert_minutes: int = 120
     expire_after_days: int = 30  # an undelivered, unanswered nudge older than this expires
 
 

@@ -62,8 +62,10 @@ def rolled_back(deps: Deps, engine_owner: Container) -> Iterator[Deps]:
 
             return SqlUnitOfWork(factory)
 
+        # One connection for every unit of work: sends one at a time (no concurrent sessions).
+        settings = replace(deps.settings, delivery=replace(deps.settings.delivery, concurrency=1))
         try:
-            yield replace(deps, uow=uow, read_only=None)  # reads see the dry run too
+            yield replace(deps, uow=uow, read_only=None, settings=settings)  # reads see it too
         finally:
             outer.rollback()
 

@@ -16,36 +16,31 @@ import asyncio
 import logging
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.delivery.compose import read_daily
+from bot.delivery.outcomes import MIN_WAIT_SECONDS, DrainResult, Outcomes
+from bot.delivery.pacing import Pacer
 from bot.delivery.ports import Platform, RateLimited, Rejected, TransientError, Unreachable
 from bot.ops import lifecycle, metrics
 from bot.ops.instrument import about_delivery
 from bot.replies import Reply, numbered_refs
 from bot.services.context import Deps
-from nudges.model import Delivery, DeliveryKind, DeliveryState, NudgeState, Person
+from nudges.model import Delivery, DeliveryKind, DeliveryState, Person
 from nudges.model import Platform as PlatformName
 
 log = logging.getLogger(__name__)
 
-# A retry never comes in the same instant: "Retry-After: 0" would otherwise be claimed again
-# by the same drain at once and spend the whole retry budget in a burst of calls.
-MIN_WAIT_SECONDS = 1.0
+__all__ = ["DrainResult", "Outbox"]
+
 # A platform's "slow down" shorter than this is waited out in the worker (real time only).
 MAX_INLINE_PAUSE_SECONDS = 5.0
 #: Messages composed together, just before they are sent: one transaction for several, at
 #: the cost of reading a message's items that many sends early (tens of ms at 200/s).
 COMPOSE_AHEAD = 10
-
-
-@dataclass
-class DrainResult:
-    sent: list[tuple[int, int, str]] = field(default_factory=list)  # delivery, recipient, ref
-    retried: int = 0
-    failed: int = 0
-    unreachable: int = 0
+#: A send rate-limited for a few seconds is tried again in the worker, this often at most.
+INLINE_RATE_LIMIT_TRIES = 4
 
 
 @dataclass
@@ -54,8 +49,13 @@ class Outbox:
     platforms: Mapping[PlatformName, Platform]
     worker: str
     rng: random.Random = field(default_factory=random.Random)
+    pacer: Pacer = field(default_factory=Pacer)
+    outcomes: Outcomes = field(init=False)
     # Platforms that answered "slow down", and until when (shared by this worker's batches).
     _paused: dict[PlatformName, datetime] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.outcomes = Outcomes(self.deps, self.worker, self.rng)
 
     async def drain(self, *, now: datetime | None = None, rounds: int = 1000) -> DrainResult:
         """Send everything that may be sent at ``now`` (default: the clock), batch by batch.
@@ -66,29 +66,55 @@ class Outbox:
         # Database work runs in threads: the event loop keeps serving chat meanwhile (on SQLite
         # a claim may wait for a sweep's write lock).
         result = DrainResult()
-        usable = timedelta(seconds=self.deps.settings.delivery.lease_seconds) / 2
+        seen: set[int] = set()
         for _ in range(rounds):
             if lifecycle.requested():  # stopping: no new claim
                 break
             at = now or self.deps.clock.now()
             claimed = await asyncio.to_thread(self._claim, at)
+            # A drain tries a delivery once: one retried by it comes back to the next drain
+            # (a caller whose "now" runs ahead would otherwise claim its retries again at once).
+            again = [d for d, _ in claimed if d.id in seen]
+            if again:
+                await asyncio.to_thread(self._release, again)
+                claimed = [(d, r) for d, r in claimed if d.id not in seen]
             if not claimed:
                 break
-            replies: dict[int, Reply | None] = {}
-            for index, (delivery, recipient) in enumerate(claimed):
-                if lifecycle.requested() or (
-                    index and (now or self.deps.clock.now()) >= at + usable
-                ):  # stopping, or half the lease used: the rest goes back, unsent
-                    await asyncio.to_thread(self._release, [d for d, _ in claimed[index:]])
-                    break
-                if delivery.id not in replies:  # the next few messages, composed together
-                    ahead = [d for d, _ in claimed[index : index + COMPOSE_AHEAD]]
-                    current = now or self.deps.clock.now()
-                    replies = await asyncio.to_thread(self._compose_many, ahead, now=current)
-                await self._deliver(
-                    delivery, recipient, reply=replies[delivery.id], now=now, result=result
-                )
+            await self._send_batch(claimed, at=at, now=now, seen=seen, result=result)
         return result
+
+    async def _send_batch(
+        self,
+        claimed: list[tuple[Delivery, Person | None]],
+        *,
+        at: datetime,
+        now: datetime | None,
+        seen: set[int],
+        result: DrainResult,
+    ) -> None:
+        """Send a claimed batch, ``concurrency`` at a time (each paced by the platform's
+        limits), in the first half of its lease; what is left then goes back unsent."""
+        usable = timedelta(seconds=self.deps.settings.delivery.lease_seconds) / 2
+        step = max(1, self.deps.settings.delivery.concurrency)
+        replies: dict[int, Reply | None] = {}
+        for index in range(0, len(claimed), step):
+            if lifecycle.requested() or (
+                index and (now or self.deps.clock.now()) >= at + usable
+            ):  # stopping, or half the lease used: the rest goes back, unsent
+                await asyncio.to_thread(self._release, [d for d, _ in claimed[index:]])
+                return
+            group = claimed[index : index + step]
+            if any(d.id not in replies for d, _ in group):  # the next few, composed together
+                ahead = [d for d, _ in claimed[index : index + max(COMPOSE_AHEAD, step)]]
+                current = now or self.deps.clock.now()
+                replies = await asyncio.to_thread(self._compose_many, ahead, now=current)
+            seen.update(d.id for d, _ in group)
+            await asyncio.gather(
+                *(
+                    self._deliver(d, r, reply=replies[d.id], now=now, result=result)
+                    for d, r in group
+                )
+            )
 
     def _claim(self, now: datetime) -> list[tuple[Delivery, Person | None]]:
         """A batch of deliveries, each with its recipient (read with the claim, in bulk).
@@ -130,7 +156,12 @@ class Outbox:
         if recipient is None or platform is None:
             why = "recipient removed" if recipient is None else f"no {delivery.platform} platform"
             await asyncio.to_thread(
-                self._finish_failed, delivery, DeliveryState.FAILED, why, now=now, result=result
+                self.outcomes.finish_failed,
+                delivery,
+                DeliveryState.FAILED,
+                why,
+                now=now,
+                result=result,
             )
             return
         current = now or self.deps.clock.now()
@@ -144,7 +175,7 @@ class Outbox:
                 current = self.deps.clock.now()
         if paused is not None and paused > current:
             await asyncio.to_thread(
-                self._retry,
+                self.outcomes.retry,
                 delivery,
                 wait=(paused - current).total_seconds(),
                 error=f"{delivery.platform} asked to slow down",
@@ -155,7 +186,7 @@ class Outbox:
             return
         if reply is None:
             await asyncio.to_thread(
-                self._record_sent,
+                self.outcomes.record_sent,
                 delivery,
                 ref="",
                 now=now,
@@ -164,14 +195,10 @@ class Outbox:
             )
             return
         try:
-            ref = None
-            if delivery.attempts > 1:  # maybe an earlier attempt got through before a crash
-                ref = await platform.find(recipient, delivery_id=delivery.id)
-            if ref is None:
-                ref = await platform.send(recipient, reply, delivery_id=delivery.id)
+            ref = await self._send(platform, delivery, recipient, reply, now=now)
         except Unreachable as exc:
             await asyncio.to_thread(
-                self._finish_failed,
+                self.outcomes.finish_failed,
                 delivery,
                 DeliveryState.UNREACHABLE,
                 str(exc),
@@ -181,7 +208,7 @@ class Outbox:
             return
         except Rejected as exc:  # the platform refuses this message itself: no retry helps
             await asyncio.to_thread(
-                self._finish_failed,
+                self.outcomes.finish_failed,
                 delivery,
                 DeliveryState.FAILED,
                 str(exc),
@@ -193,12 +220,15 @@ class Outbox:
             # Not a failure: the platform is up and said when to come back. The attempt is
             # not counted, and the platform rests until then for the rest of the batch too.
             metrics.rate_limited(delivery.platform, exc.retry_after)
+            self.pacer.slow_down(
+                delivery.platform, workspace=recipient.workspace_id, retry_after=exc.retry_after
+            )
             self._paused[delivery.platform] = (now or self.deps.clock.now()) + timedelta(
                 seconds=max(exc.retry_after, 0.0)
             )
             wait = max(exc.retry_after, MIN_WAIT_SECONDS)
             await asyncio.to_thread(
-                self._retry,
+                self.outcomes.retry,
                 delivery,
                 wait=wait,
                 error=str(exc),
@@ -209,9 +239,9 @@ class Outbox:
             return
         except TransientError as exc:
             await asyncio.to_thread(
-                self._retry,
+                self.outcomes.retry,
                 delivery,
-                wait=self._backoff(delivery),
+                wait=self.outcomes.backoff(delivery),
                 error=str(exc),
                 now=now,
                 result=result,
@@ -220,16 +250,16 @@ class Outbox:
         except Exception as exc:
             log.exception("delivery %s failed unexpectedly", delivery.id)
             await asyncio.to_thread(
-                self._retry,
+                self.outcomes.retry,
                 delivery,
-                wait=self._backoff(delivery),
+                wait=self.outcomes.backoff(delivery),
                 error=type(exc).__name__,
                 now=now,
                 result=result,
             )
             return
         await asyncio.to_thread(
-            self._record_sent,
+            self.outcomes.record_sent,
             delivery,
             ref=ref,
             now=now,
@@ -237,6 +267,39 @@ class Outbox:
             recipient_id=recipient.id,
             shown=numbered_refs(reply),
         )
+
+    async def _send(
+        self,
+        platform: Platform,
+        delivery: Delivery,
+        recipient: Person,
+        reply: Reply,
+        *,
+        now: datetime | None,
+    ) -> str:
+        """Send within the platform's limits. A short "slow down" is waited out here, by
+        the pacer, and the send tried again (real time only); a long one is raised."""
+        for _ in range(INLINE_RATE_LIMIT_TRIES):
+            await self.pacer.wait(
+                delivery.platform, workspace=recipient.workspace_id, recipient=recipient.id
+            )
+            try:
+                ref = None
+                if delivery.attempts > 1:  # maybe an earlier attempt got through (a crash)
+                    ref = await platform.find(recipient, delivery_id=delivery.id)
+                if ref is None:
+                    ref = await platform.send(recipient, reply, delivery_id=delivery.id)
+            except RateLimited as exc:
+                if now is not None or exc.retry_after > MAX_INLINE_PAUSE_SECONDS:
+                    raise
+                metrics.rate_limited(delivery.platform, exc.retry_after)
+                self.pacer.slow_down(
+                    delivery.platform, workspace=recipient.workspace_id, retry_after=exc.retry_after
+                )
+                continue
+            self.pacer.succeeded(delivery.platform, workspace=recipient.workspace_id)
+            return ref
+        raise RateLimited(MIN_WAIT_SECONDS, f"{delivery.platform} kept asking to slow down")
 
     def _compose_many(
         self, deliveries: list[Delivery], *, now: datetime
@@ -255,92 +318,3 @@ class Outbox:
         with self.deps.reader() as uow:
             composed.update(read_daily(uow, daily, policy=self.deps.policy, now=now))
         return composed
-
-    def _backoff(self, delivery: Delivery) -> float:
-        settings = self.deps.settings.delivery
-        ceiling = min(
-            settings.backoff_max_seconds,
-            settings.backoff_base_seconds * 2 ** max(0, delivery.attempts - 1),
-        )
-        return self.rng.uniform(ceiling / 2, ceiling)  # "equal jitter": never zero, never sync
-
-    def _retry(
-        self,
-        delivery: Delivery,
-        *,
-        wait: float,
-        error: str,
-        now: datetime | None,
-        result: DrainResult,
-        counted: bool = True,
-    ) -> None:
-        if counted and delivery.attempts >= self.deps.settings.delivery.max_attempts:
-            self._finish_failed(delivery, DeliveryState.FAILED, error, now=now, result=result)
-            return
-        at = (now or self.deps.clock.now()) + timedelta(seconds=max(wait, MIN_WAIT_SECONDS))
-        with self.deps.uow() as uow:
-            uow.deliveries.retry_at(
-                delivery.id, worker=self.worker, at=at, error=error, counted=counted
-            )
-            uow.commit()
-        result.retried += 1
-        metrics.delivery(delivery.platform, "retried" if counted else "rate_limited")
-        log.info(
-            "delivery %s: attempt %s failed (%s); next at %s",
-            delivery.id,
-            delivery.attempts,
-            error,
-            at.isoformat(),
-        )
-
-    def _record_sent(
-        self,
-        delivery: Delivery,
-        *,
-        ref: str,
-        now: datetime | None,
-        result: DrainResult,
-        recipient_id: int,
-        shown: tuple[str, ...] | None = None,
-    ) -> None:
-        now = now or self.deps.clock.now()
-        with self.deps.uow() as uow:
-            held = uow.deliveries.mark_sent(
-                delivery.id, worker=self.worker, message_ref=ref, now=now
-            )
-            if shown:  # the numbered list the recipient now reads: "done 2" means its item 2
-                uow.shown.remember(recipient_id, shown, at=now)
-            uow.commit()
-        if not held:
-            log.warning(
-                "delivery %s was sent but its lease had passed to another worker", delivery.id
-            )
-        result.sent.append((delivery.id, recipient_id, ref))
-        metrics.delivery(delivery.platform, "sent")
-
-    def _finish_failed(
-        self,
-        delivery: Delivery,
-        state: DeliveryState,
-        error: str,
-        *,
-        now: datetime | None,
-        result: DrainResult,
-    ) -> None:
-        now = now or self.deps.clock.now()
-        with self.deps.uow() as uow:
-            uow.deliveries.give_up(delivery.id, worker=self.worker, state=state, error=error)
-            ids = [n.id for n in uow.deliveries.nudges_of(delivery.id) if n.id is not None]
-            # Never lost: the nudges go back to open and ride with a later message.
-            uow.nudges.set_states(ids, NudgeState.OPEN, now=now, only_from=(NudgeState.DELIVERED,))
-            if state is DeliveryState.UNREACHABLE:
-                person = uow.people.get(delivery.recipient_id)
-                if person is not None and not person.unreachable:
-                    uow.people.update(replace(person, unreachable=True))
-            uow.commit()
-        metrics.delivery(delivery.platform, state.value)
-        if state is DeliveryState.UNREACHABLE:
-            result.unreachable += 1
-        else:
-            result.failed += 1
-        log.warning("delivery %s %s: %s", delivery.id, state.value, error)

@@ -16,25 +16,23 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import DBAPIError, IntegrityError
-
 from bot.delivery.compose import daily_message, digest_slot
+from bot.delivery.isolation import decide_customers, decide_offer
 from bot.ops import lifecycle, metrics
 from bot.services.context import Actor, Deps
 from bot.services.cover import cover_note
-from bot.services.decisions import refresh_customers, refresh_offers
+from bot.services.decisions import Applied
 from bot.services.handlers.insights import digest_reply
 from bot.services.request import Request
 from nudges.calendar import local_date
 from nudges.delivery import may_deliver_by, owed_by, plan_delivery, route_nudges
 from nudges.model import DeliveryKind, Nudge, NudgeState, Person, Workspace
 from nudges.timing import missed_slot
-from storage import SqlUnitOfWork, is_conflict, is_transient
+from storage import SqlUnitOfWork, is_duplicate, run_in_transaction
 
 log = logging.getLogger(__name__)
 
 BATCH = 500
-MAX_CONFLICTS = 10  # replicas writing the same rows at once: retries before giving up
 SLOT_GRACE = timedelta(hours=1)
 DIGEST_GRACE = timedelta(days=1)
 
@@ -57,20 +55,7 @@ def sweep(deps: Deps, *, now: datetime, lookahead: timedelta | None = None) -> S
         lookahead = timedelta(minutes=deps.settings.scheduler.sweep_minutes)
     result = SweepResult()
     decide_due(deps, now=now, result=result)
-    conflicts = 0
-    while True:
-        with deps.uow() as uow:
-            try:
-                applied = refresh_offers(uow, now=now, policy=deps.policy)
-                uow.commit()
-                break
-            except DBAPIError as exc:  # another replica decided these offers a moment ago
-                uow.rollback()
-                conflicts += 1
-                if not is_conflict(exc) or conflicts > MAX_CONFLICTS:
-                    raise
-    result.offers, result.nudges = applied.decided, result.nudges + applied.nudges
-    result.expired += applied.expired
+    decide_offers(deps, now=now, result=result)
     plan_messages(deps, now=now, horizon=now + lookahead, result=result)
     plan_digests(deps, now=now, horizon=now + lookahead, result=result)
     return result
@@ -78,40 +63,47 @@ def sweep(deps: Deps, *, now: datetime, lookahead: timedelta | None = None) -> S
 
 def decide_due(deps: Deps, *, now: datetime, result: SweepResult) -> None:
     """Every customer whose ``next_due_at`` has come, a batch per transaction. Each decision
-    moves ``next_due_at`` past ``now``, so the loop ends; a guard stops a runaway anyway."""
+    moves ``next_due_at`` past ``now`` (one that cannot be decided is set aside, which moves
+    it too), so the loop ends; a guard stops a runaway anyway."""
     seen: set[int] = set()
-    conflicts = 0
     while not lifecycle.requested():  # stopping: the rest stays due for the next sweep
         with deps.uow() as uow:
-            # Locked for this batch's transaction; customers another transaction holds (a
-            # replica's batch, a touch being logged, which decides its customer itself) are
-            # skipped, not waited for.
-            due = uow.customers.due_ids(now=now, limit=BATCH, skip_locked=True)
-            ids = [i for i in due if i not in seen]
-            if not ids:
-                return
-            try:
-                applied = refresh_customers(uow, ids, now=now, policy=deps.policy)
-                uow.commit()
-            except DBAPIError as exc:
-                # Another replica or request wrote a nudge of this batch a moment ago (unique
-                # dedupe key), or the database broke a deadlock with one: the batch is read
-                # and decided again.
-                uow.rollback()
-                conflicts += 1
-                if not is_conflict(exc) or conflicts > MAX_CONFLICTS:
-                    raise
-                log.info(
-                    "sweep: batch of %s customers conflicted (%s); deciding it again",
-                    len(ids),
-                    type(exc.orig).__name__,
-                )
-                continue
+
+            def batch(uow: SqlUnitOfWork = uow) -> tuple[list[int], Applied]:
+                # Locked for this batch's transaction; customers another transaction holds
+                # (a replica's batch, a touch being logged, which decides its customer
+                # itself) are skipped, not waited for.
+                due = uow.customers.due_ids(now=now, limit=BATCH, skip_locked=True)
+                ids = [i for i in due if i not in seen]
+                if not ids:
+                    return ids, Applied(0, 0, 0)
+                return ids, decide_customers(uow, ids, now=now, policy=deps.policy)
+
+            # Another replica or request wrote a nudge of this batch a moment ago, or the
+            # database broke a deadlock with one: the batch is read and decided again.
+            ids, applied = run_in_transaction(uow, batch, commit=True, what="sweep batch")
+        if not ids:
+            return
         seen.update(ids)
         metrics.customers_decided(applied.decided)
         result.customers += applied.decided
         result.nudges += applied.nudges
         result.expired += applied.expired
+
+
+def decide_offers(deps: Deps, *, now: datetime, result: SweepResult) -> None:
+    """Every offer that is due, each on its own (one that cannot be decided is set aside)."""
+    with deps.uow() as uow:
+
+        def offers(uow: SqlUnitOfWork = uow) -> list[Applied]:
+            due = uow.offers.due(now=now)
+            return [decide_offer(uow, offer, now=now, policy=deps.policy) for offer in due]
+
+        # Another replica decided these offers a moment ago: decided again on fresh data.
+        applied = run_in_transaction(uow, offers, commit=True, what="sweep offers")
+    result.offers = sum(a.decided for a in applied)
+    result.nudges += sum(a.nudges for a in applied)
+    result.expired += sum(a.expired for a in applied)
 
 
 def plan_messages(deps: Deps, *, now: datetime, horizon: datetime, result: SweepResult) -> None:
@@ -123,20 +115,17 @@ def plan_messages(deps: Deps, *, now: datetime, horizon: datetime, result: Sweep
         if lifecycle.requested():  # stopping: the next sweep plans the rest
             return
         batch = recipients[start : start + BATCH]
-        conflicts = 0
-        while True:
-            with deps.uow() as uow:
-                try:
-                    planned = _plan_batch(uow, deps, batch, now=now, horizon=horizon)
-                    uow.commit()
-                    break
-                except DBAPIError as exc:
-                    # A request answering one of these nudges deadlocked with us: the batch
-                    # is planned again on fresh data.
-                    uow.rollback()
-                    conflicts += 1
-                    if not is_transient(exc) or conflicts > MAX_CONFLICTS:
-                        raise
+        with deps.uow() as uow:
+            # A request answering one of these nudges deadlocked with us: the batch is
+            # planned again on fresh data.
+            planned = run_in_transaction(
+                uow,
+                lambda uow=uow, batch=batch: _plan_batch(  # type: ignore[misc]
+                    uow, deps, batch, now=now, horizon=horizon
+                ),
+                commit=True,
+                what="planning messages",
+            )
         for delivery_id, person_id, slot, count, waiting in planned:
             result.deliveries.append((person_id, slot, count, waiting))
             log.info(
@@ -222,30 +211,30 @@ def _plan_batch(
         covering = _covering(plan.nudges, person, people, now=now)
         # Each person's message in a savepoint: a conflict undoes that message only, and the
         # batch commits once.
-        savepoint = uow.session.begin_nested()
         try:  # the insert is flushed at once: a duplicate slot fails here, not at the commit
-            delivery = uow.deliveries.add(
-                dedupe_key=key,
-                recipient_id=person.id,
-                platform=workspace.platform,
-                kind=DeliveryKind.NUDGES,
-                slot_at=plan.slot,
-                payload=daily_message(
-                    person,
-                    waiting=plan.waiting,
-                    waiting_first=plan.waiting_first,
-                    covering=covering,
-                    late=plan.slot < now - SLOT_GRACE,
-                ).to_json(),
-                nudge_ids=ids,
-                now=now,
-            )
-            uow.nudges.set_states(ids, NudgeState.DELIVERED, now=now, only_from=(NudgeState.OPEN,))
-            savepoint.commit()
-        except DBAPIError as exc:
+            with uow.savepoint():
+                delivery = uow.deliveries.add(
+                    dedupe_key=key,
+                    recipient_id=person.id,
+                    platform=workspace.platform,
+                    kind=DeliveryKind.NUDGES,
+                    slot_at=plan.slot,
+                    payload=daily_message(
+                        person,
+                        waiting=plan.waiting,
+                        waiting_first=plan.waiting_first,
+                        covering=covering,
+                        late=plan.slot < now - SLOT_GRACE,
+                    ).to_json(),
+                    nudge_ids=ids,
+                    now=now,
+                )
+                uow.nudges.set_states(
+                    ids, NudgeState.DELIVERED, now=now, only_from=(NudgeState.OPEN,)
+                )
+        except Exception as exc:
             # Another replica wrote this slot a moment ago: this person is planned already.
-            savepoint.rollback()
-            if not isinstance(exc, IntegrityError):
+            if not is_duplicate(exc):
                 raise
             continue
         planned.append((delivery.id, person.id, plan.slot, len(ids), plan.waiting))
@@ -278,32 +267,43 @@ def plan_digests(deps: Deps, *, now: datetime, horizon: datetime, result: SweepR
         if lifecycle.requested():  # stopping: the next sweep plans the rest
             return
         with deps.uow() as uow:
-            slot = digest_slot(manager, schedule=deps.settings.digest, until=horizon)
-            if slot < now - DIGEST_GRACE or manager.unreachable:
-                continue
-            key = f"digest:{manager.id}:{slot.date().isoformat()}"
-            if uow.deliveries.by_key(key) is not None:
-                continue
-            workspace = uow.workspaces.get(manager.workspace_id)
-            if workspace is None:  # pragma: no cover
-                continue
-            team = uow.people.reports_of(manager.id)
-            request = Request(deps, uow, Actor(workspace, manager), now)
-            reply = digest_reply(request, manager=manager, team=team)
-            try:  # flushed at once: a digest another replica just wrote fails here
-                uow.deliveries.add(
-                    dedupe_key=key,
-                    recipient_id=manager.id,
-                    platform=workspace.platform,
-                    kind=DeliveryKind.DIGEST,
-                    slot_at=slot,
-                    payload=reply.to_json(),
-                    now=now,
-                )
-                uow.commit()
-            except DBAPIError as exc:  # another replica wrote this digest a moment ago
-                uow.rollback()
-                if not is_conflict(exc):
-                    raise
-                continue
+            # Another replica wrote this digest a moment ago: running again finds it.
+            slot = run_in_transaction(
+                uow,
+                lambda uow=uow, manager=manager: _plan_digest(  # type: ignore[misc]
+                    uow, deps, manager, now=now, horizon=horizon
+                ),
+                commit=True,
+                what="planning a digest",
+            )
+        if slot is not None:
             result.digests.append((manager.id, slot))
+
+
+def _plan_digest(
+    uow: SqlUnitOfWork, deps: Deps, manager: Person, *, now: datetime, horizon: datetime
+) -> datetime | None:
+    """Write (in ``uow``, uncommitted) the manager's next digest if it is due before
+    ``horizon`` and not written yet; its slot, or None."""
+    slot = digest_slot(manager, schedule=deps.settings.digest, until=horizon)
+    if slot < now - DIGEST_GRACE or manager.unreachable:
+        return None
+    key = f"digest:{manager.id}:{slot.date().isoformat()}"
+    if uow.deliveries.by_key(key) is not None:
+        return None
+    workspace = uow.workspaces.get(manager.workspace_id)
+    if workspace is None:  # pragma: no cover
+        return None
+    team = uow.people.reports_of(manager.id)
+    request = Request(deps, uow, Actor(workspace, manager), now)
+    reply = digest_reply(request, manager=manager, team=team)
+    uow.deliveries.add(  # flushed at once: a digest another replica just wrote fails here
+        dedupe_key=key,
+        recipient_id=manager.id,
+        platform=workspace.platform,
+        kind=DeliveryKind.DIGEST,
+        slot_at=slot,
+        payload=reply.to_json(),
+        now=now,
+    )
+    return slot

@@ -5,6 +5,7 @@ and ``/metrics`` (Prometheus text format, when enabled)."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from aiohttp import web
 
@@ -28,7 +29,11 @@ def add_routes(app: web.Application, container: Container, *, with_metrics: bool
     if not with_metrics:
         return
     deps = container.deps
-    collected = metrics.registry(deps.reader, deps.clock.now)
+    collected = metrics.registry(
+        deps.reader,
+        deps.clock.now,
+        rate_limited_after=timedelta(minutes=deps.settings.delivery.rate_limited_alert_minutes),
+    )
 
     async def scrape(request: web.Request) -> web.Response:
         # The outbox gauges read the database: off the event loop.

@@ -13,7 +13,7 @@ import time
 from collections import Counter as Tally
 from collections.abc import Callable, Container, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from prometheus_client import (
@@ -58,6 +58,18 @@ CUSTOMERS_DECIDED = Counter(
     "Customers whose nudges a sweep decided again.",
     registry=None,
 )
+SWEEP_SET_ASIDE = Counter(
+    "nudgebot_sweep_set_aside",
+    "Customers or offers a sweep could not decide: logged with their id, audited, and not "
+    "decided again for a day (or until they change), while the rest of the sweep went on.",
+    ["kind"],
+    registry=None,
+)
+SWEEP_FAILURES = Counter(
+    "nudgebot_sweep_failures",
+    "Sweeps that failed as a whole (several in a row also fail readiness).",
+    registry=None,
+)
 NUDGES_CREATED = Counter(
     "nudgebot_nudges_created",
     "Nudges created, by reason (committed only).",
@@ -86,6 +98,8 @@ RATE_LIMITED_SECONDS = Counter(
 FAMILIES: tuple[Collector, ...] = (
     SWEEP_DURATION,
     CUSTOMERS_DECIDED,
+    SWEEP_SET_ASIDE,
+    SWEEP_FAILURES,
     NUDGES_CREATED,
     DELIVERIES,
     COMMAND_DURATION,
@@ -98,6 +112,8 @@ for _platform in Platform:
     RATE_LIMITED_SECONDS.labels(platform=_platform.value)
     for _outcome in OUTCOMES:
         DELIVERIES.labels(platform=_platform.value, outcome=_outcome)
+for _kind in ("customer", "offer"):
+    SWEEP_SET_ASIDE.labels(kind=_kind)
 for _reason in NudgeReason:
     NUDGES_CREATED.labels(reason=_reason.value)
 
@@ -113,6 +129,11 @@ def delivery(platform: Platform | str, outcome: str) -> None:
 def rate_limited(platform: Platform | str, seconds: float) -> None:
     """The platform asked us to wait ``seconds`` (its Retry-After)."""
     RATE_LIMITED_SECONDS.labels(platform=str(platform)).inc(max(seconds, 0.0))
+
+
+def set_aside(kind: str) -> None:
+    """The sweep set one customer or offer aside (``kind``: customer or offer)."""
+    SWEEP_SET_ASIDE.labels(kind=kind).inc()
 
 
 def customers_decided(count: int) -> None:
@@ -175,17 +196,26 @@ class OutboxCollector:
     """``nudgebot_outbox_pending{platform}`` and ``nudgebot_outbox_oldest_pending_seconds``,
     read from the database when scraped (the same on every replica)."""
 
-    def __init__(self, reader: Callable[[], SqlUnitOfWork], now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        reader: Callable[[], SqlUnitOfWork],
+        now: Callable[[], datetime],
+        *,
+        rate_limited_after: timedelta = timedelta(hours=2),
+    ) -> None:
         self.reader = reader
         self.now = now
+        self.rate_limited_after = rate_limited_after
 
     def describe(self) -> Iterable[Any]:
-        return [self._pending(), self._oldest()]  # no database read at registration
+        # no database read at registration
+        return [self._pending(), self._oldest(), self._rate_limited()]
 
     def collect(self) -> Iterable[Any]:
         now = self.now()
         with self.reader() as uow:
             backlog = uow.backlog.outbox(now=now)
+            held = uow.deliveries.rate_limited_since(now - self.rate_limited_after)
         pending = self._pending()
         for platform in Platform:
             pending.add_metric([platform.value], backlog.waiting.get(platform, 0))
@@ -194,7 +224,9 @@ class OutboxCollector:
         if backlog.oldest_due_slot is not None:
             late = max((now - backlog.oldest_due_slot).total_seconds(), 0.0)
         oldest.add_metric([], late)
-        return [pending, oldest]
+        rate_limited = self._rate_limited()
+        rate_limited.add_metric([], held)
+        return [pending, oldest, rate_limited]
 
     @staticmethod
     def _pending() -> GaugeMetricFamily:
@@ -205,6 +237,14 @@ class OutboxCollector:
         )
 
     @staticmethod
+    def _rate_limited() -> GaugeMetricFamily:
+        return GaugeMetricFamily(
+            "nudgebot_outbox_rate_limited",
+            "Deliveries still held back by a platform's rate limits long after their slot "
+            "([delivery] rate_limited_alert_minutes).",
+        )
+
+    @staticmethod
     def _oldest() -> GaugeMetricFamily:
         return GaugeMetricFamily(
             "nudgebot_outbox_oldest_pending_seconds",
@@ -212,13 +252,18 @@ class OutboxCollector:
         )
 
 
-def registry(reader: Callable[[], SqlUnitOfWork], now: Callable[[], datetime]) -> CollectorRegistry:
+def registry(
+    reader: Callable[[], SqlUnitOfWork],
+    now: Callable[[], datetime],
+    *,
+    rate_limited_after: timedelta = timedelta(hours=2),
+) -> CollectorRegistry:
     """Everything one ``/metrics`` endpoint shows: this process's counters and histograms,
     the outbox read from the database, and the process's own CPU, memory and GC."""
     collected = CollectorRegistry(auto_describe=True)
     for family in FAMILIES:
         collected.register(family)
-    collected.register(OutboxCollector(reader, now))
+    collected.register(OutboxCollector(reader, now, rate_limited_after=rate_limited_after))
     ProcessCollector(registry=collected)
     PlatformCollector(registry=collected)
     GCCollector(registry=collected)

@@ -15,7 +15,7 @@ from typing import Protocol, TypeVar
 from bot.ops import metrics
 from nudges.calendar import start_of_day
 from nudges.engine import CustomerView, decide_customer
-from nudges.model import Nudge, NudgeState, NudgeStatus
+from nudges.model import Nudge, NudgeState, NudgeStatus, Offer
 from nudges.offers import OfferCandidate, decide_offer
 from nudges.policy import Policy
 from nudges.suppress import Held
@@ -87,40 +87,43 @@ def refresh_customers(
 
 def refresh_offers(uow: SqlUnitOfWork, *, now: datetime, policy: Policy) -> Applied:
     """Decide every offer that is due, over its eligible customers, best first."""
-    written = expired = 0
     offers = uow.offers.due(now=now)
-    for offer in offers:
-        customers = uow.offers.candidates(offer)
-        ids = [c.id for c in customers]
-        pitches = {p.customer_id: p.state for p in uow.pitches.of_offer(offer.id)}
-        events = _group(uow.life_events.of_customers(ids))
-        statuses = uow.nudges.statuses_by_customer(ids)
-        since = now - timedelta(days=max(policy.ritual_variety_days, 1))
-        touches = _group(uow.touches.recent(ids, since=since))
-        candidates = [
-            OfferCandidate(
-                customer=c,
-                pitch=pitches.get(c.id),
-                life_events=tuple(events.get(c.id, ())),
-                existing=statuses.get(c.id, {}),
-                recent_touches=tuple(touches.get(c.id, ())),
-            )
-            for c in customers
-        ]
-        workspace = uow.workspaces.get(offer.workspace_id)
-        zone = workspace.timezone if workspace else None
-        decision = decide_offer(offer, candidates, now=now, policy=policy, timezone=zone)
-        uow.nudges.upsert_many(decision.nudges, existing=_flat(statuses), now=now)
-        metrics.nudges_created_on_commit(uow, decision.nudges, existing=_flat(statuses))
-        hold_open(uow, decision.held, _flat(statuses), now=now)
-        written += len(decision.nudges)
-        expired += uow.nudges.expire(decision.expired, now=now)
-        after = now + OFFER_REFRESH
-        if decision.next_due_at is not None:
-            after = min(after, start_of_day(decision.next_due_at, zone))
-        ends = datetime.combine(offer.public_on, time(), tzinfo=now.tzinfo)
-        uow.offers.set_next_due(offer.id, None if now >= ends + timedelta(days=1) else after)
-    return Applied(len(offers), written, expired)
+    applied = [refresh_offer(uow, offer, now=now, policy=policy) for offer in offers]
+    return Applied(len(offers), sum(a.nudges for a in applied), sum(a.expired for a in applied))
+
+
+def refresh_offer(uow: SqlUnitOfWork, offer: Offer, *, now: datetime, policy: Policy) -> Applied:
+    """Decide one offer over its eligible customers, best first, and store the outcome."""
+    customers = uow.offers.candidates(offer)
+    ids = [c.id for c in customers]
+    pitches = {p.customer_id: p.state for p in uow.pitches.of_offer(offer.id)}
+    events = _group(uow.life_events.of_customers(ids))
+    statuses = uow.nudges.statuses_by_customer(ids)
+    since = now - timedelta(days=max(policy.ritual_variety_days, 1))
+    touches = _group(uow.touches.recent(ids, since=since))
+    candidates = [
+        OfferCandidate(
+            customer=c,
+            pitch=pitches.get(c.id),
+            life_events=tuple(events.get(c.id, ())),
+            existing=statuses.get(c.id, {}),
+            recent_touches=tuple(touches.get(c.id, ())),
+        )
+        for c in customers
+    ]
+    workspace = uow.workspaces.get(offer.workspace_id)
+    zone = workspace.timezone if workspace else None
+    decision = decide_offer(offer, candidates, now=now, policy=policy, timezone=zone)
+    uow.nudges.upsert_many(decision.nudges, existing=_flat(statuses), now=now)
+    metrics.nudges_created_on_commit(uow, decision.nudges, existing=_flat(statuses))
+    hold_open(uow, decision.held, _flat(statuses), now=now)
+    expired = uow.nudges.expire(decision.expired, now=now)
+    after = now + OFFER_REFRESH
+    if decision.next_due_at is not None:
+        after = min(after, start_of_day(decision.next_due_at, zone))
+    ends = datetime.combine(offer.public_on, time(), tzinfo=now.tzinfo)
+    uow.offers.set_next_due(offer.id, None if now >= ends + timedelta(days=1) else after)
+    return Applied(1, len(decision.nudges), expired)
 
 
 def hold_open(

@@ -7,8 +7,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
-
 from bot.commands import (
     AddContact,
     AddCustomer,
@@ -54,10 +52,12 @@ from bot.commands import (
     UserRef,
     parse,
 )
+from bot.commands.text import unstorable, unstorable_char
 from bot.ops.instrument import about_button, about_command
 from bot.replies import Reply, Verb, error, numbered_refs, ok
 from bot.services.access import Forbidden
 from bot.services.books import chat as books
+from bot.services.busy import busy_reply
 from bot.services.context import Actor, Deps, Origin
 from bot.services.handlers import (
     channels,
@@ -76,7 +76,7 @@ from bot.services.handlers import (
 )
 from bot.services.identity import UnknownPerson
 from bot.services.request import Request, ServiceError
-from storage import is_conflict
+from storage import is_retryable, run_in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,6 @@ HANDLERS: dict[type, Handler] = {
 SHARED_COMMANDS: frozenset[type] = frozenset({DigestChannel})
 
 _REFUSALS = (ServiceError, Forbidden, UnknownPerson)
-ATTEMPTS = 3  # a use case that conflicts with a concurrent transaction runs again, this often
 
 #: Commands that only read: they run in a read-only unit of work (on SQLite, without waiting
 #: for the write lock a sweep or another request holds).
@@ -216,27 +215,30 @@ class CommandService:
         handler = handler or HANDLERS.get(type(command))
         if handler is None:  # pragma: no cover - every command type has a handler (tested)
             return error(f"{type(command).__name__} is not supported here yet.")
-        for attempt in range(1, ATTEMPTS + 1):
+        if (problem := unstorable(command)) is not None:  # a form's field (typed text: parse)
+            return error(problem)
+
+        def attempt() -> Reply:
             try:
                 return handler(request, command)
             except _REFUSALS as refusal:
                 request.uow.rollback()
                 request.reset()
                 return _refused(refusal)
-            except DBAPIError as exc:
-                # A sweep (or a replica) wrote the same nudge a moment ago, or the database
-                # broke a deadlock with it: the whole use case was one transaction, so running
-                # it again on fresh data is safe.
-                request.uow.rollback()
-                request.reset()
-                if not is_conflict(exc) or attempt == ATTEMPTS:
-                    raise
-                log.info(  # the kind of conflict only: the statement holds users' data
-                    "%s conflicted (%s); running it again",
-                    type(command).__name__,
-                    type(exc.orig).__name__,
-                )
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        # A sweep (or a replica) wrote the same nudge a moment ago, the database broke a
+        # deadlock with it, or SQLite's write lock stayed busy: the whole use case is one
+        # transaction, so it runs again on fresh data (storage.retry's policy); if it still
+        # cannot, the person is told, never left without an answer.
+        try:
+            return run_in_transaction(
+                request.uow, attempt, what=type(command).__name__, before_retry=request.reset
+            )
+        except Exception as exc:
+            if not is_retryable(exc):
+                raise
+            log.warning("%s gave up after conflicts (%s)", type(command).__name__, type(exc))
+            return busy_reply(command)
 
     @about_button
     def answer(
@@ -253,9 +255,12 @@ class CommandService:
         new owner when reassigning) or how a pitch went. Returns the reply and the item's new
         state for updating the message in place (None when nothing changed)."""
         now = self.deps.clock.now()
+        if reason is not None and (problem := unstorable_char(reason)) is not None:
+            return error(f"The reason contains {problem}, which cannot be saved: remove it."), None
         with self.deps.uow() as uow:
             request = Request(self.deps, uow, actor, now)
-            for attempt in range(1, ATTEMPTS + 1):
+
+            def attempt() -> tuple[Reply, str | None]:
                 nudge = uow.nudges.get(nudge_id)
                 if nudge is None:
                     return error("That nudge no longer exists."), None
@@ -273,14 +278,17 @@ class CommandService:
                     uow.rollback()
                     request.reset()
                     return _refused(refusal), None
-                except DBAPIError as exc:  # as in _run: one transaction, run again
-                    uow.rollback()
-                    request.reset()
-                    if not is_conflict(exc) or attempt == ATTEMPTS:
-                        raise
-                    continue
                 return ok(answered.message, *answered.sections), answered.state
-        raise AssertionError("unreachable")  # pragma: no cover
+
+            try:  # as in _run: one transaction, run again after a conflict
+                return run_in_transaction(
+                    uow, attempt, what=f"answer {verb.value}", before_retry=request.reset
+                )
+            except Exception as exc:
+                if not is_retryable(exc):
+                    raise
+                log.warning("answer %s gave up after conflicts (%s)", verb.value, type(exc))
+                return busy_reply(None), None
 
     def log_touch(self, actor: Actor, command: LogTouch, *, nudge_id: int | None = None) -> Reply:
         """The "Log…" form: a touch with details, answering a nudge when it came from one."""

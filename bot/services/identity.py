@@ -6,13 +6,12 @@ import zoneinfo
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-
 from bot.commands import UserRef
+from bot.commands.text import without_unstorable
 from bot.services.context import Actor, Deps
 from nudges.model import Person, Platform
 from nudges.names import name_key
-from storage import SqlUnitOfWork
+from storage import SqlUnitOfWork, run_in_transaction
 
 
 def identify(
@@ -29,30 +28,27 @@ def identify(
     """The actor for a platform user, registering the workspace and the person if new. A time
     zone the platform reports (Slack's ``tz``, Teams' ``localTimezone``) is kept current."""
     now = deps.clock.now()
-    attempts = 3  # the workspace, then the person, may each have been registered meanwhile
-    for attempt in range(1, attempts + 1):
-        try:
-            with deps.uow() as uow:
-                actor = register(
-                    uow,
-                    deps,
-                    platform=platform,
-                    team_id=team_id,
-                    team_name=team_name,
-                    user_id=user_id,
-                    display_name=display_name,
-                    timezone=timezone,
-                    email=email,
-                    now=now,
-                )
-                uow.commit()
-            return actor
-        except IntegrityError:
-            # Two first messages at once (Slack sends them in parallel): the other request
-            # registered the workspace or person a moment ago. Trying again finds it.
-            if attempt == attempts:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    team_name, display_name = without_unstorable(team_name), without_unstorable(display_name)
+    with deps.uow() as uow:
+        # Two first messages at once (Slack sends them in parallel): the other request
+        # registered the workspace or person a moment ago, and running again finds it.
+        return run_in_transaction(
+            uow,
+            lambda: register(
+                uow,
+                deps,
+                platform=platform,
+                team_id=team_id,
+                team_name=team_name,
+                user_id=user_id,
+                display_name=display_name,
+                timezone=timezone,
+                email=email,
+                now=now,
+            ),
+            commit=True,
+            what="registering a person",
+        )
 
 
 def known_actor(deps: Deps, *, platform: Platform, team_id: str, user_id: str) -> Actor | None:

@@ -3,9 +3,10 @@ every use case shares (finding a customer the actor may touch, auditing, re-deci
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.commands import UserRef
 from bot.services.access import require_customer_access, require_customer_view
@@ -16,6 +17,8 @@ from nudges.calendar import local_date
 from nudges.model import Customer, Offer, Person
 from storage import SqlUnitOfWork
 from storage.repositories.changes import Recorder
+
+T = TypeVar("T")
 
 #: What hangs off a customer, as (table, column holding the customer's id): what a change to
 #: the customer may touch, kept so that ``undo`` can put it back.
@@ -49,6 +52,8 @@ class Request:
     now: datetime
     origin: Origin | None = None  # None: the person's own chat with the bot
     recorder: Recorder = field(default_factory=Recorder)
+    #: While :meth:`as_one` runs: the summaries of the commits it holds back.
+    held: list[str] | None = None
 
     @property
     def person(self) -> Person:
@@ -95,6 +100,9 @@ class Request:
     def commit(self, summary: str) -> None:
         """Commit the change; ``summary`` says what it was, in words, so that ``undo`` can
         say what it reverts ("the change to Jane Doe at Acme: role now CFO")."""
+        if self.held is not None:  # part of a larger change: committed with it, at its end
+            self.held.append(summary)
+            return
         if self.recorder.watches or self.recorder.created:
             self.uow.changes.record(
                 self.recorder,
@@ -105,6 +113,19 @@ class Request:
             )
         self.uow.commit()
         self.reset()
+
+    def as_one(self, work: Callable[[], T]) -> T:
+        """``work`` (several changes that each commit) as one transaction and one change:
+        committed once at its end, all or nothing, undone together."""
+        outer, self.held = self.held, []
+        try:
+            result = work()
+            held = self.held
+        finally:
+            self.held = outer
+        if held:
+            self.commit("; ".join(dict.fromkeys(held)))
+        return result
 
     def reset(self) -> None:
         """Forget what was watched (after a commit, or a rollback before running again)."""

@@ -45,16 +45,24 @@ class CountedRateLimitRetry(AsyncRateLimitErrorRetryHandler):
 
 
 def web_client(
-    settings: Settings, *, session: aiohttp.ClientSession | None, token: str | None = None
+    settings: Settings,
+    *,
+    session: aiohttp.ClientSession | None,
+    token: str | None = None,
+    wait_on_rate_limits: bool = True,
 ) -> AsyncWebClient:
+    """``wait_on_rate_limits=False``: a 429 is raised at once (the outbox paces deliveries
+    and waits itself, instead of the client sleeping inside the call)."""
+    handlers = [
+        AsyncConnectionErrorRetryHandler(max_retry_count=RETRIES),
+        AsyncServerErrorRetryHandler(max_retry_count=RETRIES),
+    ]
+    if wait_on_rate_limits:
+        handlers.insert(1, CountedRateLimitRetry(max_retry_count=RETRIES))
     return AsyncWebClient(
         token=token,
         base_url=settings.slack.api_url,
         session=session,
         timeout=TIMEOUT_SECONDS,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=RETRIES),
-            CountedRateLimitRetry(max_retry_count=RETRIES),
-            AsyncServerErrorRetryHandler(max_retry_count=RETRIES),
-        ],
+        retry_handlers=handlers,
     )

@@ -107,10 +107,20 @@ class SlackPlatform:
         async with port_errors():
             token = await self.tokens.bot_token(team_id=team_id)
             if self.session is not None and not self.session.closed:
-                yield web_client(self.container.settings, session=self.session, token=token)
+                yield web_client(
+                    self.container.settings,
+                    session=self.session,
+                    token=token,
+                    wait_on_rate_limits=False,  # the outbox paces and waits
+                )
                 return
             async with aiohttp.ClientSession() as session:
-                yield web_client(self.container.settings, session=session, token=token)
+                yield web_client(
+                    self.container.settings,
+                    session=session,
+                    token=token,
+                    wait_on_rate_limits=False,
+                )
 
     def _messages(
         self, reply: Reply, *, delivery_id: int, posted: Posted | None

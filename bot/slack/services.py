@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import IntegrityError
 
 from bot.bootstrap import Container
 from bot.commands import LogTouch, UserRef
@@ -130,23 +129,16 @@ class SlackServices:
     def _identify(
         self, *, team_id: str, team_name: str, user_id: str, name: str, timezone: str | None
     ) -> Actor:
-        def attempt() -> Actor:
-            return identify(
-                self.container.deps,
-                platform=Platform.SLACK,
-                team_id=team_id,
-                team_name=team_name or team_id,
-                user_id=user_id,
-                display_name=name,
-                timezone=timezone,
-            )
-
-        try:
-            return attempt()
-        except IntegrityError:
-            # Two first requests from one workspace or person at once (Slack sends them in
-            # parallel): the other registered them first; now they are found.
-            return attempt()
+        # Two first requests at once are told apart by identify()'s own retry.
+        return identify(
+            self.container.deps,
+            platform=Platform.SLACK,
+            team_id=team_id,
+            team_name=team_name or team_id,
+            user_id=user_id,
+            display_name=name,
+            timezone=timezone,
+        )
 
     async def user_changed(self, *, team_id: str, user: dict[str, Any]) -> None:
         """Keep a known person's time zone current (strangers are not registered); a deleted

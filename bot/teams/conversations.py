@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from bot.services.context import Deps
 from nudges.model import Platform
+from storage import run_in_transaction
 from storage.repositories.channels import DigestChannel, DigestChannelRepository
 from storage.repositories.teams import TeamsConversation, TeamsConversationRepository
 
@@ -21,27 +20,24 @@ def remember(
     (a first install, or a reinstall after the app was removed): the moment to greet them."""
     conversation = reference.get("conversation") or {}
     conversation_id = str(conversation.get("id") or "")
-    for attempt in (1, 2):
-        try:
-            with deps.uow() as uow:
-                repo = TeamsConversationRepository(uow.session)
-                known = repo.get(person_id)
-                repo.save(
-                    person_id=person_id,
-                    tenant_id=tenant_id,
-                    conversation_id=conversation_id,
-                    service_url=str(reference.get("serviceUrl") or ""),
-                    reference=reference,
-                    now=deps.clock.now(),
-                )
-                uow.commit()
+    with deps.uow() as uow:
+        repo = TeamsConversationRepository(uow.session)
+
+        def save() -> bool:
+            known = repo.get(person_id)
+            repo.save(
+                person_id=person_id,
+                tenant_id=tenant_id,
+                conversation_id=conversation_id,
+                service_url=str(reference.get("serviceUrl") or ""),
+                reference=reference,
+                now=deps.clock.now(),
+            )
             return known is None or known.conversation_id != conversation_id
-        except IntegrityError:
-            # Teams sends installationUpdate and conversationUpdate together: the other one
-            # stored it a moment ago (and greets).
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+
+        # Teams sends installationUpdate and conversationUpdate together: the other one may
+        # have stored it a moment ago (and greets); running again finds it.
+        return run_in_transaction(uow, save, commit=True, what="remembering a conversation")
 
 
 def forget(deps: Deps, *, conversation_id: str) -> int:

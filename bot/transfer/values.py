@@ -11,6 +11,8 @@ from functools import cache
 
 from dateutil import parser as dateutil_parser
 
+from nudges.calendar import EARLIEST_DAY, LATEST_DAY, in_range
+
 
 class BadValue(ValueError):
     """``expected``: what a right value looks like, for the row's error report."""
@@ -47,7 +49,13 @@ def parse_moment(text: str, *, order: DateOrder) -> date | datetime:
     an aware one when the text carries its offset. ISO and numeric dates are read directly;
     anything else (``1 May 2024``, ``May 1, 2024 2:03 PM``) by python-dateutil, with the
     file's day/month order, and only when it names a day, a month and a year."""
-    value = text.strip()
+    moment = _moment(text.strip(), order)
+    if not in_range(moment.date() if isinstance(moment, datetime) else moment):
+        raise BadValue(f"a date between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}")
+    return moment
+
+
+def _moment(value: str, order: DateOrder) -> date | datetime:
     if _ISO.fullmatch(value) or (_ISO.match(value) and _ISO_ZONE.search(value)):
         try:
             return _iso(value)

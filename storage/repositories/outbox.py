@@ -10,9 +10,13 @@ from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from nudges.model import Delivery, DeliveryKind, DeliveryState, Nudge, Platform
+from storage.clock import database_now
 from storage.repositories import mapping
 from storage.repositories.ids import ids_in
 from storage.tables import DeliveryRow, NudgeRow, delivery_item_t, delivery_t, nudge_t
+
+#: How the last error of a delivery waiting on a platform's rate limit begins.
+RATE_LIMITED = "rate limited: "
 
 
 @dataclass
@@ -132,11 +136,18 @@ class DeliveryRepository:
         come, and ones whose worker's lease expired (it crashed); only for ``platforms`` when
         given (the ones the worker can send through). On PostgreSQL rows locked by another
         worker are skipped (``FOR UPDATE SKIP LOCKED``); SQLite takes the database write lock
-        for the whole transaction (``BEGIN IMMEDIATE``), so claims never overlap either."""
+        for the whole transaction (``BEGIN IMMEDIATE``), so claims never overlap either.
+
+        Leases are measured on the earlier of ``now`` and the database's clock: a lease is
+        taken over only once it has run out by real time too, and the one taken runs out by
+        real time, so a caller whose "now" is ahead (``tick --now`` tomorrow) can neither take
+        a live worker's deliveries nor hold its own past the real expiry."""
+        leased_at = min(now, database_now(self.session))
         ready = or_(
             (delivery_t.c.state == DeliveryState.PENDING.value)
             & (delivery_t.c.next_attempt_at <= now),
-            (delivery_t.c.state == DeliveryState.SENDING.value) & (delivery_t.c.lease_until < now),
+            (delivery_t.c.state == DeliveryState.SENDING.value)
+            & (delivery_t.c.lease_until < leased_at),
         )
         if platforms is not None:
             ready = ready & delivery_t.c.platform.in_([p.value for p in platforms])
@@ -157,7 +168,7 @@ class DeliveryRepository:
             .values(
                 state=DeliveryState.SENDING.value,
                 lease_owner=worker,
-                lease_until=now + timedelta(seconds=lease_seconds),
+                lease_until=leased_at + timedelta(seconds=lease_seconds),
                 attempts=delivery_t.c.attempts + 1,
             )
         )
@@ -218,6 +229,7 @@ class DeliveryRepository:
         extra: dict[str, object] = {}
         if not counted:
             extra["attempts"] = delivery_t.c.attempts - 1
+            error = RATE_LIMITED + error
         return self._finish(
             delivery_id,
             worker,
@@ -262,6 +274,32 @@ class DeliveryRepository:
             select(delivery_t.c.state, func.count()).group_by(delivery_t.c.state)
         )
         return {state: int(count) for state, count in rows}
+
+    def rate_limited_since(self, before: datetime) -> int:
+        """Deliveries still waiting because the platform keeps asking to slow down, whose slot
+        was before ``before``."""
+        return int(
+            self.session.scalar(
+                select(func.count()).where(
+                    delivery_t.c.state == DeliveryState.PENDING.value,
+                    delivery_t.c.last_error.like(RATE_LIMITED + "%"),
+                    delivery_t.c.slot_at < before,
+                )
+            )
+            or 0
+        )
+
+    def live_leases(self, *, now: datetime) -> int:
+        """Deliveries a worker holds under a lease that has not run out at ``now``."""
+        return int(
+            self.session.scalar(
+                select(func.count()).where(
+                    delivery_t.c.state == DeliveryState.SENDING.value,
+                    delivery_t.c.lease_until >= now,
+                )
+            )
+            or 0
+        )
 
     def hand_back(self, *, worker: str, now: datetime) -> int:
         """Everything ``worker`` still holds goes back to pending, due at ``now`` (a stopping

@@ -12,6 +12,7 @@ from bot.services.request import Request, ServiceError
 from bot.services.wording import count, long_date
 from nudges.calendar import local_date
 from nudges.model import Delivery, DeliveryKind, DeliveryState
+from storage.repositories.outbox import RATE_LIMITED
 
 SENT_DAYS = 7
 WAITING = (DeliveryState.PENDING, DeliveryState.SENDING)
@@ -100,6 +101,13 @@ def _pending(req: Request, d: Delivery, items: dict[int, int], *, everyone: bool
         lines.append(f"tried {count(d.attempts, 'time')}; next at {_when(req, d.next_attempt_at)}")
     if d.last_error:
         lines.append(f"last error: {d.last_error}")
+    alert = timedelta(minutes=req.deps.settings.delivery.rate_limited_alert_minutes)
+    if (d.last_error or "").startswith(RATE_LIMITED) and d.slot_at < req.now - alert:
+        hours = (req.now - d.slot_at).total_seconds() / 3600
+        lines.append(
+            f"held back by {d.platform.value}'s rate limits for {hours:.0f} hours: "
+            "it keeps asking to slow down"
+        )
     return Item(
         title=f"{_when(req, d.slot_at)}{to} on {d.platform.value}: {d.state.value}",
         lines=tuple(lines),

@@ -21,7 +21,7 @@ from bot.services.handlers.offers import PITCH_OUTCOMES, pitch_outcome, pitched_
 from bot.services.handlers.positions import customer_named_or_at
 from bot.services.request import Request, ServiceError
 from bot.services.wording import count, long_date
-from nudges.calendar import local_date
+from nudges.calendar import EARLIEST_DAY, in_range, local_date
 from nudges.model import Customer, Nudge, NudgeReason, NudgeState, Touch
 from nudges.quiet import cadence_for
 from nudges.ranking import rank
@@ -106,6 +106,12 @@ def _touch_instant(req: Request, on: date | None) -> datetime:
         )
     if on == req.today:
         return req.now
+    if not in_range(on):  # a form's date picker reaches further back than anyone could mean
+        raise ServiceError(
+            f"{long_date(on)} is out of range: give a day between "
+            f"{EARLIEST_DAY.isoformat()} and today.",
+            field="on",
+        )
     # A day in the past: count it at noon, the actor's time, on that day.
     return datetime.combine(on, time(12), tzinfo=ZoneInfo(req.person.timezone)).astimezone(UTC)
 
@@ -258,6 +264,18 @@ def close_answered_nudge(req: Request, nudge_id: int, *, customer: str) -> None:
 
 
 def _answer_all(
+    req: Request,
+    customer: Customer,
+    *,
+    verb: str,
+    until: date | None = None,
+    reason: str | None = None,
+) -> Reply:
+    """Every live nudge about the customer answered alike, in one transaction."""
+    return req.as_one(lambda: _answer_each(req, customer, verb=verb, until=until, reason=reason))
+
+
+def _answer_each(
     req: Request,
     customer: Customer,
     *,

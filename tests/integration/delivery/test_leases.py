@@ -11,7 +11,7 @@ from bot.replies import Reply
 from nudges.model import DeliveryState, Person
 from nudges.model import Platform as PlatformName
 from tests.fakes import FakePlatform
-from tests.integration.delivery.conftest import START, Book
+from tests.integration.delivery.conftest import START, Book, BookFactory
 
 SLOT = START + timedelta(hours=1)
 SEND_TAKES = timedelta(seconds=50)
@@ -41,8 +41,9 @@ class SlowPlatform:
 
 
 async def test_a_slow_worker_sends_nothing_another_worker_may_have_taken_over(
-    book: Book, fake: FakePlatform
+    make_book: BookFactory, fake: FakePlatform
 ) -> None:
+    book = make_book(concurrency=1)  # one send after another, each slower than the last
     ids = book.add_digests(recipients=[book.maria], count=10, slot=SLOT)
     book.clock.set(SLOT)
     replica = Outbox(book.deps, {PlatformName.CONSOLE: fake}, worker="replica")

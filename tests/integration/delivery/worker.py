@@ -66,13 +66,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hang-after", type=int, default=0)
     parser.add_argument("--batch", type=int, default=DeliverySettings().batch_size)
     parser.add_argument("--go")
+    # One send at a time by default: the crash tests stop a worker at an exact send.
+    parser.add_argument("--concurrency", type=int, default=1)
     args = parser.parse_args(argv)
 
     now = parse_instant(args.now)
     settings = replace(
         Settings(),
         database_url=quick_commits(os.environ[DATABASE_URL_ENV]),
-        delivery=replace(DeliverySettings(), batch_size=args.batch),
+        delivery=replace(DeliverySettings(), batch_size=args.batch, concurrency=args.concurrency),
     )
     container = build(settings, clock=FixedClock(now), pool_size=2)
     try:

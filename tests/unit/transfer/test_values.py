@@ -90,3 +90,10 @@ def test_flags_as_crms_write_them() -> None:
     assert [parse_flag(t) for t in ("Yes", "done", "To do", "")] == [True, True, False, False]
     with pytest.raises(BadValue):
         parse_flag("maybe")
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "1899-12-31 10:00", "31/12/2201", "1 May 2500"])
+def test_a_date_outside_the_years_1900_to_2200_is_refused_in_a_file_too(text: str) -> None:
+    with pytest.raises(BadValue) as bad:
+        parse_moment(text, order=DAY)
+    assert "1900-01-01" in bad.value.expected and "2200-12-31" in bad.value.expected
