@@ -1,11 +1,11 @@
 """The sweep: decide what has come due, then write each recipient's batched message to the
 outbox at their delivery slot. Idempotent: two sweeps (or two replicas) write one delivery per
-recipient per slot, thanks to the delivery's unique dedupe key.
+recipient per slot, thanks to the delivery's unique dedupe key. The weekly digests are planned
+by their own job (``bot.delivery.digests``), so a Monday does not hold up the morning's nudges.
 
 Catch-up: a recipient's next slot is searched from the later of their last delivery and a short
 grace period ago (a sweep a few minutes late still makes today's slot), so after downtime the
-nudges due meanwhile go out once, at the next slot, not once per missed run. A weekly digest
-missed by less than a day still goes out.
+nudges due meanwhile go out once, at the next slot, not once per missed run.
 """
 
 from __future__ import annotations
@@ -17,13 +17,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from bot.delivery.compose import daily_message, digest_slot
+from bot.delivery.compose import daily_message
 from bot.ops import lifecycle, metrics
-from bot.services.context import Actor, Deps
+from bot.services.context import Deps
 from bot.services.cover import cover_note
 from bot.services.decisions import refresh_customers, refresh_offers
-from bot.services.handlers.insights import digest_reply
-from bot.services.request import Request
 from nudges.calendar import local_date
 from nudges.delivery import may_deliver_by, plan_delivery, route_nudges
 from nudges.model import DeliveryKind, Nudge, NudgeState, Person, Workspace
@@ -34,7 +32,6 @@ log = logging.getLogger(__name__)
 BATCH = 500
 MAX_CONFLICTS = 10  # replicas writing the same rows at once: retries before giving up
 SLOT_GRACE = timedelta(hours=1)
-DIGEST_GRACE = timedelta(days=1)
 
 
 @dataclass
@@ -70,7 +67,6 @@ def sweep(deps: Deps, *, now: datetime, lookahead: timedelta | None = None) -> S
     result.offers, result.nudges = applied.decided, result.nudges + applied.nudges
     result.expired += applied.expired
     plan_messages(deps, now=now, horizon=now + lookahead, result=result)
-    plan_digests(deps, now=now, horizon=now + lookahead, result=result)
     return result
 
 
@@ -246,42 +242,3 @@ def _covering(
         for n in nudges
         if n.recipient_id != cover.id and n.recipient_id in people
     }
-
-
-def plan_digests(deps: Deps, *, now: datetime, horizon: datetime, result: SweepResult) -> None:
-    """Each manager's scheduled team digest, at their own local day and hour, once a week."""
-    with deps.uow() as uow:
-        managers = uow.people.managers()
-    for manager in managers:
-        if lifecycle.requested():  # stopping: the next sweep plans the rest
-            return
-        with deps.uow() as uow:
-            slot = digest_slot(manager, schedule=deps.settings.digest, until=horizon)
-            if slot < now - DIGEST_GRACE or manager.unreachable:
-                continue
-            key = f"digest:{manager.id}:{slot.date().isoformat()}"
-            if uow.deliveries.by_key(key) is not None:
-                continue
-            workspace = uow.workspaces.get(manager.workspace_id)
-            if workspace is None:  # pragma: no cover
-                continue
-            team = uow.people.reports_of(manager.id)
-            request = Request(deps, uow, Actor(workspace, manager), now)
-            reply = digest_reply(request, manager=manager, team=team)
-            try:  # flushed at once: a digest another replica just wrote fails here
-                uow.deliveries.add(
-                    dedupe_key=key,
-                    recipient_id=manager.id,
-                    platform=workspace.platform,
-                    kind=DeliveryKind.DIGEST,
-                    slot_at=slot,
-                    payload=reply.to_json(),
-                    now=now,
-                )
-                uow.commit()
-            except DBAPIError as exc:  # another replica wrote this digest a moment ago
-                uow.rollback()
-                if not is_conflict(exc):
-                    raise
-                continue
-            result.digests.append((manager.id, slot))
