@@ -96,7 +96,7 @@ def test_remind_owner_sends_the_owner_a_message_and_logs_no_touch(team: Team) ->
     (message,) = [m for m in platform.sent_to(sam.id) if m.delivery_id == notice.id]
     text = render_text(message.reply)
     assert text.startswith("Mia asks you to get in touch with Acme")
-    assert "Quiet for 50 days" in text
+    assert "nobody has logged a touch since it was added 50 days ago" in text
     # The reminder carries Sam's own nudge, with its buttons, to act on at once.
     (item,) = message.reply.sections[0].items
     assert item.ref == f"nudge:{quiet.id}"

@@ -31,7 +31,7 @@ def test_an_old_customer_added_without_history_is_not_red_and_nobody_is_escalate
         sweep(team.container.deps, now=NOW + timedelta(hours=hours))
     assert team.nudges_about("Acme") == []
     status = str(team.do("sam", "customer show acme").sections[0].items[0].fields)
-    assert "green — no touch logged yet (added 0 days ago, first check-in due" in status
+    assert "green — no touch logged yet (added today, first check-in due" in status
 
 
 def test_the_first_check_in_comes_after_the_onboarding_window_and_says_so(team: Team) -> None:

@@ -72,7 +72,7 @@ def test_the_quiet_list_misses_no_quiet_customer_of_a_varied_book(team: Team) ->
         team.do("sam", f"customer add {name} {options} since=2020-01-01")
         team.do("sam", f"touch {name.lower()} call on={day(-touched)}")
     team.do("sam", "customer add Never Touched tier=key")  # customer since today: green
-    team.do("sam", f"customer add Long Ago tier=key since={day(-40)}")  # never touched: red
+    team.do("sam", f"customer add Long Ago tier=key last={day(-40)}")  # touched long ago: red
 
     shown = team.do("mia", "quiet")
 

@@ -45,7 +45,7 @@ async def escalation_message(harness: Harness, clock: FixedClock) -> dict[str, A
         harness,
         (
             ("W111", "me"),
-            ("W222", 'customer add "Acme Corp" tier=key since=2026-01-11'),
+            ("W222", 'customer add "Acme Corp" tier=key last=2026-01-11'),
             ("W333", "me"),
             ("W111", "team add <@W222> manager=<@W111>"),
             ("W111", "team add <@W333> manager=<@W111>"),
