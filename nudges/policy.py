@@ -116,7 +116,7 @@ class Policy:
     concentration_share: float = 0.25  # one customer above this share of a book is a risk
     digest_upcoming_days: int = 14
     single_threaded_days: int = 180  # at most one contact touched this long: single-threaded
-    digest_list_limit: int = 100  # the longest accounts a digest lists of each kind (worst first)
+    digest_list_limit: int = 30  # accounts a digest lists of each kind (the worst first)
     dated_lookahead_days: int = 7  # a dated nudge exists this long before its delivery day
     renewal_term_months: int = 12  # a passed renewal date rolls forward by this term
     digest_period_days: int = 7  # "touches this period vs the previous period"
