@@ -53,11 +53,11 @@ class DigestBooks:
         return {p.id: self._books[p.id] for p in team}
 
     def _decide_new(self, uow: SqlUnitOfWork, owners: Sequence[int]) -> None:
-        """Customers added since the last sweep have no facts yet: decided now (the sweep
-        would do the same a few minutes later)."""
+        """Customers due since the last sweep (added, imported, edited) are decided now, as
+        the sweep would a few minutes later, so the digest counts them as they are."""
         if uow.read_only:
             return
-        undecided = uow.digests.undecided(owners)
+        undecided = uow.digests.undecided(owners, now=self.now)
         for start in range(0, len(undecided), REFRESH_BATCH):
             refresh_customers(
                 uow, undecided[start : start + REFRESH_BATCH], now=self.now, policy=self.policy

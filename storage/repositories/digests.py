@@ -39,12 +39,14 @@ class Window:
 class DigestRepository:
     session: Session
 
-    def undecided(self, owner_ids: Sequence[int]) -> list[int]:
-        """The owners' customers with no facts kept yet (added since the last sweep)."""
+    def undecided(self, owner_ids: Sequence[int], *, now: datetime) -> list[int]:
+        """The owners' customers whose kept facts may be out of date: due to be decided (an
+        import, an edit since the last sweep), or never decided."""
         found: list[int] = []
+        stale = or_(c.next_due_at <= _at(now), c.facts_at.is_(None))
         for chunk in _chunks(owner_ids):
             found += self.session.scalars(
-                select(c.id).where(self._book(chunk), c.facts_at.is_(None)).order_by(c.id)
+                select(c.id).where(self._book(chunk), stale).order_by(c.id)
             )
         return found
 
