@@ -26,5 +26,5 @@ def test_imported_customers_are_in_the_next_digest_with_their_facts(shop: Shop) 
         1
         for name in ("Acme Corp", "Globex, Inc.")
         if (f := kept(shop.container, shop.customer(name).id)) is not None
-        and (f.quiet_since is None or f.amber_at is not None and f.amber_at <= NOW)
+        and (f.quiet_since is None or (f.amber_at is not None and f.amber_at <= NOW))
     )
