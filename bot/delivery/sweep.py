@@ -29,7 +29,7 @@ from storage import SqlUnitOfWork, is_conflict, is_transient
 
 log = logging.getLogger(__name__)
 
-BATCH = 500
+BATCH = 2000  # customers decided per transaction: the per-statement costs amortised
 MAX_CONFLICTS = 10  # replicas writing the same rows at once: retries before giving up
 SLOT_GRACE = timedelta(hours=1)
 

@@ -132,40 +132,36 @@ class DigestRepository:
         return {owner: (int(a or 0), int(b or 0)) for owner, a, b in rows}
 
     def _top(
-        self, chunk: Sequence[int], where: ColumnElement[bool], order: Sequence[Any], limit: int
+        self,
+        chunk: Sequence[int],
+        columns: Sequence[Any],
+        where: ColumnElement[bool],
+        order: Sequence[Any],
+        limit: int,
     ) -> list[Any]:
         """The first ``limit`` rows of each owner's book in ``order``."""
         rank = func.row_number().over(partition_by=c.owner_id, order_by=list(order)).label("rank")
-        ranked = (
-            select(
-                c.id,
-                c.owner_id,
-                c.name,
-                c.annual_value,
-                c.quiet_since,
-                c.red_at,
-                c.escalation_at,
-                rank,
-            )
-            .where(self._book(chunk), where)
-            .subquery()
-        )
+        ranked = select(c.owner_id, *columns, rank).where(self._book(chunk), where).subquery()
         return list(self.session.execute(select(ranked).where(ranked.c.rank <= limit)))
 
     def _worst(self, chunk: Sequence[int], w: Window, found: dict[int, OwnerAggregate]) -> None:
         now = _at(w.now)
         value = case((c.annual_value > 0, c.annual_value), else_=0)
         escalations: dict[int, list[tuple[datetime, int]]] = {}
-        for row in self._top(chunk, c.escalation_at <= now, (c.escalation_at, c.id), w.limit):
+        escalated = c.escalation_at <= now
+        for row in self._top(
+            chunk, (c.id, c.escalation_at), escalated, (c.escalation_at, c.id), w.limit
+        ):
             escalations.setdefault(row.owner_id, []).append((row.escalation_at, row.id))
         lone: dict[int, list[tuple[int, int]]] = {}
         lonely = func.coalesce(c.threads, 0) <= 1
-        for row in self._top(chunk, lonely, (value.desc(), c.id), w.limit):
+        for row in self._top(chunk, (c.id, c.annual_value), lonely, (value.desc(), c.id), w.limit):
             lone.setdefault(row.owner_id, []).append((row.id, max(0, row.annual_value)))
         quiet: dict[int, list[QuietAccount]] = {}
         cooling = or_(c.red_at <= now, c.quiet_since.is_(None), c.amber_at <= now)
         order = (func.coalesce(c.quiet_since, now), c.id)
-        for row in self._top(chunk, cooling, order, w.limit):
+        columns = (c.id, c.name, c.annual_value, c.quiet_since, c.red_at)
+        for row in self._top(chunk, columns, cooling, order, w.limit):
             quiet.setdefault(row.owner_id, []).append(_quiet(row, w.now))
         biggest = self._biggest(chunk, w, found)
         for owner, aggregate in found.items():
