@@ -21,9 +21,12 @@ Reach = tuple[Collection[int], Collection[int]]  # customers an offer reaches, a
 
 
 class DigestBooks:
-    """The books of one run (a scheduled round of digests, or one digest asked for)."""
+    """The books of one run: a scheduled round of digests (``shared``: each book kept with its
+    own worst accounts, to compose every team from), or one digest asked for (only the worst
+    accounts of that one team are read)."""
 
-    def __init__(self, *, now: datetime, policy: Policy) -> None:
+    def __init__(self, *, now: datetime, policy: Policy, shared: bool = True) -> None:
+        self.shared = shared
         period = timedelta(days=policy.digest_period_days)
         self.now = now
         self.policy = policy
@@ -40,6 +43,8 @@ class DigestBooks:
     def of(self, uow: SqlUnitOfWork, team: Sequence[Person]) -> dict[int, OwnerAggregate]:
         """The team's books, read the first time a member is asked for."""
         missing = sorted({p.id for p in team} - set(self._books))
+        if missing and self._books and not self.shared:
+            raise ValueError("one digest's books are not another team's")
         if missing:
             self._decide_new(uow, missing)
             offers = [
@@ -47,7 +52,9 @@ class DigestBooks:
                 for workspace in sorted({p.workspace_id for p in team})
                 for reach in self._live_offers(uow, workspace)
             ]
-            found = uow.digests.owner_aggregates(missing, self.window, offers=offers)
+            found = uow.digests.owner_aggregates(
+                missing, self.window, offers=offers, each=self.shared
+            )
             for owner in missing:
                 self._books[owner] = found.get(owner, OwnerAggregate(owner))
         return {p.id: self._books[p.id] for p in team}

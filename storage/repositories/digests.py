@@ -56,13 +56,16 @@ class DigestRepository:
         window: Window,
         *,
         offers: Sequence[tuple[Collection[int], Collection[int]]] = (),
+        each: bool = True,
     ) -> dict[int, OwnerAggregate]:
         """Each owner's book added up. ``offers``: per live offer, the customers it reaches
-        and those pitched already (for pitch coverage)."""
+        and those pitched already (for pitch coverage). ``each``: every owner's own worst
+        accounts (to compose several teams' digests from); otherwise only the worst of all
+        these owners together (one digest), kept with their owners."""
         found: dict[int, OwnerAggregate] = {}
         for chunk in _chunks(owner_ids):
             found.update(self._sums(chunk, window))
-            self._worst(chunk, window, found)
+            self._worst(chunk, window, found, each=each)
             if offers:
                 self._offers(chunk, offers, found)
         return found
@@ -138,30 +141,39 @@ class DigestRepository:
         where: ColumnElement[bool],
         order: Sequence[Any],
         limit: int,
+        each: bool,
     ) -> list[Any]:
-        """The first ``limit`` rows of each owner's book in ``order``."""
+        """The first ``limit`` rows in ``order`` of each owner's book (``each``), or of all
+        of them together."""
+        if not each:
+            query = select(c.owner_id, *columns).where(self._book(chunk), where)
+            return list(self.session.execute(query.order_by(*order).limit(limit)))
         rank = func.row_number().over(partition_by=c.owner_id, order_by=list(order)).label("rank")
         ranked = select(c.owner_id, *columns, rank).where(self._book(chunk), where).subquery()
         return list(self.session.execute(select(ranked).where(ranked.c.rank <= limit)))
 
-    def _worst(self, chunk: Sequence[int], w: Window, found: dict[int, OwnerAggregate]) -> None:
+    def _worst(
+        self, chunk: Sequence[int], w: Window, found: dict[int, OwnerAggregate], *, each: bool
+    ) -> None:
         now = _at(w.now)
         value = case((c.annual_value > 0, c.annual_value), else_=0)
         escalations: dict[int, list[tuple[datetime, int]]] = {}
         escalated = c.escalation_at <= now
         for row in self._top(
-            chunk, (c.id, c.escalation_at), escalated, (c.escalation_at, c.id), w.limit
+            chunk, (c.id, c.escalation_at), escalated, (c.escalation_at, c.id), w.limit, each
         ):
             escalations.setdefault(row.owner_id, []).append((row.escalation_at, row.id))
         lone: dict[int, list[tuple[int, int]]] = {}
         lonely = func.coalesce(c.threads, 0) <= 1
-        for row in self._top(chunk, (c.id, c.annual_value), lonely, (value.desc(), c.id), w.limit):
+        for row in self._top(
+            chunk, (c.id, c.annual_value), lonely, (value.desc(), c.id), w.limit, each
+        ):
             lone.setdefault(row.owner_id, []).append((row.id, max(0, row.annual_value)))
         quiet: dict[int, list[QuietAccount]] = {}
         cooling = or_(c.red_at <= now, c.quiet_since.is_(None), c.amber_at <= now)
         order = (func.coalesce(c.quiet_since, now), c.id)
         columns = (c.id, c.name, c.annual_value, c.quiet_since, c.red_at)
-        for row in self._top(chunk, columns, cooling, order, w.limit):
+        for row in self._top(chunk, columns, cooling, order, w.limit, each):
             quiet.setdefault(row.owner_id, []).append(_quiet(row, w.now))
         biggest = self._biggest(chunk, w, found)
         for owner, aggregate in found.items():
@@ -198,14 +210,18 @@ class DigestRepository:
         offers: Sequence[tuple[Collection[int], Collection[int]]],
         found: dict[int, OwnerAggregate],
     ) -> None:
-        reached = [(set(r), set(p)) for r, p in offers]
         eligible: dict[int, int] = {}
         pitched: dict[int, int] = {}
-        for customer_id, owner in self.session.execute(
-            select(c.id, c.owner_id).where(self._book(chunk))
-        ):
-            for audience, done in reached:
-                if customer_id in audience:
+        for audience, done in offers:
+            # Only the customers an offer reaches are read (a limited offer reaches few).
+            wanted = sorted(audience)
+            for start in range(0, len(wanted), 5_000):
+                rows = self.session.execute(
+                    select(c.id, c.owner_id).where(
+                        self._book(chunk), ids_in(self.session, c.id, wanted[start : start + 5_000])
+                    )
+                )
+                for customer_id, owner in rows:
                     eligible[owner] = eligible.get(owner, 0) + 1
                     pitched[owner] = pitched.get(owner, 0) + (customer_id in done)
         for owner, aggregate in found.items():

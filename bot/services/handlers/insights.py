@@ -70,7 +70,7 @@ def digest_reply(
     """The digest of ``team`` from its members' books (``books``: those of the run this
     digest belongs to, each read once for all the run's digests)."""
     if books is None:
-        books = DigestBooks(now=req.now, policy=req.deps.policy)
+        books = DigestBooks(now=req.now, policy=req.deps.policy, shared=False)
     digest = compose_digest(
         manager=manager,
         team=team,
