@@ -27,6 +27,12 @@ def upgrade() -> None:
             batch.add_column(sa.Column(name, sa.DateTime(timezone=True), nullable=True))
         for name in _COUNTS:
             batch.add_column(sa.Column(name, sa.Integer(), nullable=True))
+    # Every customer has its facts kept by its next decision: the first sweep after the
+    # upgrade decides the whole book, in its batches, rather than the first digest.
+    op.execute(
+        "UPDATE customer SET next_due_at = created_at "
+        "WHERE archived = false AND (next_due_at IS NULL OR next_due_at > created_at)"
+    )
 
 
 def downgrade() -> None:
