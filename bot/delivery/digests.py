@@ -31,16 +31,23 @@ def plan_digests(deps: Deps, *, now: datetime, horizon: datetime) -> list[tuple[
     planned: list[tuple[int, datetime]] = []
     with deps.uow() as uow:
         managers = uow.people.managers()
+        due = [
+            (manager, slot, f"digest:{manager.id}:{slot.date().isoformat()}")
+            for manager in managers
+            if not manager.unreachable
+            and (slot := digest_slot(manager, schedule=deps.settings.digest, until=horizon))
+            >= now - DIGEST_GRACE
+        ]
+        # Most beats of the week find every digest written already: one read says so.
+        written = uow.deliveries.existing_keys([key for _, _, key in due])
     books = DigestBooks(now=now, policy=deps.policy)
-    for manager in managers:
+    for manager, slot, key in due:
+        if key in written:
+            continue
         if lifecycle.requested():  # stopping: the next round plans the rest
             break
-        slot = digest_slot(manager, schedule=deps.settings.digest, until=horizon)
-        if slot < now - DIGEST_GRACE or manager.unreachable:
-            continue
         with deps.uow() as uow:
-            key = f"digest:{manager.id}:{slot.date().isoformat()}"
-            if uow.deliveries.by_key(key) is not None:
+            if uow.deliveries.by_key(key) is not None:  # another replica, a moment ago
                 continue
             workspace = uow.workspaces.get(manager.workspace_id)
             if workspace is None:  # pragma: no cover - a foreign key
