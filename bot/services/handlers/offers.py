@@ -261,6 +261,7 @@ def _record(req: Request, offer: Offer, customer: Customer, state: PitchState) -
         state=state.value,
     )
     req.uow.offers.set_next_due(offer.id, req.now)  # who is next in line may have changed
+    req.uow.customers.set_next_due(customer.id, req.now)  # its health: kept with a decision
 
 
 def record_pitch(req: Request, cmd: RecordPitch) -> Reply:

@@ -11,7 +11,7 @@ import pytest
 from bot.delivery.sweep import sweep
 from bot.services.digests import DigestBooks
 from tests.integration.digests.facts import afresh, kept
-from tests.integration.services.team import NOW, Team, build_team
+from tests.integration.services.team import NOW, Team, build_team, day
 
 pytestmark = pytest.mark.db
 
@@ -95,3 +95,15 @@ def test_levels_move_with_time_without_deciding_again(team: Team) -> None:
     assert book_of(team, "sam")[1:] == (0, 1)
     team.clock.set(facts.amber_at)
     assert book_of(team, "sam")[1:] == (1, 1)
+
+
+def test_a_pitch_answer_reaches_the_kept_health_with_the_next_sweep(team: Team) -> None:
+    team.do("mia", f"offer add Launch kind=product from={day(-1)} public={day(30)}")
+    acme = team.customer("Acme").id
+    before = afresh(team.container, acme, now=NOW).health
+    team.do("sam", "offer pitched Launch Acme accepted")
+    sweep(team.container.deps, now=NOW)
+    facts = kept(team.container, acme)
+    assert facts == afresh(team.container, acme, now=NOW)
+    # 15 points for the pitch answered yes, against 8 with none answered.
+    assert facts is not None and facts.health == before + 7
