@@ -24,7 +24,7 @@ from sqlalchemy import Connection, func, insert, select, text
 
 from bot.config import Settings
 from bot.demo.book import BookMaker, Generated, Ids
-from bot.demo.facts import kept_facts
+from bot.demo.facts import FACT_COLUMNS, fact_values, kept_facts
 from bot.demo.team import Team, build_team
 from bot.demo.vocabulary import PRODUCTS
 from nudges.engine import CustomerView, decide_customer
@@ -56,8 +56,7 @@ CUSTOMER_COLUMNS = (
     "id", "workspace_id", "name", "name_key", "owner_id", "tier", "kind", "cadence_ideal_days",
     "cadence_max_days", "since", "renewal_on", "annual_value", "timezone", "country",
     "dnc_until", "dnc_reason", "min_gap_days", "archived", "last_touch_at",
-    "owner_last_touch_at", "next_due_at", "created_at", "quiet_since", "amber_at", "red_at",
-    "escalation_at", "health", "upcoming_dates", "threads", "facts_at",
+    "owner_last_touch_at", "next_due_at", "created_at", *FACT_COLUMNS,
 )  # fmt: skip
 PERSON_COLUMNS = (
     "id", "workspace_id", "platform_user_id", "display_name", "name_key", "email", "timezone",
@@ -347,14 +346,7 @@ def _write_batch(
                 c.owner_last_touch_at,
                 next_due,
                 now,
-                kept.quiet_since,
-                kept.amber_at,
-                kept.red_at,
-                kept.escalation_at,
-                kept.health,
-                kept.upcoming_dates,
-                kept.threads,
-                kept.decided_at,
+                *fact_values(kept),
             )
         )
         tags.extend((c.id, tag) for tag in sorted(c.tags))
