@@ -19,7 +19,7 @@ from storage.repositories.ids import ids_in
 from storage.tables import customer_t, touchpoint_t
 from storage.types import UTCDateTime
 
-CHUNK = 500  # owners per statement
+CHUNK = 5_000  # owners per statement
 c = customer_t.c
 
 
