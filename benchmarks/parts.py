@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
+from benchmarks import natural
 from benchmarks.platform import TokenBucketPlatform
 from bot.config import Settings
 from bot.config.loader import parse_settings
@@ -51,8 +52,11 @@ FLOOR_QUERIES = {
 }
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def settings_of(args: argparse.Namespace) -> Settings:
     return parse_settings({}, env={"NUDGEBOT_DATABASE_URL": args.db}, source="benchmark")
+
+
+_settings = settings_of
 
 
 def _now(args: argparse.Namespace) -> datetime:
@@ -248,6 +252,7 @@ PARTS: dict[str, Callable[[argparse.Namespace], Result]] = {
     "floor": floor,
     "sweep": sweep,
     "drain": drain,
+    **natural.PARTS,
 }
 
 

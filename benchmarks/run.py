@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from benchmarks import imports
+from benchmarks import imports, natural
 from benchmarks.touch import TouchResult, measure_touch
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -136,6 +136,22 @@ def bench_book(
     return rows
 
 
+def _natural(kind: str, size: str, *, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    with database(
+        kind, f"natural-{size}", workdir=workdir, postgres=args.postgres, keep=args.keep
+    ) as url:
+        row = natural.bench_natural(
+            kind,
+            size,
+            SIZES[size],
+            url=url,
+            run_part=lambda part, **o: run_part(part, db=url, verbose=args.verbose, **o),
+            profile_dir=args.profile_dir,
+        )
+    print(f"[{kind} {size}] natural: {json.dumps(row)}", file=sys.stderr)
+    return row
+
+
 def bench_drain(kind: str, *, args: argparse.Namespace, workdir: Path, now: str) -> dict[str, Any]:
     with database(kind, "drain", workdir=workdir, postgres=args.postgres, keep=args.keep) as url:
         part_options = {"db": url, "now": now, "verbose": args.verbose}
@@ -221,6 +237,11 @@ def main(argv: list[str] | None = None) -> int:
         help="an admin URL of the PostgreSQL server (CREATE DATABASE)",
     )
     parser.add_argument("--shares", default="0.01,0.1", help="shares of customers due")
+    parser.add_argument(
+        "--scenarios",
+        default="random,natural",
+        help="random (a share of the book marked due), natural (the book as made, Monday)",
+    )
     parser.add_argument("--clients", type=int, default=50, help="/touch clients")
     parser.add_argument(
         "--touch-rate",
@@ -258,12 +279,16 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict[str, Any]] = []
     drains: dict[str, dict[str, Any]] = {}
     imported: list[dict[str, Any]] = []
+    naturals: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="nudgebot-bench-") as temp:
         workdir = Path(args.workdir or temp)
         workdir.mkdir(parents=True, exist_ok=True)
         for kind in kinds:
             for size in sizes:
-                rows += bench_book(kind, size, args=args, workdir=workdir, now=now)
+                if "random" in args.scenarios:
+                    rows += bench_book(kind, size, args=args, workdir=workdir, now=now)
+                if "natural" in args.scenarios:
+                    naturals.append(_natural(kind, size, args=args, workdir=workdir))
             if not args.skip_drain:
                 drains[kind] = bench_drain(kind, args=args, workdir=workdir, now=now)
                 print(f"[{kind}] drain: {json.dumps(drains[kind])}", file=sys.stderr)
@@ -274,7 +299,10 @@ def main(argv: list[str] | None = None) -> int:
             imported = imports.run_for(
                 kinds, postgres=args.postgres, workdir=workdir, customers=customers, touches=touches
             )
-    print_table(rows, drains)
+    if rows or drains:
+        print_table(rows, drains)
+    if naturals:
+        natural.print_natural(naturals)
     if imported:
         imports.print_table(imported)
     return 0

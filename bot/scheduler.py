@@ -8,10 +8,12 @@ import logging
 import os
 import socket
 from collections.abc import Mapping
+from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.bootstrap import Container
+from bot.delivery.digests import plan_digests
 from bot.delivery.health import SweepHealth
 from bot.delivery.housekeeping import housekeeping
 from bot.delivery.outbox import Outbox
@@ -58,12 +60,18 @@ def build_scheduler(
             return
         health.succeeded()
         log.info(
-            "sweep: %s customers, %s nudges, %s deliveries, %s digests",
+            "sweep: %s customers, %s nudges, %s deliveries",
             result.customers,
             result.nudges,
             len(result.deliveries),
-            len(result.digests),
         )
+
+    async def run_digests() -> None:
+        now = deps.clock.now()
+        horizon = now + timedelta(minutes=settings.sweep_minutes)
+        planned = await asyncio.to_thread(plan_digests, deps, now=now, horizon=horizon)
+        if planned:
+            log.info("digests: %s planned", len(planned))
 
     async def run_outbox() -> None:
         result = await outbox.drain()
@@ -84,6 +92,14 @@ def build_scheduler(
         "interval",
         minutes=settings.sweep_minutes,
         id="sweep",
+        next_run_time=deps.clock.now(),
+        **defaults,
+    )
+    scheduler.add_job(
+        run_digests,
+        "interval",
+        minutes=settings.sweep_minutes,
+        id="digests",
         next_run_time=deps.clock.now(),
         **defaults,
     )

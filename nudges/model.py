@@ -288,6 +288,7 @@ class CustomerSummary:
     touches_last_90_days: int = 0
     touches_previous_90_days: int = 0  # the 90 days before those
     distinct_contacts_touched: int = 0  # ever
+    recent_contacts_touched: int = 0  # in the last ``Policy.single_threaded_days``
     pitches_accepted: int = 0
     pitches_declined: int = 0
     live_offers_eligible: int = 0  # live offers (existing-first window) this customer fits

@@ -116,6 +116,8 @@ class Policy:
     tenure_risk_months: tuple[int, int] = (6, 36)  # relationships most often end in this window
     concentration_share: float = 0.25  # one customer above this share of a book is a risk
     digest_upcoming_days: int = 14
+    single_threaded_days: int = 180  # at most one contact touched this long: single-threaded
+    digest_list_limit: int = 30  # accounts a digest lists of each kind (the worst first)
     dated_lookahead_days: int = 7  # a dated nudge exists this long before its delivery day
     renewal_term_months: int = 12  # a passed renewal date rolls forward by this term
     digest_period_days: int = 7  # "touches this period vs the previous period"

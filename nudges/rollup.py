@@ -54,7 +54,7 @@ def rollup(
                 coverage=round(green / customers, 4) if customers else None,
                 amber=sum(s.amber for s in rows),
                 red=sum(s.red for s in rows),
-                escalations=sum(len(s.escalations) for s in rows),
+                escalations=sum(s.escalations for s in rows),
                 touches_this_period=sum(s.touches_this_period for s in rows),
                 touches_previous_period=sum(s.touches_previous_period for s in rows),
             )

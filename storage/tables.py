@@ -129,6 +129,16 @@ class CustomerRow(Imported, table=True):
     # Earliest instant a nudge about this customer can be due; NULL when archived (never due).
     next_due_at: datetime | None = Field(default=None, sa_column=_instant())
     created_at: datetime = Field(sa_column=_instant(nullable=False))  # when the bot learned of it
+    # Kept facts, written with every decision (nudges.facts): digests and Home add them up
+    # in the database instead of reading the whole book. ``facts_at`` NULL: not decided yet.
+    quiet_since: datetime | None = Field(default=None, sa_column=_instant())
+    amber_at: datetime | None = Field(default=None, sa_column=_instant())
+    red_at: datetime | None = Field(default=None, sa_column=_instant())
+    escalation_at: datetime | None = Field(default=None, sa_column=_instant())
+    health: int | None = None
+    upcoming_dates: int | None = None
+    threads: int | None = None  # distinct contacts touched in the last 180 days
+    facts_at: datetime | None = Field(default=None, sa_column=_instant())
 
 
 class CustomerTagRow(SQLModel, table=True):

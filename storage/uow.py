@@ -14,6 +14,7 @@ from storage.repositories.audit import AuditLog
 from storage.repositories.backlog import BacklogRepository
 from storage.repositories.changes import ChangeLog
 from storage.repositories.customers import CustomerRepository
+from storage.repositories.digests import DigestRepository
 from storage.repositories.lists import ShownListRepository
 from storage.repositories.names import SqlKnownNames
 from storage.repositories.nudges import NudgeRepository
@@ -58,6 +59,7 @@ class SqlUnitOfWork:
         self.deliveries = DeliveryRepository(self.session)
         self.audit = AuditLog(self.session)
         self.stats = StatsRepository(self.session)
+        self.digests = DigestRepository(self.session)
         self.backlog = BacklogRepository(self.session)
         self.shown = ShownListRepository(self.session)
         self.changes = ChangeLog(self.session)

@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from bot.bootstrap import Container
+from bot.delivery.digests import plan_digests
 from bot.delivery.outbox import DrainResult, Outbox
 from bot.delivery.ports import Platform
 from bot.delivery.sweep import SweepResult, sweep
@@ -82,10 +83,17 @@ async def run_cycle(
         recorder = RecordingPlatform()
         with rolled_back(container.deps, container) as deps:
             swept = sweep(deps, now=now)
+            swept.digests += plan_digests(deps, now=now, horizon=now + _lookahead(deps))
             outbox = Outbox(deps, {p: recorder for p in PlatformName}, worker=worker)
             drained = await outbox.drain(now=now)
         return CycleReport(now, swept, drained, recorder.sent)
     swept = sweep(container.deps, now=now)
+    swept.digests += plan_digests(container.deps, now=now, horizon=now + _lookahead(container.deps))
     outbox = Outbox(container.deps, platforms or container.platforms, worker=worker)
     drained = await outbox.drain(now=now)
     return CycleReport(now, swept, drained)
+
+
+def _lookahead(deps: Deps) -> timedelta:
+    """Digests due before the next beat are written now."""
+    return timedelta(minutes=deps.settings.scheduler.sweep_minutes)

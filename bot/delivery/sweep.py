@@ -1,12 +1,12 @@
 """The sweep: decide what has come due, then write each recipient's batched message to the
 outbox at their delivery slot. Idempotent: two sweeps (or two replicas) write one delivery per
-recipient per slot, thanks to the delivery's unique dedupe key.
+recipient per slot, thanks to the delivery's unique dedupe key. The weekly digests are planned
+by their own job (``bot.delivery.digests``), so a Monday does not hold up the morning's nudges.
 
 Catch-up: a recipient's next slot is searched from the later of their last delivery and a short
 grace period ago (a sweep a few minutes late still makes today's slot), so after downtime the
 nudges due meanwhile go out once, at the next slot, not once per missed run. A slot missed
-earlier the same local working day still goes out, marked late, until ``late_until_hour``. A
-weekly digest missed by less than a day still goes out.
+earlier the same local working day still goes out, marked late, until ``late_until_hour``.
 """
 
 from __future__ import annotations
@@ -16,14 +16,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.delivery.compose import daily_message, digest_slot
+from bot.delivery.compose import daily_message
 from bot.delivery.isolation import decide_customers, decide_offer
 from bot.ops import lifecycle, metrics
-from bot.services.context import Actor, Deps
+from bot.services.context import Deps
 from bot.services.cover import cover_note
 from bot.services.decisions import Applied
-from bot.services.handlers.insights import digest_reply
-from bot.services.request import Request
 from nudges.calendar import local_date
 from nudges.delivery import may_deliver_by, owed_by, plan_delivery, route_nudges
 from nudges.model import DeliveryKind, Nudge, NudgeState, Person, Workspace
@@ -32,9 +30,8 @@ from storage import SqlUnitOfWork, is_duplicate, run_in_transaction
 
 log = logging.getLogger(__name__)
 
-BATCH = 500
+BATCH = 2000  # customers decided per transaction: the per-statement costs amortised
 SLOT_GRACE = timedelta(hours=1)
-DIGEST_GRACE = timedelta(days=1)
 
 
 @dataclass
@@ -57,7 +54,6 @@ def sweep(deps: Deps, *, now: datetime, lookahead: timedelta | None = None) -> S
     decide_due(deps, now=now, result=result)
     decide_offers(deps, now=now, result=result)
     plan_messages(deps, now=now, horizon=now + lookahead, result=result)
-    plan_digests(deps, now=now, horizon=now + lookahead, result=result)
     return result
 
 
@@ -257,53 +253,3 @@ def _covering(
         for n in nudges
         if n.recipient_id != cover.id and n.recipient_id in people
     }
-
-
-def plan_digests(deps: Deps, *, now: datetime, horizon: datetime, result: SweepResult) -> None:
-    """Each manager's scheduled team digest, at their own local day and hour, once a week."""
-    with deps.uow() as uow:
-        managers = uow.people.managers()
-    for manager in managers:
-        if lifecycle.requested():  # stopping: the next sweep plans the rest
-            return
-        with deps.uow() as uow:
-            # Another replica wrote this digest a moment ago: running again finds it.
-            slot = run_in_transaction(
-                uow,
-                lambda uow=uow, manager=manager: _plan_digest(  # type: ignore[misc]
-                    uow, deps, manager, now=now, horizon=horizon
-                ),
-                commit=True,
-                what="planning a digest",
-            )
-        if slot is not None:
-            result.digests.append((manager.id, slot))
-
-
-def _plan_digest(
-    uow: SqlUnitOfWork, deps: Deps, manager: Person, *, now: datetime, horizon: datetime
-) -> datetime | None:
-    """Write (in ``uow``, uncommitted) the manager's next digest if it is due before
-    ``horizon`` and not written yet; its slot, or None."""
-    slot = digest_slot(manager, schedule=deps.settings.digest, until=horizon)
-    if slot < now - DIGEST_GRACE or manager.unreachable:
-        return None
-    key = f"digest:{manager.id}:{slot.date().isoformat()}"
-    if uow.deliveries.by_key(key) is not None:
-        return None
-    workspace = uow.workspaces.get(manager.workspace_id)
-    if workspace is None:  # pragma: no cover
-        return None
-    team = uow.people.reports_of(manager.id)
-    request = Request(deps, uow, Actor(workspace, manager), now)
-    reply = digest_reply(request, manager=manager, team=team)
-    uow.deliveries.add(  # flushed at once: a digest another replica just wrote fails here
-        dedupe_key=key,
-        recipient_id=manager.id,
-        platform=workspace.platform,
-        kind=DeliveryKind.DIGEST,
-        slot_at=slot,
-        payload=reply.to_json(),
-        now=now,
-    )
-    return slot

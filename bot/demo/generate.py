@@ -24,9 +24,11 @@ from sqlalchemy import Connection, func, insert, select, text
 
 from bot.config import Settings
 from bot.demo.book import BookMaker, Generated, Ids
+from bot.demo.facts import FACT_COLUMNS, fact_values, kept_facts
 from bot.demo.team import Team, build_team
 from bot.demo.vocabulary import PRODUCTS
 from nudges.engine import CustomerView, decide_customer
+from nudges.facts import CustomerFacts
 from nudges.model import Nudge, NudgeState, NudgeStatus, OfferKind, Person, Platform
 from nudges.names import name_key
 from nudges.policy import Policy
@@ -54,7 +56,7 @@ CUSTOMER_COLUMNS = (
     "id", "workspace_id", "name", "name_key", "owner_id", "tier", "kind", "cadence_ideal_days",
     "cadence_max_days", "since", "renewal_on", "annual_value", "timezone", "country",
     "dnc_until", "dnc_reason", "min_gap_days", "archived", "last_touch_at",
-    "owner_last_touch_at", "next_due_at", "created_at",
+    "owner_last_touch_at", "next_due_at", "created_at", *FACT_COLUMNS,
 )  # fmt: skip
 PERSON_COLUMNS = (
     "id", "workspace_id", "platform_user_id", "display_name", "name_key", "email", "timezone",
@@ -171,8 +173,11 @@ def _write(
         due = [_next_due(g, owners_by_id, policy=policy, now=now, tally=tally) for g in batch]
         _add(tally.seconds, "decide", perf_counter() - clock)
         clock = perf_counter()
+        facts = [kept_facts(g, owners_by_id, policy=policy, now=now) for g in batch]
+        _add(tally.seconds, "facts", perf_counter() - clock)
+        clock = perf_counter()
         with connection.begin():
-            _write_batch(loader, batch, due, now=now, tally=tally)
+            _write_batch(loader, batch, due, facts, now=now, tally=tally)
         _add(tally.seconds, "write", perf_counter() - clock)
         if (start + size) % step < BATCH or start + size == customers:
             log.info("demo: %s of %s customers written", start + size, customers)
@@ -301,6 +306,7 @@ def _write_batch(
     loader: BulkLoader,
     batch: list[Generated],
     due: list[tuple[datetime | None, list[Nudge]]],
+    facts: list[CustomerFacts],
     *,
     now: datetime,
     tally: Tally,
@@ -313,7 +319,7 @@ def _write_batch(
     dates: list[Row] = []
     events: list[Row] = []
     nudges: list[Row] = []
-    for made, (next_due, handled) in zip(batch, due, strict=True):
+    for made, (next_due, handled), kept in zip(batch, due, facts, strict=True):
         c = made.customer
         tally.tiers[c.tier] += 1
         customers.append(
@@ -340,6 +346,7 @@ def _write_batch(
                 c.owner_last_touch_at,
                 next_due,
                 now,
+                *fact_values(kept),
             )
         )
         tags.extend((c.id, tag) for tag in sorted(c.tags))

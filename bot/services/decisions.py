@@ -13,8 +13,10 @@ from datetime import datetime, time, timedelta
 from typing import Protocol, TypeVar
 
 from bot.ops import metrics
+from bot.services.summaries import build_summaries
 from nudges.calendar import start_of_day
 from nudges.engine import CustomerView, decide_customer
+from nudges.facts import customer_facts
 from nudges.model import Nudge, NudgeState, NudgeStatus, Offer
 from nudges.offers import OfferCandidate, decide_offer
 from nudges.policy import Policy
@@ -81,7 +83,21 @@ def refresh_customers(
     uow.nudges.upsert_many(decided, existing=_flat(statuses), now=now)
     metrics.nudges_created_on_commit(uow, decided, existing=_flat(statuses))
     expired = uow.nudges.expire(expiring, now=now)
-    uow.customers.set_next_due_many(next_due)
+    summaries = build_summaries(
+        uow,
+        customers,
+        owners=owners,
+        now=now,
+        policy=policy,
+        offers=False,
+        contacts=contacts,
+        dates=dates,
+    )
+    facts = [
+        customer_facts(s, now=now, policy=policy, tz_name=owners[s.customer.owner_id].timezone)
+        for s in summaries
+    ]
+    uow.customers.set_decided_many(next_due, facts)
     return Applied(len(customers), len(decided), expired)
 
 

@@ -25,7 +25,23 @@ from storage.tables import change_log_t, metadata
 DERIVED: frozenset[str] = frozenset({"nudge", "delivery_item"})
 #: Columns the bot recomputes: never a reason to refuse an undo.
 RECOMPUTED: frozenset[tuple[str, str]] = frozenset(
-    {("customer", "next_due_at"), ("offer", "next_due_at")}
+    {
+        ("customer", "next_due_at"),
+        ("offer", "next_due_at"),
+        *(
+            ("customer", column)
+            for column in (
+                "quiet_since",
+                "amber_at",
+                "red_at",
+                "escalation_at",
+                "health",
+                "upcoming_dates",
+                "threads",
+                "facts_at",
+            )
+        ),
+    }
 )
 KEEP = 86_400  # seconds a change stays in the log (``undo`` only reaches back minutes)
 

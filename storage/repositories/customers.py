@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from nudges.facts import CustomerFacts
 from nudges.model import Customer
 from nudges.names import name_key
 from storage.repositories import mapping
@@ -227,15 +228,21 @@ class CustomerRepository:
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
-    def set_next_due_many(self, next_due: Mapping[int, datetime | None]) -> None:
-        """``set_next_due`` for a batch, as one executemany statement."""
+    def set_decided_many(
+        self, next_due: Mapping[int, datetime | None], facts: Sequence[CustomerFacts]
+    ) -> None:
+        """``set_next_due_many`` with the facts kept from the same decisions, one statement."""
+        kept = {f.customer_id: f for f in facts}
         if not next_due:
             return
         self.session.execute(
             update(customer_t)
             .where(customer_t.c.id == bindparam("b_id"), customer_t.c.archived.is_(False))
-            .values(next_due_at=bindparam("b_due")),
-            [{"b_id": cid, "b_due": due} for cid, due in next_due.items()],
+            .values(
+                next_due_at=bindparam("b_due"),
+                **{column: bindparam(f"b_{column}") for column in FACT_COLUMNS},
+            ),
+            [_decided(cid, due, kept.get(cid)) for cid, due in next_due.items()],
         )
 
     def due_ids(self, *, now: datetime, limit: int, skip_locked: bool = False) -> list[int]:
@@ -251,3 +258,26 @@ class CustomerRepository:
         if skip_locked:
             query = query.with_for_update(skip_locked=True)
         return list(self.session.scalars(query))
+
+
+FACT_COLUMNS = (
+    "quiet_since", "amber_at", "red_at", "escalation_at",
+    "health", "upcoming_dates", "threads", "facts_at",
+)  # fmt: skip
+
+
+def _decided(customer_id: int, due: datetime | None, facts: CustomerFacts | None) -> dict[str, Any]:
+    values: dict[str, Any] = {"b_id": customer_id, "b_due": due}
+    values.update({f"b_{column}": None for column in FACT_COLUMNS})
+    if facts is not None:
+        values.update(
+            b_quiet_since=facts.quiet_since,
+            b_amber_at=facts.amber_at,
+            b_red_at=facts.red_at,
+            b_escalation_at=facts.escalation_at,
+            b_health=facts.health,
+            b_upcoming_dates=facts.upcoming_dates,
+            b_threads=facts.threads,
+            b_facts_at=facts.decided_at,
+        )
+    return values

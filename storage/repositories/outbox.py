@@ -69,6 +69,19 @@ class DeliveryRepository:
         ).first()
         return mapping.delivery(row) if row else None
 
+    def existing_keys(self, dedupe_keys: Sequence[str]) -> set[str]:
+        """Which of these dedupe keys a delivery was written for already."""
+        found: set[str] = set()
+        for start in range(0, len(dedupe_keys), 500):
+            found.update(
+                self.session.scalars(
+                    select(delivery_t.c.dedupe_key).where(
+                        delivery_t.c.dedupe_key.in_(dedupe_keys[start : start + 500])
+                    )
+                )
+            )
+        return found
+
     def nudges_of(self, delivery_id: int) -> list[Nudge]:
         rows = self.session.scalars(
             select(NudgeRow)

@@ -21,6 +21,7 @@ class TouchCounts:
     last_90_days: int = 0
     previous_90_days: int = 0
     distinct_contacts: int = 0
+    recent_contacts: int = 0  # distinct contacts touched since ``threads_since``
 
 
 @dataclass
@@ -36,6 +37,7 @@ class StatsRepository:
         previous_start: datetime,
         last_90: datetime,
         previous_90: datetime,
+        threads_since: datetime,
     ) -> dict[int, TouchCounts]:
         at = touchpoint_t.c.at
 
@@ -55,13 +57,29 @@ class StatsRepository:
                     between(last_90, now),
                     between(previous_90, last_90),
                     func.count(func.distinct(touchpoint_t.c.contact_id)),
+                    func.count(
+                        func.distinct(
+                            case(
+                                (
+                                    at >= literal(threads_since, type_=UTCDateTime()),
+                                    touchpoint_t.c.contact_id,
+                                ),
+                                else_=None,
+                            )
+                        )
+                    ),
                 )
                 .where(touchpoint_t.c.customer_id.in_(chunk))
                 .group_by(touchpoint_t.c.customer_id)
             )
-            for customer_id, this, prev, l90, p90, contacts in rows:
+            for customer_id, this, prev, l90, p90, contacts, recent in rows:
                 found[customer_id] = TouchCounts(
-                    int(this or 0), int(prev or 0), int(l90 or 0), int(p90 or 0), int(contacts or 0)
+                    int(this or 0),
+                    int(prev or 0),
+                    int(l90 or 0),
+                    int(p90 or 0),
+                    int(contacts or 0),
+                    int(recent or 0),
                 )
         return found
 

@@ -10,14 +10,14 @@ from bot.commands import (
 )
 from bot.replies import Item, Reply, Section, info
 from bot.services.access import require_person_access
+from bot.services.digests import DigestBooks
 from bot.services.handlers.team_views import book_health
 from bot.services.present import money
 from bot.services.request import Request, ServiceError
 from bot.services.summaries import build_summaries
-from nudges.digest import TeamDigest, team_digest
+from nudges.digest import QuietAccount, TeamDigest, compose_digest
 from nudges.health import health
-from nudges.model import Customer, Person
-from nudges.quiet import Level, quiet_status
+from nudges.model import Person
 from nudges.rollup import rollup
 
 LIST_LIMIT = 30
@@ -64,24 +64,33 @@ def show_digest(req: Request, cmd: ShowDigest) -> Reply:
     return digest_reply(req, manager=manager, team=team)
 
 
-def digest_reply(req: Request, *, manager: Person, team: list[Person]) -> Reply:
-    customers = req.uow.customers.owned_by([p.id for p in team])
-    owners = {p.id: p for p in team}
-    summaries = build_summaries(
-        req.uow, customers, owners=owners, now=req.now, policy=req.deps.policy
-    )
-    digest = team_digest(
-        manager=manager, team=team, summaries=summaries, now=req.now, policy=req.deps.policy
-    )
-    return render_digest(digest, team=owners, customers={c.id: c for c in customers}, req=req)
-
-
-def render_digest(
-    digest: TeamDigest, *, team: dict[int, Person], customers: dict[int, Customer], req: Request
+def digest_reply(
+    req: Request, *, manager: Person, team: list[Person], books: DigestBooks | None = None
 ) -> Reply:
+    """The digest of ``team`` from its members' books (``books``: those of the run this
+    digest belongs to, each read once for all the run's digests)."""
+    if books is None:
+        books = DigestBooks(now=req.now, policy=req.deps.policy, shared=False)
+    digest = compose_digest(
+        manager=manager,
+        team=team,
+        aggregates=books.of(req.uow, team),
+        now=req.now,
+        policy=req.deps.policy,
+    )
+    return render_digest(digest, team={p.id: p for p in team}, req=req)
+
+
+def render_digest(digest: TeamDigest, *, team: dict[int, Person], req: Request) -> Reply:
+    wanted = {
+        *digest.escalations,
+        *digest.single_threaded_top,
+        *(r.customer_id for r in digest.concentration),
+    }
+    names = {c.id: c.name for c in req.uow.customers.get_many(sorted(wanted))}
+
     def name(customer_id: int) -> str:
-        c = customers.get(customer_id)
-        return c.name if c else f"#{customer_id}"
+        return names.get(customer_id, f"#{customer_id}")
 
     def pct(value: float | None) -> str:
         return "—" if value is None else f"{round(value * 100)}%"
@@ -99,7 +108,7 @@ def render_digest(
                     ("Customers", str(s.customers)),
                     ("Coverage", pct(s.coverage)),
                     ("Amber / red", f"{s.amber} / {s.red}"),
-                    ("Escalations", str(len(s.escalations))),
+                    ("Escalations", str(s.escalations)),
                     ("Touches", f"{s.touches_this_period} (previous {s.touches_previous_period})"),
                     (
                         f"Dates in the next {req.deps.policy.digest_upcoming_days} days",
@@ -114,8 +123,14 @@ def render_digest(
     if teams:
         sections.append(Section("By team", tuple(teams)))
     sections.append(Section("By salesperson", tuple(sellers)))
-    sections.append(Section("Quiet accounts", tuple(_quiet_accounts(req, customers, owners=team))))
-    sections.append(Section("Escalations", tuple(Item(title=name(c)) for c in digest.escalations)))
+    quiet = tuple(_quiet_item(q, team) for q in digest.quiet_top)
+    sections.append(
+        Section("Quiet accounts", quiet, note=_more(digest.quiet, len(quiet), "`quiet @user`"))
+    )
+    escalations = tuple(Item(title=name(c)) for c in digest.escalations)
+    sections.append(
+        Section("Escalations", escalations, note=_more(digest.escalated, len(escalations)))
+    )
     risks = [
         Item(
             title=f"{name(r.customer_id)} is {round(r.share * 100)}% of "
@@ -128,10 +143,13 @@ def render_digest(
         for r in digest.concentration
     ]
     sections.append(Section("Concentration risk", tuple(risks)))
+    lone = tuple(Item(title=name(c)) for c in digest.single_threaded_top)
     sections.append(
         Section(
-            "Single-threaded (one contact ever touched)",
-            tuple(Item(title=name(c)) for c in digest.single_threaded),
+            f"Single-threaded (at most one contact touched in "
+            f"{req.deps.policy.single_threaded_days} days)",
+            lone,
+            note=_more(digest.single_threaded, len(lone)),
         )
     )
     health_line = ", ".join(f"{label}: {n}" for label, n in digest.health)
@@ -139,34 +157,24 @@ def render_digest(
     title = (
         f"Team digest for {team[digest.manager_id].display_name}"
         if digest.manager_id in team and len(team) == 1
-        else f"Team digest: {len(team)} people, {len(customers)} customers"
+        else f"Team digest: {len(team)} people, {digest.customers} customers"
     )
     return Reply(text=title, sections=tuple(sections), kind="digest")
 
 
-def _quiet_accounts(
-    req: Request, customers: dict[int, Customer], *, owners: dict[int, Person]
-) -> list[Item]:
-    rows = []
-    for customer in customers.values():
-        owner = owners.get(customer.owner_id)
-        status = quiet_status(
-            customer,
-            now=req.now,
-            policy=req.deps.policy,
-            tz_name=owner.timezone if owner else None,
-        )
-        if status.level is not Level.GREEN:
-            rows.append((status, customer, owner))
-    rows.sort(key=lambda r: (-r[0].days_quiet, r[1].name))
-    return [
-        Item(
-            title=f"{c.name} — {s.level}, {s.days_quiet} days"
-            + (f" ({o.display_name})" if o else "")
-            + (f", {money(c.annual_value)}" if c.annual_value else ""),
-        )
-        for s, c, o in rows
-    ]
+def _more(total: int, shown: int, where: str | None = None) -> str | None:
+    if total <= shown:
+        return None
+    return f"The worst {shown} of {total}" + (f"; {where} lists them all." if where else ".")
+
+
+def _quiet_item(q: QuietAccount, owners: dict[int, Person]) -> Item:
+    owner = owners.get(q.owner_id)
+    return Item(
+        title=f"{q.name} — {q.level}, {q.days_quiet} days"
+        + (f" ({owner.display_name})" if owner else "")
+        + (f", {money(q.annual_value)}" if q.annual_value else ""),
+    )
 
 
 def _by_team(digest: TeamDigest, team: dict[int, Person]) -> list[Item]:

@@ -269,6 +269,7 @@ def _record(req: Request, offer: Offer, customer: Customer, state: PitchState) -
         for nudge in req.uow.nudges.live_for_customer(customer.id):
             if nudge.offer_id == offer.id and nudge.id is not None:
                 req.uow.nudges.set_state(nudge.id, NudgeState.EXPIRED, now=req.now)
+    req.uow.customers.set_next_due(customer.id, req.now)  # its health: kept with a decision
 
 
 def record_pitch(req: Request, cmd: RecordPitch) -> Reply:

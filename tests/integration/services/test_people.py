@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.delivery.digests import plan_digests
 from bot.delivery.sweep import sweep
 from bot.replies import Tone, Verb
 from bot.services.wording import long_date
@@ -96,6 +97,7 @@ def test_an_admins_rights_end_at_their_workspace(team: Team) -> None:
     team.book("sam", ["Acme"])
     (nudge,) = team.nudges_about("Acme")
     sweep(team.container.deps, now=NOW)
+    plan_digests(team.container.deps, now=NOW, horizon=NOW)  # Monday: Bo's and Mia's digests
     with team.container.deps.uow() as uow:
         assert uow.deliveries.in_states([DeliveryState.PENDING])
     # Another workspace on the same bot: its first person is its admin.

@@ -13,6 +13,7 @@ from bot.bootstrap import build
 from bot.clock import FixedClock
 from bot.config import Secrets, Settings, SlackMode, SlackSettings
 from bot.slack.runtime import attach_slack
+from nudges.policy import Policy
 from tests.conftest import DEFAULT_POSTGRES, POSTGRES_ENV, Postgres, _wanted
 from tests.integration.slack.demo_book import NOW, make_book
 from tests.integration.slack.harness import SECRET, FakeSlack, Harness, settle
@@ -76,6 +77,8 @@ async def demo(demo_url: str) -> AsyncIterator[Harness]:
             database_url=demo_url,
             slack=SlackSettings(mode=SlackMode.HTTP, api_url=fake.url),
             secrets=Secrets(slack_bot_token="xoxb-test", slack_signing_secret=SECRET),
+            # Digests list a thousand accounts of each kind (30 by default): long sections.
+            policy=Policy(digest_list_limit=1_000),
         )
         container = build(settings, clock=FixedClock(NOW), pool_size=8)
         app = web.Application()

@@ -42,7 +42,7 @@ DIGEST_SECTIONS = (
     "Quiet accounts",
     "Escalations",
     "Concentration risk",
-    "Single-threaded (one contact ever touched)",
+    "Single-threaded (at most one contact touched in 180 days)",
     "Health distribution",
 )
 HOME_HEADERS = [

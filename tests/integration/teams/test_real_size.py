@@ -89,7 +89,9 @@ class Book:
 async def book(demo_book: Path, tmp_path: Path) -> AsyncIterator[Book]:
     copied = tmp_path / "book.db"
     shutil.copy(demo_book, copied)
-    settings = replace(Settings(), database_url=f"sqlite:///{copied}")
+    # Digests list a thousand accounts of each kind (30 by default): cards far over the limit.
+    policy = replace(Settings().policy, digest_list_limit=1_000)
+    settings = replace(Settings(), database_url=f"sqlite:///{copied}", policy=policy)
     container = build(settings, clock=FixedClock(NOW))
     async with FakeBotConnector() as fake:
         try:

@@ -18,6 +18,7 @@ def summary(**over):
         "touches_last_90_days": 6,
         "touches_previous_90_days": 6,
         "distinct_contacts_touched": 3,
+        "recent_contacts_touched": 2,
         "pitches_accepted": 1,
     }
     values.update(over)
@@ -97,7 +98,9 @@ def test_the_team_digest_per_salesperson():
             )
         ),
         summary(
-            customer=customer(id=4, owner_id=2, annual_value=10_000), distinct_contacts_touched=1
+            customer=customer(id=4, owner_id=2, annual_value=10_000),
+            distinct_contacts_touched=1,
+            recent_contacts_touched=1,
         ),
         summary(customer=customer(id=5, owner_id=2, archived=True)),
         summary(customer=customer(id=6, owner_id=99)),
@@ -106,12 +109,43 @@ def test_the_team_digest_per_salesperson():
     a, b = d.sellers
     assert (a.person_id, a.customers, a.amber, a.red) == (1, 3, 1, 1)
     assert a.coverage == pytest.approx(1 / 3, abs=1e-3)
-    assert a.escalations == (3,)
+    assert a.escalations == 1
     assert (a.touches_this_period, a.touches_previous_period, a.upcoming_dates) == (3, 1, 2)
     assert (a.offers_pitched, a.offers_eligible, a.pitch_coverage) == (1, 2, 0.5)
     assert (b.customers, b.coverage, b.pitch_coverage) == (1, 1.0, None)
     assert d.escalations == (3,)
-    assert d.single_threaded == (4,)
+    assert (d.single_threaded, d.single_threaded_top) == (1, (4,))
+    # Each risk once: Bob's one customer is most of the team's book, listed for the team.
     risky = {(r.customer_id, r.owner_id) for r in d.concentration}
-    assert risky == {(1, 1), (2, 1), (3, 1), (4, 2), (4, None)}
+    assert risky == {(1, 1), (2, 1), (3, 1), (4, None)}
     assert sum(count for _, count in d.health) == 4
+    assert [(q.customer_id, q.level) for q in d.quiet_top] == [(3, "red"), (2, "amber")]
+
+
+def test_an_account_with_no_contact_touched_lately_is_single_threaded():
+    ann = person(id=1)
+    rows = [
+        summary(customer=customer(id=1, owner_id=1), recent_contacts_touched=0),  # none at all
+        summary(customer=customer(id=2, owner_id=1), recent_contacts_touched=1),
+        summary(customer=customer(id=3, owner_id=1), recent_contacts_touched=2),
+    ]
+    d = team_digest(manager=ann, team=[ann], summaries=rows, now=NOW, policy=POLICY)
+    assert (d.single_threaded, sorted(d.single_threaded_top)) == (2, [1, 2])
+
+
+def test_long_digest_lists_keep_their_worst_and_say_how_many():
+    ann = person(id=1)
+    rows = [
+        summary(
+            customer=customer(
+                id=i, owner_id=1, annual_value=i, last_touch_at=NOW - timedelta(days=100 + i)
+            ),
+            recent_contacts_touched=0,
+        )
+        for i in range(1, 8)
+    ]
+    policy = Policy(digest_list_limit=3)
+    d = team_digest(manager=ann, team=[ann], summaries=rows, now=NOW, policy=policy)
+    assert (d.quiet, [q.customer_id for q in d.quiet_top]) == (7, [7, 6, 5])
+    assert (d.single_threaded, d.single_threaded_top) == (7, (7, 6, 5))
+    assert d.escalated == 7 and d.escalations == (7, 6, 5)

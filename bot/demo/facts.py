@@ -1,0 +1,46 @@
+"""The facts a generated customer is stored with, as deciding it at the book's present would
+keep them (so a fresh demo book's digests need no first pass over the whole book)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.demo.book import Generated
+from nudges.calendar import local_date
+from nudges.facts import CustomerFacts, customer_facts, summarise
+from nudges.model import Person
+from nudges.policy import Policy
+from storage.repositories.customers import FACT_COLUMNS
+
+__all__ = ["FACT_COLUMNS", "fact_values", "kept_facts"]
+
+
+def kept_facts(
+    made: Generated, owners: dict[int, Person], *, policy: Policy, now: datetime
+) -> CustomerFacts:
+    """The facts kept with the customer, as a decision at ``now`` keeps them."""
+    tz_name = owners[made.customer.owner_id].timezone
+    summary = summarise(
+        made.customer,
+        touches=made.touches,
+        contacts=made.contacts,
+        dates=made.dates,
+        today=local_date(now, tz_name),
+        now=now,
+        policy=policy,
+    )
+    return customer_facts(summary, now=now, policy=policy, tz_name=tz_name)
+
+
+def fact_values(facts: CustomerFacts) -> tuple[object, ...]:
+    """The facts in ``FACT_COLUMNS`` order, for the bulk writer."""
+    return (
+        facts.quiet_since,
+        facts.amber_at,
+        facts.red_at,
+        facts.escalation_at,
+        facts.health,
+        facts.upcoming_dates,
+        facts.threads,
+        facts.decided_at,
+    )

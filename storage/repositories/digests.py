@@ -1,0 +1,255 @@
+"""Digests and Home as sums in the database: each salesperson's book added up from the facts
+kept with every customer (``nudges.facts``), plus its worst few accounts of each kind. A book
+is read once, in a handful of grouped statements, whatever the number of customers."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from nudges.digest import OwnerAggregate, QuietAccount, share
+from nudges.health import BUCKETS
+from nudges.quiet import Level
+from storage.repositories.ids import ids_in
+from storage.tables import customer_t, touchpoint_t
+from storage.types import UTCDateTime
+
+CHUNK = 5_000  # owners per statement
+c = customer_t.c
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """What the digest counts: levels at ``now``, touches in ``period_start``..``now``
+    against ``previous_start``..``period_start``."""
+
+    now: datetime
+    period_start: datetime
+    previous_start: datetime
+    concentration_share: float
+    limit: int
+
+
+@dataclass
+class DigestRepository:
+    session: Session
+
+    def undecided(self, owner_ids: Sequence[int], *, now: datetime) -> list[int]:
+        """The owners' customers whose kept facts may be out of date: due to be decided (an
+        import, an edit since the last sweep), or never decided."""
+        found: list[int] = []
+        stale = or_(c.next_due_at <= _at(now), c.facts_at.is_(None))
+        for chunk in _chunks(owner_ids):
+            found += self.session.scalars(
+                select(c.id).where(self._book(chunk), stale).order_by(c.id)
+            )
+        return found
+
+    def owner_aggregates(
+        self,
+        owner_ids: Sequence[int],
+        window: Window,
+        *,
+        offers: Sequence[tuple[Collection[int], Collection[int]]] = (),
+        each: bool = True,
+    ) -> dict[int, OwnerAggregate]:
+        """Each owner's book added up. ``offers``: per live offer, the customers it reaches
+        and those pitched already (for pitch coverage). ``each``: every owner's own worst
+        accounts (to compose several teams' digests from); otherwise only the worst of all
+        these owners together (one digest), kept with their owners."""
+        found: dict[int, OwnerAggregate] = {}
+        for chunk in _chunks(owner_ids):
+            found.update(self._sums(chunk, window))
+            self._worst(chunk, window, found, each=each)
+            if offers:
+                self._offers(chunk, offers, found)
+        return found
+
+    def _book(self, owner_ids: Sequence[int]) -> ColumnElement[bool]:
+        return and_(ids_in(self.session, c.owner_id, owner_ids), c.archived.is_(False))
+
+    def _sums(self, chunk: Sequence[int], w: Window) -> dict[int, OwnerAggregate]:
+        now = _at(w.now)
+        red = c.red_at <= now
+        amber = and_(
+            or_(c.red_at.is_(None), c.red_at > now), or_(c.quiet_since.is_(None), c.amber_at <= now)
+        )
+
+        def count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+            return func.sum(case((condition, 1), else_=0))
+
+        value = case((c.annual_value > 0, c.annual_value), else_=0)
+        rows = self.session.execute(
+            select(
+                c.owner_id,
+                func.count(),
+                count(red),
+                count(amber),
+                count(c.escalation_at <= now),
+                func.sum(func.coalesce(c.upcoming_dates, 0)),
+                func.sum(value),
+                count(func.coalesce(c.threads, 0) <= 1),
+                *(count(c.health.between(lo, hi)) for _, lo, hi in BUCKETS),
+            )
+            .where(self._book(chunk))
+            .group_by(c.owner_id)
+        ).all()
+        touches = self._touches(chunk, w)
+        found = {}
+        for owner, n, reds, ambers, escalated, upcoming, total, lone, *health in rows:
+            this, previous = touches.get(owner, (0, 0))
+            found[owner] = OwnerAggregate(
+                owner_id=owner,
+                customers=int(n),
+                amber=int(ambers or 0),
+                red=int(reds or 0),
+                escalated=int(escalated or 0),
+                touches_this_period=this,
+                touches_previous_period=previous,
+                upcoming_dates=int(upcoming or 0),
+                health=tuple(int(h or 0) for h in health),
+                book_value=int(total or 0),
+                single_threaded=int(lone or 0),
+                quiet=int(reds or 0) + int(ambers or 0),
+            )
+        return found
+
+    def _touches(self, chunk: Sequence[int], w: Window) -> dict[int, tuple[int, int]]:
+        t = touchpoint_t.c
+        start, middle, end = _at(w.previous_start), _at(w.period_start), _at(w.now)
+        rows = self.session.execute(
+            select(
+                c.owner_id,
+                func.sum(case((t.at >= middle, 1), else_=0)),
+                func.sum(case((t.at < middle, 1), else_=0)),
+            )
+            .select_from(touchpoint_t.join(customer_t, c.id == t.customer_id))
+            .where(self._book(chunk), t.at >= start, t.at < end)
+            .group_by(c.owner_id)
+        )
+        return {owner: (int(a or 0), int(b or 0)) for owner, a, b in rows}
+
+    def _top(
+        self,
+        chunk: Sequence[int],
+        columns: Sequence[Any],
+        where: ColumnElement[bool],
+        order: Sequence[Any],
+        limit: int,
+        each: bool,
+    ) -> list[Any]:
+        """The first ``limit`` rows in ``order`` of each owner's book (``each``), or of all
+        of them together."""
+        if not each:
+            query = select(c.owner_id, *columns).where(self._book(chunk), where)
+            return list(self.session.execute(query.order_by(*order).limit(limit)))
+        rank = func.row_number().over(partition_by=c.owner_id, order_by=list(order)).label("rank")
+        ranked = select(c.owner_id, *columns, rank).where(self._book(chunk), where).subquery()
+        return list(self.session.execute(select(ranked).where(ranked.c.rank <= limit)))
+
+    def _worst(
+        self, chunk: Sequence[int], w: Window, found: dict[int, OwnerAggregate], *, each: bool
+    ) -> None:
+        now = _at(w.now)
+        value = case((c.annual_value > 0, c.annual_value), else_=0)
+        escalations: dict[int, list[tuple[datetime, int]]] = {}
+        escalated = c.escalation_at <= now
+        for row in self._top(
+            chunk, (c.id, c.escalation_at), escalated, (c.escalation_at, c.id), w.limit, each
+        ):
+            escalations.setdefault(row.owner_id, []).append((row.escalation_at, row.id))
+        lone: dict[int, list[tuple[int, int]]] = {}
+        lonely = func.coalesce(c.threads, 0) <= 1
+        for row in self._top(
+            chunk, (c.id, c.annual_value), lonely, (value.desc(), c.id), w.limit, each
+        ):
+            lone.setdefault(row.owner_id, []).append((row.id, max(0, row.annual_value)))
+        quiet: dict[int, list[QuietAccount]] = {}
+        cooling = or_(c.red_at <= now, c.quiet_since.is_(None), c.amber_at <= now)
+        order = (func.coalesce(c.quiet_since, now), c.id)
+        columns = (c.id, c.name, c.annual_value, c.quiet_since, c.red_at)
+        for row in self._top(chunk, columns, cooling, order, w.limit, each):
+            quiet.setdefault(row.owner_id, []).append(_quiet(row, w.now))
+        biggest = self._biggest(chunk, w, found)
+        for owner, aggregate in found.items():
+            found[owner] = replace(
+                aggregate,
+                escalations=tuple(escalations.get(owner, ())),
+                single_threaded_top=tuple(lone.get(owner, ())),
+                quiet_top=tuple(quiet.get(owner, ())),
+                biggest=tuple(biggest.get(owner, ())),
+            )
+
+    def _biggest(
+        self, chunk: Sequence[int], w: Window, found: dict[int, OwnerAggregate]
+    ) -> dict[int, list[tuple[int, int]]]:
+        """Customers above the concentration share of their owner's book."""
+        totals = {owner: a.book_value for owner, a in found.items() if a.book_value > 0}
+        if not totals:
+            return {}
+        least = min(totals.values()) * max(0.0, w.concentration_share - 0.001)
+        rows = self.session.execute(
+            select(c.id, c.owner_id, c.annual_value)
+            .where(self._book(chunk), c.annual_value > 0, c.annual_value >= least)
+            .order_by(c.id)
+        )
+        biggest: dict[int, list[tuple[int, int]]] = {}
+        for customer_id, owner, value in rows:
+            if share(value, totals.get(owner, 0)) > w.concentration_share:
+                biggest.setdefault(owner, []).append((customer_id, value))
+        return biggest
+
+    def _offers(
+        self,
+        chunk: Sequence[int],
+        offers: Sequence[tuple[Collection[int], Collection[int]]],
+        found: dict[int, OwnerAggregate],
+    ) -> None:
+        eligible: dict[int, int] = {}
+        pitched: dict[int, int] = {}
+        for audience, done in offers:
+            # Only the customers an offer reaches are read (a limited offer reaches few).
+            wanted = sorted(audience)
+            for start in range(0, len(wanted), 5_000):
+                rows = self.session.execute(
+                    select(c.id, c.owner_id).where(
+                        self._book(chunk), ids_in(self.session, c.id, wanted[start : start + 5_000])
+                    )
+                )
+                for customer_id, owner in rows:
+                    eligible[owner] = eligible.get(owner, 0) + 1
+                    pitched[owner] = pitched.get(owner, 0) + (customer_id in done)
+        for owner, aggregate in found.items():
+            found[owner] = replace(
+                aggregate,
+                offers_eligible=eligible.get(owner, 0),
+                offers_pitched=pitched.get(owner, 0),
+            )
+
+
+def _quiet(row: Any, now: datetime) -> QuietAccount:
+    since = row.quiet_since
+    red = row.red_at is not None and now >= row.red_at
+    return QuietAccount(
+        customer_id=row.id,
+        name=row.name,
+        owner_id=row.owner_id,
+        level=Level.RED if red else Level.AMBER,
+        quiet_since=since,
+        days_quiet=max(0, (now - since).days) if since is not None else 0,
+        annual_value=row.annual_value,
+    )
+
+
+def _at(instant: datetime) -> ColumnElement[datetime]:
+    return literal(instant, type_=UTCDateTime())
+
+
+def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
+    ordered = sorted(set(ids))
+    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
