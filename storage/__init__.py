@@ -4,6 +4,7 @@ Imports ``nudges`` (to hand out domain values) and never ``bot``. Table classes 
 """
 
 from storage.conflicts import is_conflict, is_transient
+from storage.dry_run import rolled_back
 from storage.engine import is_sqlite, make_engine, make_session_factory, normalize_url
 from storage.migrate import SchemaOutOfDate, ensure_schema, migrate, schema_status
 from storage.uow import ReadOnlyError, SqlUnitOfWork
@@ -20,5 +21,6 @@ __all__ = [
     "make_session_factory",
     "migrate",
     "normalize_url",
+    "rolled_back",
     "schema_status",
 ]

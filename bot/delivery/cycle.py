@@ -5,17 +5,16 @@ nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Protocol
 
-from sqlalchemy.orm import Session
-
-from bot.bootstrap import Container
 from bot.delivery.outbox import DrainResult, Outbox
 from bot.delivery.ports import Platform
 from bot.delivery.sweep import SweepResult, sweep
+from bot.platforms import names
 from bot.replies import Reply
 from bot.services.context import Deps
 from nudges.model import Person
@@ -45,31 +44,22 @@ class CycleReport:
     messages: list[tuple[Person, Reply]] = field(default_factory=list)
 
 
-@contextmanager
-def rolled_back(deps: Deps, engine_owner: Container) -> Iterator[Deps]:
-    """Deps whose units of work all share one outer transaction, rolled back at the end."""
-    with engine_owner.engine.connect() as connection:
-        outer = connection.begin()
+class Wiring(Protocol):
+    """What a cycle needs of the composition root's container."""
 
-        def uow() -> SqlUnitOfWork:
-            def factory() -> Session:
-                return Session(
-                    bind=connection,
-                    join_transaction_mode="create_savepoint",
-                    expire_on_commit=False,
-                    autoflush=False,
-                )
+    @property
+    def deps(self) -> Deps: ...
 
-            return SqlUnitOfWork(factory)
+    @property
+    def platforms(self) -> Mapping[PlatformName, Platform]: ...
 
-        try:
-            yield replace(deps, uow=uow, read_only=None)  # reads see the dry run too
-        finally:
-            outer.rollback()
+    def rolled_back(self) -> AbstractContextManager[Callable[[], SqlUnitOfWork]]:
+        """Units of work sharing one transaction that is rolled back at the end."""
+        ...
 
 
 async def run_cycle(
-    container: Container,
+    container: Wiring,
     *,
     now: datetime,
     platforms: Mapping[PlatformName, Platform] | None = None,
@@ -78,9 +68,11 @@ async def run_cycle(
 ) -> CycleReport:
     if dry_run:
         recorder = RecordingPlatform()
-        with rolled_back(container.deps, container) as deps:
+        with container.rolled_back() as units:
+            deps = replace(container.deps, uow=units, read_only=None)  # reads see the dry run
             swept = sweep(deps, now=now)
-            outbox = Outbox(deps, {p: recorder for p in PlatformName}, worker=worker)
+            every = {*PlatformName, *names(), *container.platforms}
+            outbox = Outbox(deps, dict.fromkeys(every, recorder), worker=worker)
             drained = await outbox.drain(now=now)
         return CycleReport(now, swept, drained, recorder.sent)
     swept = sweep(container.deps, now=now)

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
 
+from bot.platforms import names as platform_names
 from bot.services.books.contacts import find_customer
 from bot.services.books.context import ImportContext, Outcome
 from bot.transfer.nudge_keys import local
@@ -45,6 +46,11 @@ def find_or_make_workspace(uow: SqlUnitOfWork, options: Any, *, now: datetime) -
     return Workspace(0, Platform.CONSOLE, "", "", "UTC", None)
 
 
+def _or(names: list[Platform]) -> str:
+    """``slack, teams or console``"""
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else "".join(names)
+
+
 def _workspace(ctx: ImportContext, batch: list[Parsed]) -> Outcome:
     out = Outcome()
     for p in batch:
@@ -52,13 +58,11 @@ def _workspace(ctx: ImportContext, batch: list[Parsed]) -> Outcome:
         if "platform" not in v or "external_id" not in v:
             out.errors.append(RowError(p.line, None, None, "no platform or external_id"))
             continue
-        try:
-            platform = Platform(v["platform"])
-        except ValueError:
-            out.errors.append(
-                RowError(p.line, "platform", v["platform"], "not slack, teams or console")
-            )
+        known = platform_names()
+        if v["platform"] not in known:
+            out.errors.append(RowError(p.line, "platform", v["platform"], "not " + _or(known)))
             continue
+        platform = Platform(v["platform"])
         existing = ctx.uow.workspaces.find(platform=platform, external_id=v["external_id"])
         others = ctx.uow.workspaces.all()
         if existing is not None or (len(others) == 1 and ctx.workspace.id):
