@@ -83,3 +83,9 @@ def load(packages: Iterable[str] = PLATFORM_PACKAGES) -> list[ChatPlatform]:
 
 def names(packages: Iterable[str] = PLATFORM_PACKAGES) -> list[PlatformName]:
     return [platform.name for platform in load(packages)]
+
+
+def one_of(packages: Iterable[str] = PLATFORM_PACKAGES) -> str:
+    """The platforms' names for a message: ``slack, teams or console``."""
+    found = [str(name) for name in names(packages)]
+    return ", ".join(found[:-1]) + " or " + found[-1] if len(found) > 1 else "".join(found)

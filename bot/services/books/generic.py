@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from bot.platforms import names as platform_names
+from bot.platforms import one_of
 from bot.services.books.contacts import find_customer
 from bot.services.books.context import ImportContext, Outcome
 from bot.transfer.nudge_keys import local
@@ -46,11 +47,6 @@ def find_or_make_workspace(uow: SqlUnitOfWork, options: Any, *, now: datetime) -
     return Workspace(0, Platform.CONSOLE, "", "", "UTC", None)
 
 
-def _or(names: list[Platform]) -> str:
-    """``slack, teams or console``"""
-    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else "".join(names)
-
-
 def _workspace(ctx: ImportContext, batch: list[Parsed]) -> Outcome:
     out = Outcome()
     for p in batch:
@@ -58,9 +54,8 @@ def _workspace(ctx: ImportContext, batch: list[Parsed]) -> Outcome:
         if "platform" not in v or "external_id" not in v:
             out.errors.append(RowError(p.line, None, None, "no platform or external_id"))
             continue
-        known = platform_names()
-        if v["platform"] not in known:
-            out.errors.append(RowError(p.line, "platform", v["platform"], "not " + _or(known)))
+        if v["platform"] not in platform_names():
+            out.errors.append(RowError(p.line, "platform", v["platform"], f"not {one_of()}"))
             continue
         platform = Platform(v["platform"])
         existing = ctx.uow.workspaces.find(platform=platform, external_id=v["external_id"])

@@ -16,7 +16,7 @@ from bot.bootstrap import Container, build, senders, serve_platforms, serves_cha
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.delivery.cycle import run_cycle
-from bot.platforms import PLATFORM_PACKAGES, load
+from bot.platforms import PLATFORM_PACKAGES, load, one_of
 from nudges.model import Platform
 from tests.integration.delivery.conftest import START
 from tests.integration.delivery.pigeon.plugin import Loft
@@ -52,6 +52,8 @@ async def pigeons(database: str) -> AsyncIterator[Pigeons]:
 
 def test_the_plugin_is_found_by_its_package_and_turns_the_server_on() -> None:
     assert [p.name for p in load(PACKAGES)][-1] == PIGEON
+    assert one_of() == "slack, teams or console"  # what an import of a workspace row accepts
+    assert one_of(PACKAGES) == "slack, teams, console or pigeon"
     assert not serves_chat(Settings())  # the built-in platforms need credentials
     assert serves_chat(Settings(), packages=PACKAGES)
 
