@@ -1,0 +1,30 @@
+"""How much a typed name looks like a known one, for "did you mean" (RapidFuzz).
+
+A name is compared whole and by as many leading words as were typed ("ecme" looks like the
+"acme" of "acme corp"); both sides are already in ``nudges.names.name_key`` form. The measure
+is RapidFuzz's ``ratio`` (the normalised Indel similarity), the one the grammar's in-memory
+directory computes in plain Python (``bot.commands.names``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+#: Below this likeness (0..100) a known name is not suggested.
+CUTOFF = 60.0
+
+
+def likeness(typed: str, known: str, **_: Any) -> float:
+    """0..100: the typed key against the known key, whole or by its leading words."""
+    leading = " ".join(known.split()[: len(typed.split())])
+    return max(fuzz.ratio(typed, known), fuzz.ratio(typed, leading))
+
+
+def closest(typed: str, keys: Iterable[str], *, limit: int) -> list[tuple[str, float]]:
+    """Up to ``limit`` of ``keys`` that look most like ``typed``, with their likeness, best
+    first (ties in the order given)."""
+    found = process.extract(typed, list(keys), scorer=likeness, limit=limit, score_cutoff=CUTOFF)
+    return [(key, score) for key, score, _ in found]
