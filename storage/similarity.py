@@ -1,9 +1,8 @@
 """How much a typed name looks like a known one, for "did you mean" (RapidFuzz).
 
-A name is compared whole and by as many leading words as were typed ("ecme" looks like the
-"acme" of "acme corp"); both sides are already in ``nudges.names.name_key`` form. The measure
-is RapidFuzz's ``ratio`` (the normalised Indel similarity), the one the grammar's in-memory
-directory computes in plain Python (``bot.commands.names``).
+Both sides are already in ``nudges.names.name_key`` form. The measure is RapidFuzz's
+``ratio`` (the normalised Indel similarity), the one the grammar's in-memory directory
+computes in plain Python (``bot.commands.names``).
 """
 
 from __future__ import annotations
@@ -18,9 +17,8 @@ CUTOFF = 60.0
 
 
 def likeness(typed: str, known: str, **_: Any) -> float:
-    """0..100: the typed key against the known key, whole or by its leading words."""
-    leading = " ".join(known.split()[: len(typed.split())])
-    return max(fuzz.ratio(typed, known), fuzz.ratio(typed, leading))
+    """0..100: how much the typed key looks like the known key."""
+    return fuzz.ratio(typed, known)
 
 
 def closest(typed: str, keys: Iterable[str], *, limit: int) -> list[tuple[str, float]]:

@@ -41,10 +41,8 @@ def indel_ratio(a: str, b: str) -> float:
 
 
 def likeness(typed: str, known: str) -> float:
-    """0..100: a typed key against a known key, whole or by as many leading words as were
-    typed ("ecme" looks like the "acme" of "acme corp")."""
-    leading = " ".join(known.split()[: len(typed.split())])
-    return max(indel_ratio(typed, known), indel_ratio(typed, leading))
+    """0..100: how much a typed key looks like a known key."""
+    return indel_ratio(typed, known)
 
 
 class KnownNames(Protocol):
