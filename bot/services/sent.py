@@ -1,9 +1,11 @@
-"""A message the bot sent someone, read back for them (a digest's "Show all")."""
+"""A message the bot sent someone, read back for them (a digest's "Show all"), or redrawn as
+things stand (items answered meanwhile show how they ended)."""
 
 from __future__ import annotations
 
-from bot.replies import Reply, error
+from bot.replies import Reply, error, nudge_of
 from bot.services.context import Actor, Deps
+from nudges.model import AWAITING_ANSWER, Nudge, NudgeState
 
 
 def sent_reply(deps: Deps, actor: Actor, delivery_id: int) -> Reply:
@@ -13,3 +15,32 @@ def sent_reply(deps: Deps, actor: Actor, delivery_id: int) -> Reply:
     if delivery is None or delivery.recipient_id != actor.person.id:
         return error("That message is no longer kept, or was not sent to you.")
     return Reply.from_json(delivery.payload)
+
+
+def as_it_stands(deps: Deps, reply: Reply) -> Reply:
+    """``reply`` with each item whose nudge no longer waits for an answer marked with how it
+    ended (its buttons gone)."""
+    waiting = {
+        item.ref: number
+        for section in reply.sections
+        for item in section.items
+        if not item.state and (number := nudge_of(item.ref)) is not None
+    }
+    with deps.reader() as uow:
+        nudges = {n.id: n for n in uow.nudges.get_many(sorted(set(waiting.values())))}
+    for ref, number in waiting.items():
+        state = ended(nudges.get(number))
+        if ref is not None and state is not None:
+            reply = reply.with_item_state(ref, state)
+    return reply
+
+
+def ended(nudge: Nudge | None) -> str | None:
+    """How an item reads once its nudge is no longer waiting for an answer (None: it is)."""
+    if nudge is None:
+        return "no longer open"
+    if nudge.state in AWAITING_ANSWER:
+        return None
+    if nudge.state is NudgeState.SNOOZED and nudge.snoozed_until is not None:
+        return f"snoozed until {nudge.snoozed_until.isoformat()}"
+    return nudge.state.value

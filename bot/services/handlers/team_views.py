@@ -15,10 +15,10 @@ from bot.services.request import Request
 from bot.services.summaries import build_summaries
 from bot.services.wording import count
 from nudges.health import BUCKETS, health
-from nudges.model import Customer, NudgeReason, NudgeState, Person
+from nudges.model import LIVE_NUDGE_STATES, Customer, NudgeReason, Person
 from nudges.quiet import Level, QuietStatus, quiet_status, shortest_ideal_days
 
-LIVE = (NudgeState.OPEN, NudgeState.DELIVERED, NudgeState.SNOOZED)
+LIVE = LIVE_NUDGE_STATES
 
 
 def member(req: Request, ref: UserRef) -> Person:
