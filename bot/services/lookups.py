@@ -1,9 +1,10 @@
 """Small reads an adapter needs to draw a form or a page: whose customer a nudge is about,
-whether someone manages anyone."""
+whether someone manages anyone, a person as stored now."""
 
 from __future__ import annotations
 
 from bot.services.context import Deps
+from nudges.model import Person
 
 
 def customer_of_nudge(deps: Deps, nudge_id: int) -> str | None:
@@ -17,3 +18,9 @@ def customer_of_nudge(deps: Deps, nudge_id: int) -> str | None:
 def is_manager(deps: Deps, person_id: int) -> bool:
     with deps.reader() as uow:
         return uow.people.has_reports(person_id)
+
+
+def people(deps: Deps, person_ids: set[int]) -> dict[int, Person]:
+    """The people still registered, by id."""
+    with deps.reader() as uow:
+        return {p.id: p for p in uow.people.get_many(person_ids)}
