@@ -29,6 +29,7 @@ from storage import (
     make_session_factory,
     rolled_back,
 )
+from storage.locks import SharedLocks
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -49,6 +50,11 @@ class Container:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @property
+    def shared_locks(self) -> SharedLocks:
+        """Locks every replica on this database shares."""
+        return SharedLocks(self.engine)
 
     def rolled_back(self) -> AbstractContextManager[Callable[[], SqlUnitOfWork]]:
         """Units of work for a dry run: one transaction, rolled back at the end."""

@@ -57,7 +57,7 @@ def build_app(
             client_id=secrets.slack_client_id,
             client_secret=secrets.slack_client_secret,
             rotation=settings.slack.token_rotation,
-            locks=TeamLocks(container.engine),
+            locks=TeamLocks(container.shared_locks),
         )
         oauth = AsyncOAuthSettings(
             client_id=secrets.slack_client_id,

@@ -200,7 +200,7 @@ def token_source(
             client_id=secrets.slack_client_id,
             client_secret=secrets.slack_client_secret,
             rotation=container.settings.slack.token_rotation,
-            locks=TeamLocks(container.engine),
+            locks=TeamLocks(container.shared_locks),
         )
     if secrets.slack_bot_token:
         return FixedToken(secrets.slack_bot_token)

@@ -35,7 +35,6 @@ from bot.slack.installations import SqlInstallationStore
 from bot.slack.pages import Source
 from bot.slack.say import EphemeralCopies
 from nudges.model import Platform
-from storage.repositories.slack import ProcessedEventRepository
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +222,7 @@ class SlackServices:
 
     def _first_time(self, event_id: str) -> bool:
         with self.container.deps.uow() as uow:
-            repo = ProcessedEventRepository(uow.session)
+            repo = uow.processed_events
             first = repo.first_time("slack", event_id, now=self.container.deps.clock.now())
             uow.commit()
         return first

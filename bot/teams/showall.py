@@ -11,7 +11,6 @@ from bot.replies import Reply, Tone, error
 from bot.services.context import Actor
 from bot.teams.cards import DATA_SECTION
 from bot.teams.summary import whole_section
-from storage.repositories.channels import DigestChannelRepository
 
 SHOWN_FROM_DELIVERY = "delivery"
 SHOWN_FROM_COMMAND = "command"
@@ -43,7 +42,7 @@ def _whole(
             elif channel_id is None:
                 allowed = delivery.recipient_id == actor.person.id
             else:  # posted in a channel: shown there to whoever reads it
-                chosen = DigestChannelRepository(uow.session).get(delivery.recipient_id)
+                chosen = uow.digest_channels.get(delivery.recipient_id)
                 allowed = chosen is not None and chosen.channel_id == channel_id
         if delivery is None or not allowed:
             return error("That message is no longer kept, or was not sent here.")
