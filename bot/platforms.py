@@ -10,7 +10,7 @@ A plug-in module imports nothing heavy at import time: its factories import thei
 from __future__ import annotations
 
 import importlib
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from bot.bootstrap import Container
     from bot.config import Settings
+    from bot.config.reader import Table
 
 #: The chat platforms this bot ships with, by package.
 PLATFORM_PACKAGES: tuple[str, ...] = ("bot.slack", "bot.teams", "bot.console")
@@ -61,12 +62,16 @@ class ChatPlatform:
     - ``serve``: mounts its endpoints on the server's aiohttp app (people are identified by
       its adapter, through ``bot.services.identity.identify``); None for a platform that
       takes no traffic over HTTP.
+    - ``settings``: reads its own ``[<name>]`` config section (and the environment, for its
+      credentials) into the value found at ``Settings.platforms[name]``; None when it has
+      none of its own.
     """
 
     name: PlatformName
     sender: Callable[[Container], Platform | None]
     enabled: Callable[[Settings], bool] = _always
     serve: Callable[[web.Application, Container], Serving] | None = None
+    settings: Callable[[Table, Mapping[str, str]], object] | None = None
 
 
 def load(packages: Iterable[str] = PLATFORM_PACKAGES) -> list[ChatPlatform]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -26,6 +26,7 @@ from bot.config.settings import (
     TeamsSettings,
     WorkspaceDefaults,
 )
+from bot.platforms import PLATFORM_PACKAGES, load
 
 DEFAULT_FILE = "config.toml"
 DATABASE_URL_ENV = "NUDGEBOT_DATABASE_URL"
@@ -80,7 +81,14 @@ def load_settings(
     return parse_settings(data, env=env, source=source)
 
 
-def parse_settings(data: dict[str, Any], *, env: Mapping[str, str], source: str) -> Settings:
+def parse_settings(
+    data: dict[str, Any],
+    *,
+    env: Mapping[str, str],
+    source: str,
+    packages: Iterable[str] = PLATFORM_PACKAGES,
+) -> Settings:
+    """``packages``: the chat platforms whose own config sections are read too."""
     _refuse_secrets(data, source=source, path="")
     root = Table(data, path="", source=source)
     database = root.table("database")
@@ -104,6 +112,9 @@ def parse_settings(data: dict[str, Any], *, env: Mapping[str, str], source: str)
         logging=read_logging(root.table("logging")),
         secrets=_secrets(env),
         links=read_links(root.table("links")),
+        platforms=MappingProxyType(
+            {p.name: p.settings(root.table(p.name), env) for p in load(packages) if p.settings}
+        ),
         source=source,
         deprecations=deprecations,
     )

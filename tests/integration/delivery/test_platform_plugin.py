@@ -5,7 +5,7 @@ next to the built-in ones, takes a person's commands over HTTP and gets their da
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -14,7 +14,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.bootstrap import Container, build, senders, serve_platforms, serves_chat
 from bot.clock import FixedClock
-from bot.config import Settings
+from bot.config import ConfigError
+from bot.config.loader import parse_settings
 from bot.delivery.cycle import run_cycle
 from bot.platforms import PLATFORM_PACKAGES, load, one_of
 from nudges.model import Platform
@@ -32,7 +33,7 @@ class Pigeons:
     http: TestClient[web.Request, web.Application]
 
     async def note(self, text: str, *, sender: str = "U1", name: str = "Maria") -> str:
-        body = {"loft": "north", "from": sender, "name": name, "text": text}
+        body = {"from": sender, "name": name, "text": text}
         async with self.http.post("/pigeon", json=body) as response:
             assert response.status == 200
             return await response.text()
@@ -41,7 +42,9 @@ class Pigeons:
 @pytest.fixture
 async def pigeons(database: str) -> AsyncIterator[Pigeons]:
     clock = FixedClock(START)
-    container = build(replace(Settings(), database_url=database), clock=clock, pool_size=2)
+    config = {"database": {"url": database}, "pigeon": {"enabled": True, "loft": "south"}}
+    settings = parse_settings(config, env={}, source="test", packages=PACKAGES)
+    container = build(settings, clock=clock, pool_size=2)
     app = web.Application()
     serving = serve_platforms(app, container, packages=PACKAGES)
     assert len(serving) == 1  # Slack and Teams have no credentials here: only the pigeons
@@ -50,12 +53,18 @@ async def pigeons(database: str) -> AsyncIterator[Pigeons]:
     container.close()
 
 
-def test_the_plugin_is_found_by_its_package_and_turns_the_server_on() -> None:
+def test_the_plugin_is_found_by_its_package_reads_its_section_and_turns_the_server_on() -> None:
     assert [p.name for p in load(PACKAGES)][-1] == PIGEON
     assert one_of() == "slack, teams or console"  # what an import of a workspace row accepts
     assert one_of(PACKAGES) == "slack, teams, console or pigeon"
-    assert not serves_chat(Settings())  # the built-in platforms need credentials
-    assert serves_chat(Settings(), packages=PACKAGES)
+    on = parse_settings({"pigeon": {"enabled": True}}, env={}, source="t", packages=PACKAGES)
+    off = parse_settings({}, env={}, source="t", packages=PACKAGES)
+    assert serves_chat(on, packages=PACKAGES)
+    assert not serves_chat(off, packages=PACKAGES)  # and the built-in ones need credentials
+    with pytest.raises(ConfigError, match="pigeon"):  # a section nobody reads is refused
+        parse_settings({"pigeon": {"enabled": True}}, env={}, source="t")
+    with pytest.raises(ConfigError, match="loft"):
+        parse_settings({"pigeon": {"loft": 7}}, env={}, source="t", packages=PACKAGES)
 
 
 async def test_a_person_on_the_plugged_in_platform_gets_their_nudge(pigeons: Pigeons) -> None:
@@ -64,7 +73,7 @@ async def test_a_person_on_the_plugged_in_platform_gets_their_nudge(pigeons: Pig
 
     with pigeons.container.deps.reader() as uow:
         [workspace] = [w for w in uow.workspaces.all() if w.platform == PIGEON]
-    assert workspace.external_id == "north"
+    assert workspace.external_id == "south"  # from its config section
 
     at = START + timedelta(hours=1)  # Maria's delivery hour
     pigeons.clock.set(at)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from aiohttp import web
 
 from bot.bootstrap import Container
 from bot.config import Settings
+from bot.config.reader import Table
 from bot.platforms import ChatPlatform, Serving
 from bot.replies import Reply, render_text
 from bot.services.identity import identify
@@ -35,8 +37,25 @@ class Loft:
         return self._sent.get(delivery_id)
 
 
+@dataclass(frozen=True)
+class PigeonSettings:
+    """``[pigeon]``: whether pigeons fly, and from which loft (the workspace)."""
+
+    enabled: bool = False
+    loft: str = "north"
+
+
+def _settings(table: Table, env: Mapping[str, str]) -> PigeonSettings:
+    read = PigeonSettings(
+        enabled=table.boolean("enabled", False), loft=table.string("loft", "north")
+    )
+    table.finish()
+    return read
+
+
 def _enabled(settings: Settings) -> bool:
-    return True  # pigeons need no credentials
+    found = settings.platforms.get(PIGEON)
+    return isinstance(found, PigeonSettings) and found.enabled  # pigeons need no credentials
 
 
 def _sender(container: Container) -> Loft:
@@ -47,12 +66,14 @@ def _serve(app: web.Application, container: Container) -> Serving:
     async def note(request: web.Request) -> web.Response:
         body = await request.json()
 
+        loft = container.settings.platforms[PIGEON].loft
+
         def answer() -> str:
             actor = identify(
                 container.deps,
                 platform=PIGEON,
-                team_id=body["loft"],
-                team_name=body["loft"].title(),
+                team_id=loft,
+                team_name=loft.title(),
                 user_id=body["from"],
                 display_name=body["name"],
             )
@@ -64,4 +85,6 @@ def _serve(app: web.Application, container: Container) -> Serving:
     return Serving(sender=Loft())
 
 
-PLATFORM = ChatPlatform(name=PIGEON, sender=_sender, enabled=_enabled, serve=_serve)
+PLATFORM = ChatPlatform(
+    name=PIGEON, sender=_sender, enabled=_enabled, serve=_serve, settings=_settings
+)
