@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.config.reader import ConfigError, Table, suggest
-from nudges.model import Cadence, NudgeReason
+from nudges.model import Cadence, NudgeReason, RelationshipKind
 from nudges.policy import Feb29Policy, Policy, Ritual, ShiftPolicy
 
 
@@ -49,7 +49,7 @@ def read_policy(root: Table) -> Policy:
             f"{missing[0]} = {{ ideal_days = 30, max_days = 60 }}."
         )
     by_kind_table = cadence.table("kind")
-    kinds = ("customer", "partner", "supplier", "referrer", "internal")
+    kinds = tuple(kind.value for kind in RelationshipKind)
     by_kind = {}
     for name in by_kind_table.names():
         if name not in kinds:

@@ -13,6 +13,7 @@ from bot.services.present import REASON_TITLES
 from nudges.engine import CUSTOMER_REASONS
 from nudges.model import NudgeReason
 from nudges.offers import _PREFIX as OFFER_REASONS
+from nudges.policy import DEFAULT_PLAYBOOK
 from nudges.ranking import REASON_BASE
 
 
@@ -36,3 +37,11 @@ def test_every_command_the_grammar_can_return_has_a_handler() -> None:
 
 def test_every_command_word_of_the_grammar_has_its_help() -> None:
     assert [word for word in COMMANDS if not entries_for(word)] == []
+
+
+def test_every_ritual_the_help_names_is_in_the_default_playbook() -> None:
+    [touch] = entries_for("touch")
+    [line] = [note for note in touch.notes if note.startswith("Rituals:")]
+    named = {word.strip(" ,.…") for word in line.removeprefix("Rituals:").split(",")} - {""}
+    assert named
+    assert named - {ritual.name for ritual in DEFAULT_PLAYBOOK} == set()
