@@ -23,14 +23,33 @@ def _cadence(table: Table, key: str) -> Cadence:
 
 
 def read_policy(root: Table) -> Policy:
-    """The rules of ``[tiers]``, ``[cadence]``, ``[nudges]``, ``[[playbook]]`` … as a policy."""
+    """The rules of ``[tiers]``, ``[cadence]``, ``[calendar]``, ``[nudges]``,
+    ``[life_events]``, ``[health]``, ``[digest]`` and ``[[playbook]]`` as a policy, each
+    section read by its own function, in this order."""
     default = Policy()
+    tiers = _tiers(root, default)
+    return Policy(
+        tiers=tiers,
+        **_cadences(root, default, tiers),
+        **_calendar(root, default),
+        **_nudges(root, default),
+        **_life_events(root, default),
+        **_health(root, default),
+        **_digest(root, default),
+        playbook=_playbook(root, tiers=tiers, default=default.playbook),
+    )
+
+
+def _tiers(root: Table, default: Policy) -> tuple[str, ...]:
     tiers_table = root.table("tiers")
     tiers = tiers_table.strings("names", default.tiers)
     tiers_table.finish()
     if not tiers or len(set(tiers)) != len(tiers):
         raise tiers_table.error("names", list(tiers), "a non-empty list of distinct tier names")
+    return tiers
 
+
+def _cadences(root: Table, default: Policy, tiers: tuple[str, ...]) -> dict[str, Any]:
     cadence = root.table("cadence")
     by_tier_table = cadence.table("tier")
     by_tier = {name: _cadence(by_tier_table, name) for name in by_tier_table.names()}
@@ -60,7 +79,13 @@ def read_policy(root: Table) -> Policy:
         by_kind[name] = _cadence(by_kind_table, name)
     by_kind_table.finish()
     cadence.finish()
+    return {
+        "cadence": MappingProxyType({t: c for t, c in merged.items() if c is not None}),
+        "kind_cadence": MappingProxyType(by_kind),
+    }
 
+
+def _calendar(root: Table, default: Policy) -> dict[str, Any]:
     calendar = root.table("calendar")
     feb29 = calendar.choice("feb29", default.feb29.value, tuple(p.value for p in Feb29Policy))
     shift = calendar.choice("shift", default.shift.value, tuple(p.value for p in ShiftPolicy))
@@ -86,7 +111,19 @@ def read_policy(root: Table) -> Policy:
         "a list of distinct whole numbers of days before renewal, e.g. [90, 30, 7]",
     )
     calendar.finish()
+    return {
+        "feb29": Feb29Policy(feb29),
+        "shift": ShiftPolicy(shift),
+        "birthday_lead_days": birthday_lead,
+        "anniversary_lead_days": anniversary_lead,
+        "custom_date_lead_days": custom_lead,
+        "dated_lookahead_days": dated_lookahead,
+        "renewal_term_months": renewal_term,
+        "renewal_checkpoints": checkpoints,
+    }
 
+
+def _nudges(root: Table, default: Policy) -> dict[str, Any]:
     nudges = root.table("nudges")
     daily_cap = nudges.integer("daily_cap", default.daily_cap, low=1, high=50)
     min_gap = nudges.integer("min_gap_days", default.min_gap_days, low=0, high=90)
@@ -105,7 +142,19 @@ def read_policy(root: Table) -> Policy:
         "parity_best_customers", default.parity_best_customers, low=1, high=100000
     )
     nudges.finish()
+    return {
+        "daily_cap": daily_cap,
+        "min_gap_days": min_gap,
+        "heart_dates_ignore_min_gap": heart_ignores_gap,
+        "owner_quiet_days": owner_quiet,
+        "escalation_after_days": escalation,
+        "new_customer_grace_days": grace,
+        "ritual_variety_days": variety,
+        "parity_best_customers": parity,
+    }
 
+
+def _life_events(root: Table, default: Policy) -> dict[str, Any]:
     life = root.table("life_events")
     sensitive = frozenset(life.strings("sensitive", tuple(sorted(default.sensitive_events))))
     happy = frozenset(life.strings("happy", tuple(sorted(default.happy_events))))
@@ -117,7 +166,15 @@ def read_policy(root: Table) -> Policy:
     both = sensitive & happy
     if both:
         raise life.error("happy", sorted(happy), f"no kind that is also sensitive ({sorted(both)})")
+    return {
+        "sensitive_events": sensitive,
+        "happy_events": happy,
+        "sensitive_suppression_days": suppression,
+        "life_event_window_days": window,
+    }
 
+
+def _health(root: Table, default: Policy) -> dict[str, Any]:
     health = root.table("health")
     risk = health.get(
         "tenure_risk_months",
@@ -127,41 +184,15 @@ def read_policy(root: Table) -> Policy:
     )
     share = health.number("concentration_share", default.concentration_share, low=0.01, high=1.0)
     health.finish()
+    return {"tenure_risk_months": risk, "concentration_share": share}
 
+
+def _digest(root: Table, default: Policy) -> dict[str, Any]:
+    """What the policy takes of ``[digest]`` (the loader reads its schedule)."""
     digest = root.table("digest")
     upcoming = digest.integer("upcoming_days", default.digest_upcoming_days, low=1, high=90)
     period = digest.integer("period_days", default.digest_period_days, low=1, high=92)
-    playbook = _playbook(root, tiers=tiers, default=default.playbook)
-    return Policy(
-        tiers=tiers,
-        cadence=MappingProxyType({t: c for t, c in merged.items() if c is not None}),
-        kind_cadence=MappingProxyType(by_kind),
-        feb29=Feb29Policy(feb29),
-        shift=ShiftPolicy(shift),
-        birthday_lead_days=birthday_lead,
-        anniversary_lead_days=anniversary_lead,
-        custom_date_lead_days=custom_lead,
-        renewal_checkpoints=checkpoints,
-        sensitive_events=sensitive,
-        happy_events=happy,
-        sensitive_suppression_days=suppression,
-        life_event_window_days=window,
-        tenure_risk_months=risk,
-        concentration_share=share,
-        digest_upcoming_days=upcoming,
-        digest_period_days=period,
-        dated_lookahead_days=dated_lookahead,
-        renewal_term_months=renewal_term,
-        playbook=playbook,
-        daily_cap=daily_cap,
-        min_gap_days=min_gap,
-        heart_dates_ignore_min_gap=heart_ignores_gap,
-        owner_quiet_days=owner_quiet,
-        escalation_after_days=escalation,
-        new_customer_grace_days=grace,
-        ritual_variety_days=variety,
-        parity_best_customers=parity,
-    )
+    return {"digest_upcoming_days": upcoming, "digest_period_days": period}
 
 
 def _checkpoints(value: Any) -> tuple[int, ...]:
