@@ -52,3 +52,22 @@ def test_no_module_is_over_400_lines_and_the_median_is_under_120() -> None:
     }
     assert {name: size for name, size in sizes.items() if size > 400} == {}
     assert statistics.median(sizes.values()) < 120
+
+
+def test_sqlalchemy_is_imported_in_the_shell_only_where_named() -> None:
+    importing = {
+        p.relative_to(ROOT).as_posix()
+        for p in _modules("bot")
+        if any(m == "sqlalchemy" or m.startswith("sqlalchemy.") for m in _imports(p))
+    }
+    named = {
+        "bot/bootstrap.py",  # the composition root builds the engine
+        "bot/demo/generate.py",  # the demo book is bulk-written table by table
+        # conflict retries, until they share storage's retry helper:
+        "bot/delivery/sweep.py",
+        "bot/services/dispatch.py",
+        "bot/services/identity.py",
+        "bot/slack/services.py",
+        "bot/teams/conversations.py",
+    }
+    assert importing <= named
