@@ -68,12 +68,6 @@ class NudgeState(StrEnum):
     EXPIRED = "expired"
 
 
-#: A nudge waiting for an answer (its buttons shown).
-AWAITING_ANSWER = (NudgeState.OPEN, NudgeState.DELIVERED)
-#: A nudge not answered for good: waiting, or snoozed until a day.
-LIVE_NUDGE_STATES = (*AWAITING_ANSWER, NudgeState.SNOOZED)
-
-
 class PitchState(StrEnum):
     PENDING = "pending"
     PITCHED = "pitched"

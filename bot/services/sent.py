@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot.replies import Reply, error, nudge_of
 from bot.services.context import Actor, Deps
-from nudges.model import AWAITING_ANSWER, Nudge, NudgeState
+from nudges.model import Nudge, NudgeState
+from nudges.suppress import AWAITING_ANSWER
 
 
 def sent_reply(deps: Deps, actor: Actor, delivery_id: int) -> Reply:

@@ -13,13 +13,14 @@ from sqlalchemy.dialects.sqlite import insert as lite_insert
 from sqlalchemy.orm import Session
 
 from nudges.model import Nudge, NudgeState, NudgeStatus
+from nudges.suppress import LIVE
 from storage.repositories import mapping
 from storage.repositories.ids import ids_in
 from storage.tables import NudgeRow, nudge_t
 
 # A decision may refresh a live nudge (and move it between these states, e.g. a snooze that
 # has passed); done, skipped and expired ones are final and left alone.
-_LIVE = (NudgeState.OPEN.value, NudgeState.DELIVERED.value, NudgeState.SNOOZED.value)
+_LIVE = tuple(sorted(state.value for state in LIVE))
 
 
 #: What a decision refreshes on a live nudge (besides its state).

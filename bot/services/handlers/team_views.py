@@ -15,10 +15,11 @@ from bot.services.request import Request
 from bot.services.summaries import build_summaries
 from bot.services.wording import count
 from nudges.health import BUCKETS, health
-from nudges.model import LIVE_NUDGE_STATES, Customer, NudgeReason, Person
+from nudges.model import Customer, NudgeReason, NudgeState, Person
 from nudges.quiet import Level, QuietStatus, quiet_status, shortest_ideal_days
+from nudges.suppress import LIVE as LIVE_STATES
 
-LIVE = LIVE_NUDGE_STATES
+LIVE: tuple[NudgeState, ...] = tuple(sorted(LIVE_STATES))
 
 
 def member(req: Request, ref: UserRef) -> Person:
