@@ -11,11 +11,26 @@ from nudges.suppress import AWAITING_ANSWER
 
 def sent_reply(deps: Deps, actor: Actor, delivery_id: int) -> Reply:
     """The reply a delivery carried, for its recipient only."""
+    found = shown_to(deps, actor, delivery_id)
+    return found or error("That message is no longer kept, or was not sent to you.")
+
+
+def shown_to(
+    deps: Deps, actor: Actor, delivery_id: int, *, channel_id: str | None = None
+) -> Reply | None:
+    """The reply a delivery carried, if ``actor`` may see it again: in their own chat, a
+    message sent to them; in a channel (``channel_id``), a digest posted there, which whoever
+    reads the channel sees. None when it is gone or not theirs to see."""
     with deps.reader() as uow:
         delivery = uow.deliveries.get(delivery_id)
-    if delivery is None or delivery.recipient_id != actor.person.id:
-        return error("That message is no longer kept, or was not sent to you.")
-    return Reply.from_json(delivery.payload)
+        if delivery is None:
+            return None
+        if channel_id is None:
+            allowed = delivery.recipient_id == actor.person.id
+        else:
+            chosen = uow.digest_channels.get(delivery.recipient_id)
+            allowed = chosen is not None and chosen.channel_id == channel_id
+    return Reply.from_json(delivery.payload) if allowed else None
 
 
 def as_it_stands(deps: Deps, reply: Reply) -> Reply:
