@@ -82,11 +82,10 @@ def console(args: argparse.Namespace, settings: Settings) -> int:
 def tick(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
 
-    from bot.bootstrap import build
+    from bot.bootstrap import build, senders
     from bot.clock import FixedClock, SystemClock
     from bot.console.app import parse_instant
     from bot.delivery.cycle import run_cycle
-    from bot.platforms import build_platforms
 
     now = parse_instant(args.now) if args.now else SystemClock().now()
     container = build(settings, clock=FixedClock(now))
@@ -94,7 +93,7 @@ def tick(args: argparse.Namespace, settings: Settings) -> int:
         if not args.dry_run and (busy := _live_elsewhere(container, now)):
             print(busy, file=sys.stderr)
             return 2
-        platforms = {} if args.dry_run else build_platforms(container)
+        platforms = {} if args.dry_run else senders(container)
         report = asyncio.run(
             run_cycle(container, now=now, platforms=platforms, dry_run=args.dry_run)
         )

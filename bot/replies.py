@@ -45,7 +45,24 @@ PRESS_VERBS: tuple[Verb, ...] = (
 )
 
 
-SNOOZE_CHOICES: tuple[tuple[str, str], ...] = (("1d", "1 day"), ("1w", "1 week"), ("1m", "1 month"))
+#: What Snooze means when no duration was chosen; the choice offered first on a card.
+DEFAULT_SNOOZE = "1w"
+SNOOZE_CHOICES: tuple[tuple[str, str], ...] = (
+    ("1d", "1 day"),
+    (DEFAULT_SNOOZE, "1 week"),
+    ("1m", "1 month"),
+)
+NUDGE_REF = "nudge:"  # an item about a nudge: ``nudge:42``
+
+
+def nudge_ref(nudge_id: int) -> str:
+    return f"{NUDGE_REF}{nudge_id}"
+
+
+def nudge_of(ref: str | None) -> int | None:
+    """The nudge an item ref is about (``nudge:42`` -> 42), else None."""
+    number = (ref or "").removeprefix(NUDGE_REF)
+    return int(number) if ref and ref.startswith(NUDGE_REF) and number.isdigit() else None
 
 
 @dataclass(frozen=True, slots=True)

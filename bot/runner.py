@@ -6,19 +6,17 @@ import asyncio
 import logging
 import sys
 
-from bot.bootstrap import build
+from bot.bootstrap import build, senders, serves_chat
 from bot.config import Settings
 from bot.console.app import Console, ConsoleClock, prompt_lines
 from bot.ops import lifecycle
-from bot.platforms import build_platforms
 from bot.scheduler import build_scheduler, worker_name
 
 log = logging.getLogger(__name__)
 
 
 def run_bot(settings: Settings, *, as_name: str | None = None) -> int:
-    secrets = settings.secrets
-    if secrets.slack_configured or secrets.teams_configured or settings.teams.enabled:
+    if serves_chat(settings):
         from bot.server import serve  # platforms with credentials: the HTTP/socket server
 
         return serve(settings)
@@ -37,7 +35,7 @@ async def _console(settings: Settings, *, as_name: str | None) -> int:
         "no Slack or Teams credentials: running the console on %s",
         container.engine.url.render_as_string(hide_password=True),
     )
-    scheduler = build_scheduler(container, build_platforms(container))
+    scheduler = build_scheduler(container, senders(container))
     site = None
     if settings.metrics_enabled:  # [server] metrics = true: /healthz, /readyz and /metrics
         from aiohttp import web

@@ -8,45 +8,32 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
-from bot.bootstrap import Container, build
-from bot.config import Settings, SlackMode
+from bot.bootstrap import Container, build, senders, serve_platforms
+from bot.config import Settings
 from bot.delivery.ports import Platform
 from bot.ops import checks, lifecycle, logs
 from bot.ops.http import add_routes
-from bot.platforms import build_platforms
+from bot.platforms import Serving
 from bot.scheduler import build_scheduler, worker_name
 from bot.web_books import attach_books
 from nudges.model import Platform as PlatformName
 
 log = logging.getLogger(__name__)
 
-Stopper = Callable[[], Awaitable[None]]
 
-
-def build_web_app(container: Container) -> tuple[web.Application, list[Stopper]]:
-    """The HTTP surface: Slack events/commands/interactivity/OAuth and Teams activities, as
-    configured, and the operator's endpoints. Returns the app and what to stop on shutdown."""
+def build_web_app(container: Container) -> tuple[web.Application, list[Serving]]:
+    """The HTTP surface: each chat platform the settings turn on (Slack's events, commands
+    and OAuth; Teams' activities) and the operator's endpoints. Returns the app and the
+    platforms served (to start once it listens, to stop on shutdown)."""
     app = web.Application()
     add_routes(app, container, with_metrics=container.settings.metrics_enabled)
     attach_books(app, container)
-    stoppers: list[Stopper] = []
-    secrets = container.settings.secrets
-    if secrets.slack_configured:
-        from bot.slack.runtime import attach_slack
-
-        runtime = attach_slack(app, container)
-        stoppers.append(runtime.stop)
-    if container.settings.teams.enabled or secrets.teams_configured:
-        from bot.teams.runtime import attach_teams
-
-        teams = attach_teams(app, container, host=container.settings.server.host)
-        stoppers.append(teams.stop)
-    return app, stoppers
+    return app, serve_platforms(app, container)
 
 
 #: Database work runs in these threads (the connection pool has as many connections). More
@@ -87,18 +74,14 @@ async def serve_async(
         ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="nudgebot")
     )
     container = build(settings, pool_size=WORKER_THREADS)
+    app, serving = build_web_app(container)
     container.platforms.update(platforms or {})
-    app, stoppers = build_web_app(container)
-    scheduler = build_scheduler(container, build_platforms(container))
+    scheduler = build_scheduler(container, senders(container))
     container.readiness.add("scheduler", checks.scheduler(scheduler))
     container.readiness.add("stopping", lifecycle.not_stopping)
     runner = await start_site(app, settings)
-    socket_client = None
-    if settings.slack.mode is SlackMode.SOCKET and settings.secrets.slack_app_token:
-        from bot.slack.runtime import start_socket_mode
-
-        socket_client = await start_socket_mode(container)
-        container.readiness.add("slack_socket", socket_client.readiness)
+    for served in serving:
+        await served.start()
     scheduler.start()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -114,10 +97,8 @@ async def serve_async(
         await lifecycle.stop_scheduler(
             scheduler, container.jobs, container.deps, worker=worker_name(), grace=grace
         )
-        if socket_client is not None:
-            await _within(socket_client.close(), deadline)
-        for stopper in stoppers:
-            await _within(stopper(), deadline)
+        for served in serving:
+            await _within(served.stop(), deadline)
         await runner.cleanup()
         container.close()
         for sig in (signal.SIGINT, signal.SIGTERM):

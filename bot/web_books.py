@@ -17,7 +17,6 @@ from bot.bootstrap import Container
 from bot.services.books.chat import token_digest
 from bot.services.books.exports import export_book
 from bot.services.books.feed import feed_for_token
-from storage.repositories.links import LinkRepository
 
 log = logging.getLogger(__name__)
 SPOOL_BYTES = 8 * 1024 * 1024  # an export larger than this is spooled to a temporary file
@@ -79,7 +78,7 @@ def _export_zip(container: Container, token: str) -> tuple[str, IO[bytes]] | Non
     deps = container.deps
     now = deps.clock.now()
     with deps.uow() as uow:
-        download = LinkRepository(uow.session).take_download(token_digest(token), now=now)
+        download = uow.links.take_download(token_digest(token), now=now)
         uow.commit()
         if download is None:
             return None

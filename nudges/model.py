@@ -7,15 +7,32 @@ facts (birthdays, renewals, out-of-office) are ``date``s interpreted in the rele
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+#: A platform's name as stored (at most 16 characters): lower-case letters, digits, ``-``/``_``.
+PLATFORM_NAME = re.compile(r"[a-z][a-z0-9_-]{0,15}")
+
 
 class Platform(StrEnum):
+    """The chat platform a workspace lives on. The members are the platforms the bot ships
+    with; any other well-formed name is a platform added as a plug-in (``bot.platforms``),
+    and ``Platform("name")`` gives its value without a change here."""
+
     SLACK = "slack"
     TEAMS = "teams"
     CONSOLE = "console"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Platform | None:
+        if not isinstance(value, str) or not PLATFORM_NAME.fullmatch(value):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value.upper()
+        member._value_ = value
+        return cls._value2member_map_.setdefault(value, member)  # type: ignore[return-value]
 
 
 class RelationshipKind(StrEnum):

@@ -22,7 +22,10 @@ HEART: frozenset[NudgeReason] = frozenset({NudgeReason.BIRTHDAY, NudgeReason.LIF
 FINISHED: frozenset[NudgeState] = frozenset(
     {NudgeState.DONE, NudgeState.SKIPPED, NudgeState.EXPIRED}
 )
-LIVE: frozenset[NudgeState] = frozenset({NudgeState.OPEN, NudgeState.DELIVERED, NudgeState.SNOOZED})
+#: A nudge waiting for an answer (its buttons shown).
+AWAITING_ANSWER: frozenset[NudgeState] = frozenset({NudgeState.OPEN, NudgeState.DELIVERED})
+#: A nudge not answered for good: waiting, or snoozed until a day.
+LIVE: frozenset[NudgeState] = AWAITING_ANSWER | {NudgeState.SNOOZED}
 
 
 @dataclass(frozen=True, slots=True)

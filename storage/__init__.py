@@ -4,9 +4,11 @@ Imports ``nudges`` (to hand out domain values) and never ``bot``. Table classes 
 """
 
 from storage.conflicts import is_conflict, is_duplicate, is_transient
+from storage.dry_run import rolled_back
 from storage.engine import (
     DatabaseUnusable,
     display_url,
+    has_password,
     is_sqlite,
     make_engine,
     make_session_factory,
@@ -24,6 +26,7 @@ __all__ = [
     "SqlUnitOfWork",
     "display_url",
     "ensure_schema",
+    "has_password",
     "is_busy",
     "is_conflict",
     "is_duplicate",
@@ -35,6 +38,7 @@ __all__ = [
     "make_session_factory",
     "migrate",
     "normalize_url",
+    "rolled_back",
     "run_in_transaction",
     "schema_status",
     "unusable_reason",

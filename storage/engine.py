@@ -73,6 +73,14 @@ def unusable_reason(exc: BaseException) -> str | None:
     return text
 
 
+def has_password(url: str) -> bool:
+    """Whether ``url`` is a database URL that carries a password (False when not a URL)."""
+    try:
+        return bool(make_url(url).password)
+    except ArgumentError:
+        return False  # not a URL at all: reported by the other [database] checks
+
+
 def display_url(url: str) -> str:
     """``url`` as it may be shown or logged: without its password."""
     try:

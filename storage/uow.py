@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from storage.clock import database_now
 from storage.repositories.audit import AuditLog
 from storage.repositories.backlog import BacklogRepository
+from storage.repositories.books import BooksRepository
 from storage.repositories.changes import ChangeLog
+from storage.repositories.channels import DigestChannelRepository
 from storage.repositories.customers import CustomerRepository
 from storage.repositories.digests import DigestRepository
+from storage.repositories.erase import EraseRepository
+from storage.repositories.exports import ExportRepository
+from storage.repositories.links import LinkRepository
 from storage.repositories.lists import ShownListRepository
 from storage.repositories.names import SqlKnownNames
 from storage.repositories.nudges import NudgeRepository
@@ -27,7 +34,14 @@ from storage.repositories.records import (
     LifeEventRepository,
     TouchRepository,
 )
+from storage.repositories.restore import RestoreRepository
+from storage.repositories.slack import (
+    ProcessedEventRepository,
+    SlackInstallationRepository,
+    SlackOAuthStateRepository,
+)
 from storage.repositories.stats import StatsRepository
+from storage.repositories.teams import TeamsCardRepository, TeamsConversationRepository
 from storage.tables import offer_t
 
 
@@ -83,6 +97,51 @@ class SqlUnitOfWork:
     def offer_titles(self, workspace_id: int) -> SqlKnownNames:
         return SqlKnownNames(self.session, workspace_id, table=offer_t)
 
+    # -- the repositories of one part of the bot each, made when asked for ------------------
+
+    @property
+    def books(self) -> BooksRepository:
+        return BooksRepository(self.session)
+
+    @property
+    def restore(self) -> RestoreRepository:
+        return RestoreRepository(self.session)
+
+    @property
+    def erase(self) -> EraseRepository:
+        return EraseRepository(self.session)
+
+    @property
+    def links(self) -> LinkRepository:
+        return LinkRepository(self.session)
+
+    def exports(self, workspace_id: int, owner_ids: frozenset[int] | None) -> ExportRepository:
+        return ExportRepository(self.session, workspace_id, owner_ids)
+
+    @property
+    def digest_channels(self) -> DigestChannelRepository:
+        return DigestChannelRepository(self.session)
+
+    @property
+    def teams_conversations(self) -> TeamsConversationRepository:
+        return TeamsConversationRepository(self.session)
+
+    @property
+    def teams_cards(self) -> TeamsCardRepository:
+        return TeamsCardRepository(self.session)
+
+    @property
+    def slack_installations(self) -> SlackInstallationRepository:
+        return SlackInstallationRepository(self.session)
+
+    @property
+    def slack_oauth_states(self) -> SlackOAuthStateRepository:
+        return SlackOAuthStateRepository(self.session)
+
+    @property
+    def processed_events(self) -> ProcessedEventRepository:
+        return ProcessedEventRepository(self.session)
+
     def commit(self) -> None:
         if self.read_only:
             raise ReadOnlyError("a read-only unit of work cannot commit: use deps.uow() to write")
@@ -101,3 +160,22 @@ class SqlUnitOfWork:
         what was written before the savepoint stays)."""
         with self.session.begin_nested():
             yield
+
+    def tally_until_commit(
+        self, key: str, on_commit: Callable[[Counter[str]], None]
+    ) -> Counter[str]:
+        """A tally kept with this transaction under ``key``: ``on_commit`` gets it when the
+        transaction commits; a rollback empties it (work decided again is counted once)."""
+        info = self.session.info
+        tally: Counter[str] | None = info.get(key)
+        if tally is None:
+            kept: Counter[str] = Counter()
+            info[key] = tally = kept
+
+            def committed(session: Session) -> None:
+                on_commit(kept)
+                kept.clear()
+
+            event.listen(self.session, "after_commit", committed)
+            event.listen(self.session, "after_rollback", lambda session: kept.clear())
+        return tally

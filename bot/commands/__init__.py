@@ -10,7 +10,6 @@ from bot.commands.commands import (
     AddCustomer,
     AddDate,
     AddLifeEvent,
-    AddOffer,
     AddTeamMember,
     AnswerEscalation,
     ArchiveCustomer,
@@ -27,12 +26,10 @@ from bot.commands.commands import (
     Help,
     ListCustomers,
     ListDates,
-    ListOffers,
     ListTeam,
     LogTouch,
     OutOfOffice,
     ParseError,
-    RecordPitch,
     RemoveContact,
     RemoveDate,
     RemoveLifeEvent,
@@ -42,7 +39,6 @@ from bot.commands.commands import (
     ShowHealth,
     ShowHistory,
     ShowNudges,
-    ShowOffer,
     ShowQuiet,
     ShowSettings,
     Skip,
@@ -56,6 +52,7 @@ from bot.commands.durations import parse_relative_until
 from bot.commands.grammar import COMMANDS, parse, slash_text
 from bot.commands.help import HELP, HelpEntry, entries_for, render_help
 from bot.commands.names import KnownNames, NameIndex
+from bot.commands.offers import AddOffer, ListOffers, RecordPitch, ShowOffer
 from nudges.names import name_key
 
 __all__ = [

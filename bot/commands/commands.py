@@ -19,7 +19,8 @@ from bot.commands.books import (
     ShowAudit,
     ShowCalendar,
 )
-from nudges.model import Cadence, OfferKind, PitchState, RelationshipKind
+from bot.commands.offers import AddOffer, ListOffers, RecordPitch, ShowOffer
+from nudges.model import Cadence, RelationshipKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,36 +283,6 @@ class UpdateSettings:
     working_days: frozenset[int] | None = None  # Monday == 0
     daily_cap: int | None = None
     holiday_country: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AddOffer:
-    title: str
-    kind: OfferKind
-    existing_first_on: date
-    public_on: date
-    quantity: int | None = None
-    tiers: frozenset[str] = frozenset()
-    kinds: frozenset[RelationshipKind] = frozenset()
-    tags: frozenset[str] = frozenset()
-    description: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ListOffers:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class ShowOffer:
-    offer: str
-
-
-@dataclass(frozen=True, slots=True)
-class RecordPitch:
-    offer: str
-    customer: str
-    state: PitchState = PitchState.PITCHED
 
 
 @dataclass(frozen=True, slots=True)

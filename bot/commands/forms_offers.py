@@ -5,11 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.commands.commands import (
-    AddOffer,
     Command,
-    ListOffers,
-    RecordPitch,
-    ShowOffer,
 )
 from bot.commands.context import (
     MAX_NAME,
@@ -28,6 +24,7 @@ from bot.commands.names import (
     resolve_leading,
     suggest,
 )
+from bot.commands.offers import AddOffer, ListOffers, RecordPitch, ShowOffer
 from bot.commands.problems import Invalid
 from bot.commands.values import (
     parse_enum,

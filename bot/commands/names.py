@@ -14,7 +14,6 @@ leading words of several names, the reference is ambiguous and the candidates ar
 from __future__ import annotations
 
 import bisect
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -24,6 +23,26 @@ from nudges.names import name_key
 AMBIGUITY_LIMIT = 5  # candidates listed when a reference is ambiguous
 SUGGESTION_LIMIT = 3  # "did you mean" suggestions
 PREPARED_WORDS = 8  # leading words announced to the directory at once (longer names: asked after)
+LIKENESS_CUTOFF = 60.0  # below this likeness (0..100) a known name is not suggested
+
+
+def indel_ratio(a: str, b: str) -> float:
+    """0..100: twice the longest common subsequence over both lengths (RapidFuzz's
+    ``fuzz.ratio``, which the SQL directory uses, in plain Python for small books)."""
+    if not a and not b:
+        return 100.0
+    previous = [0] * (len(b) + 1)
+    for char in a:
+        current = [0]
+        for j, other in enumerate(b):
+            current.append(previous[j] + 1 if char == other else max(previous[j + 1], current[j]))
+        previous = current
+    return 200.0 * previous[-1] / (len(a) + len(b))
+
+
+def likeness(typed: str, known: str) -> float:
+    """0..100: how much a typed key looks like a known key."""
+    return indel_ratio(typed, known)
 
 
 class KnownNames(Protocol):
@@ -41,8 +60,9 @@ class KnownNames(Protocol):
         """Up to ``limit`` names whose key starts with ``prefix`` (which may end in a space)."""
         ...
 
-    def similar_to(self, key: str, *, limit: int) -> Sequence[str]:
-        """Up to ``limit`` names that look like a misspelling of ``key``, best first."""
+    def similar_to(self, key: str, *, limit: int) -> Sequence[tuple[str, float]]:
+        """Up to ``limit`` names that look like a misspelling of ``key``, best first, each
+        with its :func:`likeness` to ``key`` (at least :data:`LIKENESS_CUTOFF`)."""
         ...
 
     def prepare(self, keys: Sequence[str], *, limit: int) -> None:
@@ -52,7 +72,8 @@ class KnownNames(Protocol):
 
 
 class NameIndex:
-    """:class:`KnownNames` over an in-memory sequence: bisect for prefixes, difflib for typos."""
+    """:class:`KnownNames` over an in-memory sequence: bisect for prefixes, :func:`likeness`
+    for typos."""
 
     def __init__(self, names: Iterable[str]) -> None:
         by_key: dict[str, str] = {}
@@ -74,9 +95,10 @@ class NameIndex:
             i += 1
         return found
 
-    def similar_to(self, key: str, *, limit: int) -> Sequence[str]:
-        close = difflib.get_close_matches(key, self._keys, n=limit, cutoff=0.6)
-        return [self._by_key[k] for k in close]
+    def similar_to(self, key: str, *, limit: int) -> Sequence[tuple[str, float]]:
+        scored = [(k, likeness(key, k)) for k in self._keys]
+        close = sorted((s for s in scored if s[1] >= LIKENESS_CUTOFF), key=lambda s: -s[1])
+        return [(self._by_key[k], score) for k, score in close[:limit]]
 
     def prepare(self, keys: Sequence[str], *, limit: int) -> None:
         """Nothing to prepare: every answer is in memory."""
@@ -155,9 +177,8 @@ def suggest(words: Sequence[str], known: KnownNames) -> tuple[str, ...]:
         keys.insert(1, name_key(" ".join(words[:-1])))
     scored: dict[str, float] = {}
     for key in dict.fromkeys(k for k in keys if k):
-        for name in known.similar_to(key, limit=SUGGESTION_LIMIT):
-            ratio = difflib.SequenceMatcher(None, key, name_key(name)).ratio()
-            scored[name] = max(scored.get(name, 0.0), ratio)
+        for name, score in known.similar_to(key, limit=SUGGESTION_LIMIT):
+            scored[name] = max(scored.get(name, 0.0), score)
     ranked = sorted(scored, key=lambda name: (-scored[name], name_key(name)))
     first = name_key(words[0])
     if first:

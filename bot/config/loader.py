@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 import holidays
 
 from bot.config.links import read_links
+from bot.config.policy import read_policy
 from bot.config.reader import WEEKDAYS, ConfigError, Table, suggest
 from bot.config.secrets import DATABASE_URL_ENV, refuse_secrets
 from bot.config.service import read_logging, read_server
@@ -26,8 +27,7 @@ from bot.config.settings import (
     TeamsSettings,
     WorkspaceDefaults,
 )
-from nudges.model import Cadence, NudgeReason
-from nudges.policy import Feb29Policy, Policy, Ritual, ShiftPolicy
+from bot.platforms import PLATFORM_PACKAGES, load
 
 DEFAULT_FILE = "config.toml"
 DEFAULT_DATABASE_URL = "sqlite:///nudgebot.db"
@@ -64,7 +64,14 @@ def load_settings(
     return parse_settings(data, env=env, source=source)
 
 
-def parse_settings(data: dict[str, Any], *, env: Mapping[str, str], source: str) -> Settings:
+def parse_settings(
+    data: dict[str, Any],
+    *,
+    env: Mapping[str, str],
+    source: str,
+    packages: Iterable[str] = PLATFORM_PACKAGES,
+) -> Settings:
+    """``packages``: the chat platforms whose own config sections are read too."""
     refuse_secrets(data, source=source, path="")
     root = Table(data, path="", source=source)
     database = root.table("database")
@@ -78,7 +85,7 @@ def parse_settings(data: dict[str, Any], *, env: Mapping[str, str], source: str)
     settings = Settings(
         database_url=url,
         workspace=_workspace(root.table("workspace")),
-        policy=_policy(root),
+        policy=read_policy(root),
         digest=_digest(root.table("digest")),
         scheduler=_scheduler(root.table("scheduler")),
         delivery=_delivery(root.table("delivery")),
@@ -88,6 +95,9 @@ def parse_settings(data: dict[str, Any], *, env: Mapping[str, str], source: str)
         logging=read_logging(root.table("logging")),
         secrets=_secrets(env),
         links=read_links(root.table("links")),
+        platforms=MappingProxyType(
+            {p.name: p.settings(root.table(p.name), env) for p in load(packages) if p.settings}
+        ),
         source=source,
         deprecations=deprecations,
     )
@@ -114,231 +124,6 @@ def _workspace(table: Table) -> WorkspaceDefaults:
     )
     table.finish()
     return workspace
-
-
-def _cadence(table: Table, key: str) -> Cadence:
-    inner = table.table(key)
-    ideal = inner.integer("ideal_days", 30, low=1, high=3650)
-    maximum = inner.integer("max_days", max(ideal, 60), low=1, high=3650)
-    inner.finish()
-    if maximum < ideal:
-        raise inner.error("max_days", maximum, f"at least ideal_days ({ideal})")
-    return Cadence(ideal_days=ideal, max_days=maximum)
-
-
-def _policy(root: Table) -> Policy:
-    default = Policy()
-    tiers_table = root.table("tiers")
-    tiers = tiers_table.strings("names", default.tiers)
-    tiers_table.finish()
-    if not tiers or len(set(tiers)) != len(tiers):
-        raise tiers_table.error("names", list(tiers), "a non-empty list of distinct tier names")
-
-    cadence = root.table("cadence")
-    by_tier_table = cadence.table("tier")
-    by_tier = {name: _cadence(by_tier_table, name) for name in by_tier_table.names()}
-    by_tier_table.finish()
-    for name in by_tier:
-        if name not in tiers:
-            raise ConfigError(
-                f"{by_tier_table.source}: {by_tier_table.path} {name}: unknown tier {name!r}; "
-                "tiers are "
-                f"{', '.join(tiers)} (see [tiers] names){suggest(name, tiers)}."
-            )
-    merged = {t: by_tier.get(t) or default.cadence.get(t) for t in tiers}
-    missing = [t for t, c in merged.items() if c is None]
-    if missing:
-        raise ConfigError(
-            f"{by_tier_table.source}: {by_tier_table.path}: tier {missing[0]!r} has no "
-            "cadence; add "
-            f"{missing[0]} = {{ ideal_days = 30, max_days = 60 }}."
-        )
-    by_kind_table = cadence.table("kind")
-    kinds = ("customer", "partner", "supplier", "referrer", "internal")
-    by_kind = {}
-    for name in by_kind_table.names():
-        if name not in kinds:
-            raise ConfigError(
-                f"{by_kind_table.source}: {by_kind_table.path} {name}: unknown relationship "
-                "kind; expected one of "
-                f"{', '.join(kinds)}{suggest(name, kinds)}."
-            )
-        by_kind[name] = _cadence(by_kind_table, name)
-    by_kind_table.finish()
-    cadence.finish()
-
-    calendar = root.table("calendar")
-    feb29 = calendar.choice("feb29", default.feb29.value, tuple(p.value for p in Feb29Policy))
-    shift = calendar.choice("shift", default.shift.value, tuple(p.value for p in ShiftPolicy))
-    birthday_lead = calendar.integer(
-        "birthday_lead_days", default.birthday_lead_days, low=0, high=60
-    )
-    anniversary_lead = calendar.integer(
-        "anniversary_lead_days", default.anniversary_lead_days, low=0, high=60
-    )
-    custom_lead = calendar.integer(
-        "custom_date_lead_days", default.custom_date_lead_days, low=0, high=365
-    )
-    dated_lookahead = calendar.integer(
-        "dated_lookahead_days", default.dated_lookahead_days, low=0, high=60
-    )
-    renewal_term = calendar.integer(
-        "renewal_term_months", default.renewal_term_months, low=1, high=120
-    )
-    checkpoints = calendar.get(
-        "renewal_checkpoints",
-        default.renewal_checkpoints,
-        _checkpoints,
-        "a list of distinct whole numbers of days before renewal, e.g. [90, 30, 7]",
-    )
-    calendar.finish()
-
-    nudges = root.table("nudges")
-    daily_cap = nudges.integer("daily_cap", default.daily_cap, low=1, high=50)
-    min_gap = nudges.integer("min_gap_days", default.min_gap_days, low=0, high=90)
-    heart_ignores_gap = nudges.boolean(
-        "heart_dates_ignore_min_gap", default.heart_dates_ignore_min_gap
-    )
-    owner_quiet = nudges.integer("owner_quiet_days", default.owner_quiet_days, low=1, high=3650)
-    escalation = nudges.integer(
-        "escalation_after_days", default.escalation_after_days, low=0, high=3650
-    )
-    grace = nudges.integer(
-        "new_customer_grace_days", default.new_customer_grace_days, low=0, high=365
-    )
-    late = nudges.integer("late_until_hour", default.late_until_hour, low=0, high=24)
-    variety = nudges.integer("ritual_variety_days", default.ritual_variety_days, low=0, high=3650)
-    parity = nudges.integer(
-        "parity_best_customers", default.parity_best_customers, low=1, high=100000
-    )
-    nudges.finish()
-
-    life = root.table("life_events")
-    sensitive = frozenset(life.strings("sensitive", tuple(sorted(default.sensitive_events))))
-    happy = frozenset(life.strings("happy", tuple(sorted(default.happy_events))))
-    suppression = life.integer(
-        "suppression_days", default.sensitive_suppression_days, low=0, high=365
-    )
-    window = life.integer("window_days", default.life_event_window_days, low=0, high=365)
-    life.finish()
-    both = sensitive & happy
-    if both:
-        raise life.error("happy", sorted(happy), f"no kind that is also sensitive ({sorted(both)})")
-
-    health = root.table("health")
-    risk = health.get(
-        "tenure_risk_months",
-        default.tenure_risk_months,
-        _month_window,
-        "two whole numbers of months [from, to], from < to, e.g. [6, 36]",
-    )
-    share = health.number("concentration_share", default.concentration_share, low=0.01, high=1.0)
-    health.finish()
-
-    digest = root.table("digest")
-    upcoming = digest.integer("upcoming_days", default.digest_upcoming_days, low=1, high=90)
-    period = digest.integer("period_days", default.digest_period_days, low=1, high=92)
-    playbook = _playbook(root, tiers=tiers, default=default.playbook)
-    return Policy(
-        tiers=tiers,
-        cadence=MappingProxyType({t: c for t, c in merged.items() if c is not None}),
-        kind_cadence=MappingProxyType(by_kind),
-        feb29=Feb29Policy(feb29),
-        shift=ShiftPolicy(shift),
-        birthday_lead_days=birthday_lead,
-        anniversary_lead_days=anniversary_lead,
-        custom_date_lead_days=custom_lead,
-        renewal_checkpoints=checkpoints,
-        sensitive_events=sensitive,
-        happy_events=happy,
-        sensitive_suppression_days=suppression,
-        life_event_window_days=window,
-        tenure_risk_months=risk,
-        concentration_share=share,
-        digest_upcoming_days=upcoming,
-        digest_period_days=period,
-        dated_lookahead_days=dated_lookahead,
-        renewal_term_months=renewal_term,
-        playbook=playbook,
-        daily_cap=daily_cap,
-        min_gap_days=min_gap,
-        heart_dates_ignore_min_gap=heart_ignores_gap,
-        owner_quiet_days=owner_quiet,
-        escalation_after_days=escalation,
-        new_customer_grace_days=grace,
-        late_until_hour=late,
-        ritual_variety_days=variety,
-        parity_best_customers=parity,
-    )
-
-
-def _checkpoints(value: Any) -> tuple[int, ...]:
-    if not isinstance(value, list) or not value:
-        raise ValueError
-    days = []
-    for item in value:
-        if isinstance(item, bool) or not isinstance(item, int) or not 0 <= item <= 730:
-            raise ValueError
-        days.append(item)
-    if len(set(days)) != len(days):
-        raise ValueError
-    return tuple(sorted(days, reverse=True))
-
-
-def _month_window(value: Any) -> tuple[int, int]:
-    if not isinstance(value, list) or len(value) != 2:
-        raise ValueError
-    low, high = value
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in value) or not (
-        0 <= low < high
-    ):
-        raise ValueError
-    return (low, high)
-
-
-def _playbook(
-    root: Table, *, tiers: tuple[str, ...], default: tuple[Ritual, ...]
-) -> tuple[Ritual, ...]:
-    raw = root.raw("playbook")
-    if raw is None:
-        return default
-    if not isinstance(raw, list) or not raw:
-        raise root.error("playbook", raw, "one or more [[playbook]] entries")
-    reasons = tuple(r.value for r in NudgeReason)
-    rituals: list[Ritual] = []
-    for index, entry in enumerate(raw):
-        if not isinstance(entry, dict):
-            raise root.error("playbook", entry, "a [[playbook]] table")
-        table = Table(entry, path=f"[[playbook]] #{index + 1}", source=root.source)
-        name = table.string("name", "")
-        if not re.fullmatch(r"[a-z][a-z0-9_-]*", name):
-            raise table.error("name", name, "a short lowercase ritual name such as 'coffee'")
-        label = table.string("label", name.replace("_", " ").capitalize())
-        entry_tiers = table.strings("tiers", ())
-        for tier in entry_tiers:
-            if tier not in tiers:
-                raise table.error(
-                    "tiers", list(entry_tiers), f"tier names among {', '.join(tiers)}"
-                )
-        entry_reasons = table.strings("reasons", ())
-        for reason in entry_reasons:
-            if reason not in reasons:
-                raise table.error(
-                    "reasons", list(entry_reasons), f"reasons among {', '.join(reasons)}"
-                )
-        table.finish()
-        rituals.append(
-            Ritual(
-                name=name,
-                label=label,
-                tiers=frozenset(entry_tiers),
-                reasons=frozenset(NudgeReason(r) for r in entry_reasons),
-            )
-        )
-    names = [r.name for r in rituals]
-    if len(set(names)) != len(names):
-        raise root.error("playbook", names, "distinct ritual names")
-    return tuple(rituals)
 
 
 def _digest(table: Table) -> DigestSchedule:

@@ -9,10 +9,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
 from bot.config.reader import ConfigError
+from storage import has_password
 
 DATABASE_URL_ENV = "NUDGEBOT_DATABASE_URL"
 
@@ -76,11 +74,7 @@ def _refuse_listed(items: list[Any], *, source: str, path: str, key: str, where:
 
 def _refuse_password(url: str, *, source: str) -> None:
     """A password in ``[database] url`` belongs in the environment, with the whole URL."""
-    try:
-        password = make_url(url).password
-    except ArgumentError:
-        return  # not a URL at all: reported with the other [database] checks
-    if password:
+    if has_password(url):
         raise ConfigError(
             f"{source}: [database] url holds a password. Secrets never go in the config file: "
             f"remove the url and set the environment variable {DATABASE_URL_ENV} instead."

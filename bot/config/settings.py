@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 from nudges.policy import Policy
 
@@ -141,6 +142,8 @@ class Settings:
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     secrets: Secrets = Secrets()
     links: LinkSettings = LinkSettings()
+    #: The settings of each plug-in platform that reads its own config section, by name.
+    platforms: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     source: str = "built-in defaults"  # where the settings came from, for messages
     #: Deprecated settings still honoured, each with what to write instead (shown at start-up
     #: and by ``check-config``).

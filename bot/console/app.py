@@ -21,6 +21,7 @@ from bot.delivery.cycle import run_cycle
 from bot.replies import Reply, render_text
 from bot.services.context import Actor
 from bot.services.identity import identify
+from bot.services.lookups import people
 from nudges.model import Person, Platform
 
 WORKSPACE = ("console", "Console")
@@ -134,15 +135,14 @@ class Console:
         for _, recipient_id, _ in report.drain.sent:
             if self.actor is None or recipient_id != self.actor.person.id:
                 others[recipient_id] = others.get(recipient_id, 0) + 1
-        if others:
-            with self.container.deps.uow() as uow:
-                for person_id, count in sorted(others.items()):
-                    person = uow.people.get(person_id)
-                    if person is not None:
-                        self.say(
-                            f"  {count} message for {person.display_name} "
-                            f"(:as {person.display_name} to read it)"
-                        )
+        known = people(self.container.deps, set(others)) if others else {}
+        for person_id, count in sorted(others.items()):
+            person = known.get(person_id)
+            if person is not None:
+                self.say(
+                    f"  {count} message for {person.display_name} "
+                    f"(:as {person.display_name} to read it)"
+                )
 
     def handle(self, line: str) -> bool:
         """Handle one line; False means quit."""
@@ -176,8 +176,7 @@ class Console:
     def _refresh_actor(self) -> None:
         if self.actor is None:
             return
-        with self.container.deps.uow() as uow:
-            person = uow.people.get(self.actor.person.id)
+        person = people(self.container.deps, {self.actor.person.id}).get(self.actor.person.id)
         if person is not None:
             self.actor = Actor(self.actor.workspace, person)
 

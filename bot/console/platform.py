@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import sys
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TextIO
 
-from bot.replies import Reply
+from bot.replies import Reply, render_text
 from nudges.model import Person
 
 
@@ -37,3 +39,14 @@ class ConsolePlatform:
         messages = [reply for _, reply in self.inbox.get(person_id, [])]
         self.inbox[person_id] = []
         return messages
+
+
+def printing_console(out: TextIO | None = None) -> ConsolePlatform:
+    """Console deliveries outside a console session: printed, like a DM in a log."""
+
+    def show(person: Person, reply: Reply) -> None:
+        stream = out or sys.stdout
+        print(f"── to {person.display_name} (console)", file=stream)
+        print(render_text(reply), file=stream, flush=True)
+
+    return ConsolePlatform(on_message=show)

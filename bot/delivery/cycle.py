@@ -5,18 +5,17 @@ nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from sqlalchemy.orm import Session
-
-from bot.bootstrap import Container
 from bot.delivery.digests import plan_digests
 from bot.delivery.outbox import DrainResult, Outbox
 from bot.delivery.ports import Platform
 from bot.delivery.sweep import SweepResult, sweep
+from bot.platforms import names
 from bot.replies import Reply
 from bot.services.context import Deps
 from nudges.model import Person
@@ -46,33 +45,22 @@ class CycleReport:
     messages: list[tuple[Person, Reply]] = field(default_factory=list)
 
 
-@contextmanager
-def rolled_back(deps: Deps, engine_owner: Container) -> Iterator[Deps]:
-    """Deps whose units of work all share one outer transaction, rolled back at the end."""
-    with engine_owner.engine.connect() as connection:
-        outer = connection.begin()
+class Wiring(Protocol):
+    """What a cycle needs of the composition root's container."""
 
-        def uow() -> SqlUnitOfWork:
-            def factory() -> Session:
-                return Session(
-                    bind=connection,
-                    join_transaction_mode="create_savepoint",
-                    expire_on_commit=False,
-                    autoflush=False,
-                )
+    @property
+    def deps(self) -> Deps: ...
 
-            return SqlUnitOfWork(factory)
+    @property
+    def platforms(self) -> Mapping[PlatformName, Platform]: ...
 
-        # One connection for every unit of work: sends one at a time (no concurrent sessions).
-        settings = replace(deps.settings, delivery=replace(deps.settings.delivery, concurrency=1))
-        try:
-            yield replace(deps, uow=uow, read_only=None, settings=settings)  # reads see it too
-        finally:
-            outer.rollback()
+    def rolled_back(self) -> AbstractContextManager[Callable[[], SqlUnitOfWork]]:
+        """Units of work sharing one transaction that is rolled back at the end."""
+        ...
 
 
 async def run_cycle(
-    container: Container,
+    container: Wiring,
     *,
     now: datetime,
     platforms: Mapping[PlatformName, Platform] | None = None,
@@ -81,10 +69,15 @@ async def run_cycle(
 ) -> CycleReport:
     if dry_run:
         recorder = RecordingPlatform()
-        with rolled_back(container.deps, container) as deps:
+        with container.rolled_back() as units:
+            # Reads see the dry run; one connection for every unit of work: sends one at a time.
+            settings = container.deps.settings
+            settings = replace(settings, delivery=replace(settings.delivery, concurrency=1))
+            deps = replace(container.deps, uow=units, read_only=None, settings=settings)
             swept = sweep(deps, now=now)
             swept.digests += plan_digests(deps, now=now, horizon=now + _lookahead(deps))
-            outbox = Outbox(deps, {p: recorder for p in PlatformName}, worker=worker)
+            every = {*PlatformName, *names(), *container.platforms}
+            outbox = Outbox(deps, dict.fromkeys(every, recorder), worker=worker)
             drained = await outbox.drain(now=now)
         return CycleReport(now, swept, drained, recorder.sent)
     swept = sweep(container.deps, now=now)

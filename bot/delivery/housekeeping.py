@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.services.context import Deps
-from storage.repositories.slack import ProcessedEventRepository, SlackOAuthStateRepository
-from storage.repositories.teams import TeamsCardRepository
 
 EVENT_MEMORY = timedelta(days=2)  # Slack retries an event for minutes, never for days
 CARD_MEMORY = timedelta(days=60)  # a Teams card's buttons: its nudges expire well before
@@ -19,8 +17,8 @@ def housekeeping(deps: Deps, *, now: datetime) -> int:
     cutoff = now - timedelta(days=deps.settings.delivery.expire_after_days)
     with deps.uow() as uow:
         expired = uow.nudges.expire_stale(before=cutoff, now=now)
-        ProcessedEventRepository(uow.session).prune(before=now - EVENT_MEMORY)
-        SlackOAuthStateRepository(uow.session).prune(now=now)
-        TeamsCardRepository(uow.session).prune(before=now - CARD_MEMORY)
+        uow.processed_events.prune(before=now - EVENT_MEMORY)
+        uow.slack_oauth_states.prune(now=now)
+        uow.teams_cards.prune(before=now - CARD_MEMORY)
         uow.commit()
     return expired

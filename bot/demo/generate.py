@@ -12,11 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import random
-import resource
-import shlex
-import sys
-from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from time import perf_counter
 
@@ -25,6 +21,7 @@ from sqlalchemy import Connection, func, insert, select, text
 from bot.config import Settings
 from bot.demo.book import BookMaker, Generated, Ids
 from bot.demo.facts import FACT_COLUMNS, fact_values, kept_facts
+from bot.demo.report import Tally, add_time, peak_rss_mb, report
 from bot.demo.team import Team, build_team
 from bot.demo.vocabulary import PRODUCTS
 from nudges.engine import CustomerView, decide_customer
@@ -78,18 +75,6 @@ NUDGE_COLUMNS = (
 HANDLED_AFTER = timedelta(days=10)  # a dated nudge delivered this long ago was acted on
 
 
-@dataclass
-class Tally:
-    """What was written, and how long each part took."""
-
-    rows: Counter[str] = field(default_factory=Counter)
-    tiers: Counter[str] = field(default_factory=Counter)
-    reasons: Counter[str] = field(default_factory=Counter)
-    due_now: int = 0
-    feb29: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)
-
-
 def generate(settings: Settings, *, customers: int, owners: int, seed: int, now: datetime) -> str:
     """Create the book and return a report of what was written (counts, timing, memory)."""
     started = perf_counter()
@@ -110,7 +95,7 @@ def generate(settings: Settings, *, customers: int, owners: int, seed: int, now:
         where = engine.url.render_as_string(hide_password=True)
     finally:
         engine.dispose()
-    return _report(
+    return report(
         tally, team=team, where=where, seed=seed, now=now, seconds=perf_counter() - started
     )
 
@@ -168,17 +153,17 @@ def _write(
         size = min(BATCH, customers - start)
         clock = perf_counter()
         batch = [maker.make(start + i, first_customer + start + i) for i in range(size)]
-        _add(tally.seconds, "draw", perf_counter() - clock)
+        add_time(tally.seconds, "draw", perf_counter() - clock)
         clock = perf_counter()
         due = [_next_due(g, owners_by_id, policy=policy, now=now, tally=tally) for g in batch]
-        _add(tally.seconds, "decide", perf_counter() - clock)
+        add_time(tally.seconds, "decide", perf_counter() - clock)
         clock = perf_counter()
         facts = [kept_facts(g, owners_by_id, policy=policy, now=now) for g in batch]
-        _add(tally.seconds, "facts", perf_counter() - clock)
+        add_time(tally.seconds, "facts", perf_counter() - clock)
         clock = perf_counter()
         with connection.begin():
             _write_batch(loader, batch, due, facts, now=now, tally=tally)
-        _add(tally.seconds, "write", perf_counter() - clock)
+        add_time(tally.seconds, "write", perf_counter() - clock)
         if (start + size) % step < BATCH or start + size == customers:
             log.info("demo: %s of %s customers written", start + size, customers)
     clock = perf_counter()
@@ -189,7 +174,7 @@ def _write(
     # Fresh planner statistics: the first sweep's queries should plan like production ones.
     connection.execute(text("ANALYZE"))
     connection.commit()
-    _add(tally.seconds, "analyze", perf_counter() - clock)
+    add_time(tally.seconds, "analyze", perf_counter() - clock)
     return team
 
 
@@ -406,41 +391,4 @@ def _person_row(p: Person, now: datetime) -> tuple[object, ...]:
     )  # fmt: skip
 
 
-def _add(seconds: dict[str, float], phase: str, spent: float) -> None:
-    seconds[phase] = seconds.get(phase, 0.0) + spent
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory so far, in MB."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
-def _report(
-    tally: Tally, *, team: Team, where: str, seed: int, now: datetime, seconds: float
-) -> str:
-    total = tally.rows["customer"] or 1
-    tiers = ", ".join(
-        f"{tier} {count} ({count / total:.0%})" for tier, count in tally.tiers.items()
-    )
-    reasons = ", ".join(f"{r} {n}" for r, n in tally.reasons.most_common())
-    rows = ", ".join(f"{table} {count}" for table, count in sorted(tally.rows.items()))
-    phases = ", ".join(f"{name} {value:.1f}s" for name, value in tally.seconds.items())
-    head = team.head.display_name
-    some = ", ".join(p.display_name for p in team.salespeople[:3])
-    return "\n".join(
-        [
-            f"Demo book written to {where} (seed {seed}, now {now.isoformat()}).",
-            f"  people: head of sales {head}, {len(team.managers)} managers, "
-            f"{len(team.salespeople)} salespeople (e.g. {some})",
-            f"  customers: {tally.rows['customer']} - {tiers}",
-            f"  contacts born on February 29: {tally.feb29}",
-            f"  rows: {rows}",
-            f"  due now: {tally.due_now} customers ({tally.due_now / total:.1%}); "
-            f"nudges the first sweep will write: {reasons or 'none'}",
-            f"  time: {seconds:.1f}s ({phases}); peak memory {peak_rss_mb():.0f} MB",
-            f"  try: nudgebot console --db {shlex.quote(where)} --as {shlex.quote(head)} "
-            f"--now {now.isoformat()}",
-            f"  then: :as {team.salespeople[0].display_name}, then quiet, nudges, :tick",
-        ]
-    )
+__all__ = ["generate", "peak_rss_mb"]

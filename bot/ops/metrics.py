@@ -29,8 +29,6 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from nudges.model import Nudge, NudgeReason, Platform
 from storage import SqlUnitOfWork
@@ -149,28 +147,13 @@ def nudges_created_on_commit(
     """Count the nudges among ``nudges`` whose dedupe key is not in ``existing`` (they are
     being created) when, and if, the unit of work commits: a batch rolled back after a
     conflict and decided again is counted once."""
-    pending = _pending(uow.session)
+    pending = uow.tally_until_commit(_PENDING, _count_committed)
     pending.update(n.reason.value for n in nudges if n.dedupe_key not in existing)
 
 
-def _pending(session: Session) -> Tally[str]:
-    tally: Tally[str] | None = session.info.get(_PENDING)
-    if tally is None:
-        tally = session.info[_PENDING] = Tally()
-        event.listen(session, "after_commit", _count_committed)
-        event.listen(session, "after_rollback", _forget_rolled_back)
-    return tally
-
-
-def _count_committed(session: Session) -> None:
-    tally: Tally[str] = session.info[_PENDING]
+def _count_committed(tally: Tally[str]) -> None:
     for reason, count in tally.items():
         NUDGES_CREATED.labels(reason=reason).inc(count)
-    tally.clear()
-
-
-def _forget_rolled_back(session: Session) -> None:
-    session.info[_PENDING].clear()
 
 
 def command_name(command: object) -> str:

@@ -14,10 +14,11 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 
 from bot.bootstrap import Container
 from bot.slack.client import web_client
-from bot.slack.installations import SqlInstallationStore, SqlOAuthStateStore
+from bot.slack.installations import SqlOAuthStateStore
 from bot.slack.listeners import register_listeners
+from bot.slack.platform import installed_tokens
 from bot.slack.services import SlackServices
-from bot.slack.tokens import InstalledTokens, TeamLocks, TokenAuthorize, TokenSource
+from bot.slack.tokens import TokenAuthorize, TokenSource
 
 #: Bot scopes, each used by a call: commands (/touch, /nudge), chat:write (the DM, updates),
 #: im:write (conversations.open), im:history (finding a sent delivery, reading a message back),
@@ -49,16 +50,8 @@ def build_app(
         raise RuntimeError("Slack's HTTP mode needs SLACK_SIGNING_SECRET")
     verification = not socket_mode  # Socket Mode requests come over the authenticated socket
     if secrets.slack_client_id and secrets.slack_client_secret:
-        client = web_client(settings, session=session)
-        store = SqlInstallationStore(container.deps, client_id=secrets.slack_client_id)
-        tokens = InstalledTokens(
-            store=store,
-            client=client,
-            client_id=secrets.slack_client_id,
-            client_secret=secrets.slack_client_secret,
-            rotation=settings.slack.token_rotation,
-            locks=TeamLocks(container.engine),
-        )
+        tokens = installed_tokens(container, session=session)  # the sender's too
+        client, store = tokens.client, tokens.store
         oauth = AsyncOAuthSettings(
             client_id=secrets.slack_client_id,
             client_secret=secrets.slack_client_secret,

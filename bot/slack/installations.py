@@ -20,8 +20,6 @@ from storage.repositories.slack import (
     INSTALLATION,
     MEMBER,
     InstallationKey,
-    SlackInstallationRepository,
-    SlackOAuthStateRepository,
 )
 
 log = logging.getLogger(__name__)
@@ -61,7 +59,7 @@ class SqlInstallationStore(AsyncInstallationStore):
         self, kind: str, key: InstallationKey, data: str, enterprise: bool, at: float
     ) -> None:
         with self.deps.uow() as uow:
-            SlackInstallationRepository(uow.session).save(
+            uow.slack_installations.save(
                 kind,
                 key,
                 data=data,
@@ -72,11 +70,11 @@ class SqlInstallationStore(AsyncInstallationStore):
 
     def _find(self, kind: str, key: InstallationKey) -> str | None:
         with self.deps.uow() as uow:
-            return SlackInstallationRepository(uow.session).find(kind, key)
+            return uow.slack_installations.find(kind, key)
 
     def _delete(self, kind: str, key: InstallationKey) -> int:
         with self.deps.uow() as uow:
-            count = SlackInstallationRepository(uow.session).delete(kind, key)
+            count = uow.slack_installations.delete(kind, key)
             uow.commit()
         return count
 
@@ -98,7 +96,7 @@ class SqlInstallationStore(AsyncInstallationStore):
 
     def _enterprise_of(self, team_id: str) -> str | None:
         with self.deps.reader() as uow:
-            return SlackInstallationRepository(uow.session).enterprise_of(self.client_id, team_id)
+            return uow.slack_installations.enterprise_of(self.client_id, team_id)
 
     async def async_enterprise_of(self, team_id: str) -> str | None:
         """The organisation whose org-wide install serves this workspace, once seen."""
@@ -119,7 +117,7 @@ class SqlInstallationStore(AsyncInstallationStore):
             "bot_token_expires_at": bot.bot_token_expires_at,
         }
         with self.deps.uow() as uow:
-            repo = SlackInstallationRepository(uow.session)
+            repo = uow.slack_installations
             rows = repo.every(INSTALLATION, key)
             for row_id, data in rows:
                 repo.replace_data(row_id, json.dumps({**json.loads(data), **fields}))
@@ -192,7 +190,7 @@ class SqlOAuthStateStore(AsyncOAuthStateStore):
 
     def _issue(self, state: str) -> None:
         with self.deps.uow() as uow:
-            repo = SlackOAuthStateRepository(uow.session)
+            repo = uow.slack_oauth_states
             now = self.deps.clock.now()
             repo.prune(now=now)
             repo.issue(state, expires_at=now + self.expiration)
@@ -200,7 +198,7 @@ class SqlOAuthStateStore(AsyncOAuthStateStore):
 
     def _consume(self, state: str) -> bool:
         with self.deps.uow() as uow:
-            valid = SlackOAuthStateRepository(uow.session).consume(state, now=self.deps.clock.now())
+            valid = uow.slack_oauth_states.consume(state, now=self.deps.clock.now())
             uow.commit()
         return valid
 

@@ -196,22 +196,32 @@ class SlackPlatform:
         return None
 
 
+def installed_tokens(
+    container: Container, *, session: aiohttp.ClientSession | None = None
+) -> InstalledTokens:
+    """The bot tokens of the workspaces that installed the app through the OAuth flow."""
+    from bot.slack.installations import SqlInstallationStore
+
+    secrets = container.settings.secrets
+    if not (secrets.slack_client_id and secrets.slack_client_secret):
+        raise RuntimeError("Slack's OAuth flow needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
+    return InstalledTokens(
+        store=SqlInstallationStore(container.deps, client_id=secrets.slack_client_id),
+        client=web_client(container.settings, session=session),
+        client_id=secrets.slack_client_id,
+        client_secret=secrets.slack_client_secret,
+        rotation=container.settings.slack.token_rotation,
+        locks=TeamLocks(container.shared_locks),
+    )
+
+
 def token_source(
     container: Container, *, session: aiohttp.ClientSession | None = None
 ) -> TokenSource:
     """``SLACK_BOT_TOKEN`` for one workspace; else the installations of the OAuth flow."""
-    from bot.slack.installations import SqlInstallationStore
-
     secrets = container.settings.secrets
     if secrets.slack_client_id and secrets.slack_client_secret:
-        return InstalledTokens(
-            store=SqlInstallationStore(container.deps, client_id=secrets.slack_client_id),
-            client=web_client(container.settings, session=session),
-            client_id=secrets.slack_client_id,
-            client_secret=secrets.slack_client_secret,
-            rotation=container.settings.slack.token_rotation,
-            locks=TeamLocks(container.engine),
-        )
+        return installed_tokens(container, session=session)
     if secrets.slack_bot_token:
         return FixedToken(secrets.slack_bot_token)
     raise RuntimeError("Slack needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -15,33 +14,23 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.context import Deps
 from bot.services.departures import person_left
+from bot.services.reachability import set_reachable
 from bot.slack.errors import describe
 from nudges.model import Platform
 
 log = logging.getLogger(__name__)
 
 
-def set_reachable(
+def _set_reachable(
     deps: Deps, team_id: str, *, reachable: bool, user_ids: set[str] | None = None
 ) -> list[str]:
-    """Mark the workspace's people (or only ``user_ids``) reachable or not; returns the
-    platform ids of those whose mark changed."""
-    changed: list[str] = []
-    with deps.uow() as uow:
-        workspace = uow.workspaces.find(platform=Platform.SLACK, external_id=team_id)
-        if workspace is None:
-            return []
-        for person in uow.people.in_workspace(workspace.id):
-            wanted = user_ids is None or person.platform_user_id in user_ids
-            if wanted and person.unreachable == reachable:
-                uow.people.update(replace(person, unreachable=not reachable))
-                changed.append(person.platform_user_id)
-        uow.commit()
-    return changed
+    return set_reachable(
+        deps, platform=Platform.SLACK, team_id=team_id, reachable=reachable, user_ids=user_ids
+    )
 
 
 async def workspace_gone(deps: Deps, team_id: str) -> None:
-    marked = await asyncio.to_thread(set_reachable, deps, team_id, reachable=False)
+    marked = await asyncio.to_thread(_set_reachable, deps, team_id, reachable=False)
     log.info("slack workspace %s: %s people marked unreachable", team_id, len(marked))
 
 
@@ -60,10 +49,10 @@ async def _is_deleted(client: AsyncWebClient, user_id: str) -> bool:
 async def workspace_back(deps: Deps, client: AsyncWebClient, team_id: str) -> None:
     """The app is installed again: its people are reachable again, but for deleted
     accounts (each one asked of ``users.info``)."""
-    revived = await asyncio.to_thread(set_reachable, deps, team_id, reachable=True)
+    revived = await asyncio.to_thread(_set_reachable, deps, team_id, reachable=True)
     deleted = {user for user in revived if await _is_deleted(client, user)}
     if deleted:
-        await asyncio.to_thread(set_reachable, deps, team_id, reachable=False, user_ids=deleted)
+        await asyncio.to_thread(_set_reachable, deps, team_id, reachable=False, user_ids=deleted)
     log.info(
         "slack workspace %s installed again: %s people reachable again (%s deleted accounts not)",
         team_id,

@@ -15,12 +15,12 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.bootstrap import Container
+from bot.config import SlackMode
 from bot.slack.app import BuiltApp, build_app
 from bot.slack.connection import OneLineLogger, SocketModeState, watch
 from bot.slack.guard import log_refusal, refusal
-from bot.slack.platform import slack_platform
+from bot.slack.platform import SlackPlatform, slack_platform
 from bot.slack.services import SlackServices
-from nudges.model import Platform as PlatformName
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,8 @@ def _shared_session() -> aiohttp.ClientSession | None:
 class SlackRuntime:
     built: BuiltApp
     session: aiohttp.ClientSession | None
+    #: The scheduler's sends go through the same session and token source.
+    sender: SlackPlatform
     signing_secret: str = ""
 
     @property
@@ -83,29 +85,18 @@ class SlackRuntime:
             await self.session.close()
 
 
-def _register_platform(
-    container: Container, built: BuiltApp, session: aiohttp.ClientSession | None
-) -> None:
-    """The scheduler of this process sends through the same session and token source."""
-    container.platforms[PlatformName.SLACK] = slack_platform(
-        container, session=session, tokens=built.tokens
-    )
-
-
 def attach_slack(app: web.Application, container: Container) -> SlackRuntime:
     """Slack's HTTP endpoints on ``app`` (in Socket Mode, nothing is served: only the
     platform for proactive sends is prepared)."""
-    from bot.config import SlackMode
-
     session = _shared_session()
     socket_mode = container.settings.slack.mode is SlackMode.SOCKET
     built = build_app(container, session=session, socket_mode=socket_mode)
     runtime = SlackRuntime(
         built=built,
         session=session,
+        sender=slack_platform(container, session=session, tokens=built.tokens),
         signing_secret=container.settings.secrets.slack_signing_secret or "",
     )
-    _register_platform(container, built, session)
     if not socket_mode:
         app.router.add_post(EVENTS_PATH, runtime.events)
         flow = built.app.oauth_flow
@@ -118,9 +109,9 @@ def attach_slack(app: web.Application, container: Container) -> SlackRuntime:
 @dataclass
 class SocketModeClient:
     handler: AsyncSocketModeHandler
-    session: aiohttp.ClientSession | None
+    session: aiohttp.ClientSession | None  # None: the app's, closed by its runtime
     state: SocketModeState
-    services: SlackServices
+    services: SlackServices | None  # None: the app's, closed by its runtime
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
     async def readiness(self) -> str | None:
@@ -133,23 +124,27 @@ class SocketModeClient:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
         await self.handler.close_async()  # type: ignore[no-untyped-call]
-        await self.services.settled()
-        self.services.close()
+        if self.services is not None:
+            await self.services.settled()
+            self.services.close()
         if self.session is not None and not self.session.closed:
             await self.session.close()
 
 
 async def start_socket_mode(
-    container: Container, *, ping_interval: float = PING_SECONDS
+    container: Container, *, built: BuiltApp | None = None, ping_interval: float = PING_SECONDS
 ) -> SocketModeClient:
     """Connect to Slack over Socket Mode with ``SLACK_APP_TOKEN``, in the background: the bot
     (its scheduler, its deliveries) runs while the connection is being made or re-made, and
-    ``SocketModeClient.state`` says whether it is up."""
+    ``SocketModeClient.state`` says whether it is up. ``built``: the app already built for
+    this process (else one is built, with its own session)."""
     app_token = container.settings.secrets.slack_app_token
     if not app_token:
         raise RuntimeError("Socket Mode needs SLACK_APP_TOKEN (xapp-…)")
-    session = aiohttp.ClientSession()
-    built = build_app(container, session=session, socket_mode=True)
+    owned = built is None
+    session = aiohttp.ClientSession() if built is None else None
+    if built is None:
+        built = build_app(container, session=session, socket_mode=True)
     state = SocketModeState()
     handler = AsyncSocketModeHandler(
         built.app,
@@ -163,5 +158,30 @@ async def start_socket_mode(
         loop.create_task(watch(handler.client.is_connected, state)),
     ]
     return SocketModeClient(
-        handler=handler, session=session, state=state, services=built.services, tasks=tasks
+        handler=handler,
+        session=session,
+        state=state,
+        services=built.services if owned else None,
+        tasks=tasks,
     )
+
+
+@dataclass
+class SlackServing:
+    """Slack in ``nudgebot run``: its HTTP endpoints, or its Socket Mode connection (with
+    ``SLACK_APP_TOKEN``) over the same app, and the sender both share."""
+
+    container: Container
+    runtime: SlackRuntime
+    socket: SocketModeClient | None = None
+
+    async def start(self) -> None:
+        settings = self.container.settings
+        if settings.slack.mode is SlackMode.SOCKET and settings.secrets.slack_app_token:
+            self.socket = await start_socket_mode(self.container, built=self.runtime.built)
+            self.container.readiness.add("slack_socket", self.socket.readiness)
+
+    async def stop(self) -> None:
+        if self.socket is not None:
+            await self.socket.close()
+        await self.runtime.stop()

@@ -23,6 +23,7 @@ from bot.replies import Reply, Verb
 from bot.services.context import Actor
 from bot.services.guess import guess_customer
 from bot.services.identity import identify, known_actor
+from bot.services.lookups import customer_of_nudge, is_manager
 from bot.services.sent import sent_reply
 from bot.services.upcoming import coming_up
 from bot.slack import reach
@@ -33,7 +34,6 @@ from bot.slack.installations import SqlInstallationStore
 from bot.slack.pages import Source
 from bot.slack.say import EphemeralCopies
 from nudges.model import Platform
-from storage.repositories.slack import ProcessedEventRepository
 
 log = logging.getLogger(__name__)
 
@@ -206,21 +206,15 @@ class SlackServices:
             self.container.commands.log_touch, actor, command, nudge_id=nudge
         )
 
-    def _customer_name(self, nudge: int) -> str | None:
-        with self.container.deps.reader() as uow:
-            found = uow.nudges.get(nudge)
-            customer = uow.customers.get(found.customer_id) if found else None
-        return customer.name if customer else None
-
     async def customer_of(self, nudge: int) -> str | None:
-        return await self._quick(self._customer_name, nudge)
+        return await self._quick(customer_of_nudge, self.container.deps, nudge)
 
     def rituals(self) -> list[tuple[str, str]]:
         return [(r.name, r.label) for r in self.container.deps.policy.playbook]
 
     def _first_time(self, event_id: str) -> bool:
         with self.container.deps.uow() as uow:
-            repo = ProcessedEventRepository(uow.session)
+            repo = uow.processed_events
             first = repo.first_time("slack", event_id, now=self.container.deps.clock.now())
             uow.commit()
         return first
@@ -261,12 +255,8 @@ class SlackServices:
 
     # ------------------------------------------------------------------ home
 
-    def _is_manager(self, actor: Actor) -> bool:
-        with self.container.deps.reader() as uow:
-            return uow.people.has_reports(actor.person.id)
-
     async def is_manager(self, actor: Actor) -> bool:
-        return await asyncio.to_thread(self._is_manager, actor)
+        return await asyncio.to_thread(is_manager, self.container.deps, actor.person.id)
 
     async def guess_customer(self, actor: Actor, *, channel_name: str, text: str) -> str | None:
         return await asyncio.to_thread(

@@ -22,10 +22,10 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import Engine, text
 
 from bot.delivery.ports import Unreachable
 from bot.slack.installations import SqlInstallationStore
+from storage.locks import SharedLocks
 
 log = logging.getLogger(__name__)
 
@@ -56,30 +56,22 @@ def lock_key(team_id: str) -> int:
 
 @dataclass
 class TeamLocks:
-    engine: Engine
+    """One token refresh per workspace at a time: in this process, and across replicas
+    through a lock the database holds."""
+
+    shared: SharedLocks
     _local: dict[str, asyncio.Lock] = field(default_factory=dict)
 
     @asynccontextmanager
     async def hold(self, team_id: str) -> AsyncIterator[None]:
         local = self._local.setdefault(team_id, asyncio.Lock())
         async with local:
-            if self.engine.dialect.name != "postgresql":
-                yield
-                return
-            connection = await asyncio.to_thread(self.engine.connect)
-            key = {"key": lock_key(team_id)}
+            shared = self.shared.named(lock_key(team_id))
+            await asyncio.to_thread(shared.acquire)
             try:
-                await asyncio.to_thread(
-                    connection.execute, text("SELECT pg_advisory_lock(:key)"), key
-                )
-                try:
-                    yield
-                finally:
-                    await asyncio.to_thread(
-                        connection.execute, text("SELECT pg_advisory_unlock(:key)"), key
-                    )
+                yield
             finally:
-                await asyncio.to_thread(connection.close)
+                await asyncio.to_thread(shared.release)
 
 
 @dataclass

@@ -16,15 +16,11 @@ from typing import Any
 
 from bot.bootstrap import Container
 from bot.commands import ParseError, UserRef, parse_relative_until
-from bot.replies import Reply, Verb, error
+from bot.replies import DEFAULT_SNOOZE, Reply, Verb, error, nudge_of
 from bot.services.context import Actor
+from bot.services.sent import as_it_stands
 from bot.teams import store
 from bot.teams.cards import DATA_CARD, DATA_REF, DATA_VERB, input_id
-from nudges.model import Nudge, NudgeState
-
-NUDGE_PREFIX = "nudge:"
-DEFAULT_SNOOZE = "1w"
-_LIVE = (NudgeState.OPEN, NudgeState.DELIVERED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +55,13 @@ def parse_action(value: Any, *, verb: str | None = None) -> CardAction | None:
         parsed = Verb(raw_verb)
     except ValueError:
         return None
-    number = target.removeprefix(NUDGE_PREFIX)
-    if not target.startswith(NUDGE_PREFIX) or not number.isdigit():
+    number = nudge_of(target)
+    if number is None:
         return None
     return CardAction(
         verb=parsed,
         target=target,
-        nudge_id=int(number),
+        nudge_id=number,
         card_id=card_number(value),
         inputs={k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)},
     )
@@ -117,30 +113,7 @@ def refreshed(container: Container, actor: Actor, card_id: int | None) -> tuple[
     if found is None:
         return None
     card, reply = found
-    open_refs = {
-        item.ref: int(item.ref.removeprefix(NUDGE_PREFIX))
-        for section in reply.sections
-        for item in section.items
-        if item.ref and not item.state and item.ref.removeprefix(NUDGE_PREFIX).isdigit()
-    }
-    with container.deps.reader() as uow:
-        nudges = {n.id: n for n in uow.nudges.get_many(sorted(set(open_refs.values())))}
-    redrawn = reply
-    for ref, number in open_refs.items():
-        state = describe(nudges.get(number))
-        if state is not None:
-            redrawn = redrawn.with_item_state(ref, state)
+    redrawn = as_it_stands(container.deps, reply)
     if redrawn != reply:
         store.redraw(container.deps, card.id, redrawn)
     return card.id, redrawn
-
-
-def describe(nudge: Nudge | None) -> str | None:
-    """How an item reads once its nudge is no longer waiting for an answer (None: it is)."""
-    if nudge is None:
-        return "no longer open"
-    if nudge.state in _LIVE:
-        return None
-    if nudge.state is NudgeState.SNOOZED and nudge.snoozed_until is not None:
-        return f"snoozed until {nudge.snoozed_until.isoformat()}"
-    return nudge.state.value

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.replies import Action, Item, Reply, Section, Tone, Verb
+from bot.replies import DEFAULT_SNOOZE, Action, Item, Reply, Section, Tone, Verb
 from bot.teams.markdown import escape
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -287,7 +287,7 @@ def _controls(actions: Sequence[Action], *, card_id: int | None) -> list[dict[st
                     "id": input_id(action.target, action.verb),
                     "label": f"{action.label} for",
                     "style": "compact",
-                    "value": action.choices[min(1, len(action.choices) - 1)][0],
+                    "value": _preselected(action.choices),
                     "choices": [
                         {"title": label, "value": value} for value, label in action.choices
                     ],
@@ -320,3 +320,9 @@ def _button(action: Action, *, card_id: int | None) -> dict[str, Any]:
         "data": {k: v for k, v in data.items() if k != DATA_VERB},
         "fallback": {"type": "Action.Submit", "title": action.label, "data": data},
     }
+
+
+def _preselected(choices: tuple[tuple[str, str], ...]) -> str:
+    """The snooze a card offers first: the default one."""
+    values = [value for value, _ in choices]
+    return DEFAULT_SNOOZE if DEFAULT_SNOOZE in values else values[0]

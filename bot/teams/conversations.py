@@ -9,8 +9,8 @@ from typing import Any
 from bot.services.context import Deps
 from nudges.model import Platform
 from storage import run_in_transaction
-from storage.repositories.channels import DigestChannel, DigestChannelRepository
-from storage.repositories.teams import TeamsConversation, TeamsConversationRepository
+from storage.repositories.channels import DigestChannel
+from storage.repositories.teams import TeamsConversation
 
 
 def remember(
@@ -21,7 +21,7 @@ def remember(
     conversation = reference.get("conversation") or {}
     conversation_id = str(conversation.get("id") or "")
     with deps.uow() as uow:
-        repo = TeamsConversationRepository(uow.session)
+        repo = uow.teams_conversations
 
         def save() -> bool:
             known = repo.get(person_id)
@@ -43,24 +43,24 @@ def remember(
 def forget(deps: Deps, *, conversation_id: str) -> int:
     """Forget a conversation the app was removed from: a personal chat, or a team's channels."""
     with deps.uow() as uow:
-        removed = TeamsConversationRepository(uow.session).remove_conversation(conversation_id)
-        removed += DigestChannelRepository(uow.session).remove_channel(conversation_id)
+        removed = uow.teams_conversations.remove_conversation(conversation_id)
+        removed += uow.digest_channels.remove_channel(conversation_id)
         uow.commit()
     return removed
 
 
 def lookup(deps: Deps, person_id: int) -> TeamsConversation | None:
     with deps.reader() as uow:
-        return TeamsConversationRepository(uow.session).get(person_id)
+        return uow.teams_conversations.get(person_id)
 
 
 def digest_channel(deps: Deps, person_id: int) -> DigestChannel | None:
     with deps.reader() as uow:
-        found = DigestChannelRepository(uow.session).get(person_id)
+        found = uow.digest_channels.get(person_id)
     return found if found is not None and found.platform is Platform.TEAMS else None
 
 
 def forget_digest_channel(deps: Deps, person_id: int) -> None:
     with deps.uow() as uow:
-        DigestChannelRepository(uow.session).remove(person_id)
+        uow.digest_channels.remove(person_id)
         uow.commit()

@@ -17,9 +17,10 @@ from typing import Any
 
 from bot.bootstrap import Container
 from bot.commands import LogTouch
-from bot.replies import Reply, Tone
+from bot.replies import Reply, Tone, nudge_of
 from bot.services.context import Actor
-from bot.teams.actions import NUDGE_PREFIX, card_number, marked
+from bot.services.lookups import customer_of_nudge
+from bot.teams.actions import card_number, marked
 from bot.teams.cards import CARD_SCHEMA, CARD_VERSION, DATA_CARD, DATA_REF, DATA_VERB, attachment
 from bot.teams.markdown import escape
 
@@ -45,14 +46,12 @@ def log_request(value: Any, *, message_id: str | None = None) -> LogRequest | No
     if not isinstance(data, dict):
         return None
     target = data.get(DATA_REF)
-    if not isinstance(target, str) or not target.startswith(NUDGE_PREFIX):
-        return None
-    number = target.removeprefix(NUDGE_PREFIX)
-    if not number.isdigit():
+    number = nudge_of(target) if isinstance(target, str) else None
+    if number is None or not isinstance(target, str):
         return None
     given = data.get(MESSAGE)
     return LogRequest(
-        nudge_id=int(number),
+        nudge_id=number,
         target=target,
         card_id=card_number(data),
         message_id=given if isinstance(given, str) and given else message_id,
@@ -65,10 +64,7 @@ def rituals(container: Container) -> list[tuple[str, str]]:
 
 
 def customer_of(container: Container, nudge_id: int) -> str | None:
-    with container.deps.reader() as uow:
-        nudge = uow.nudges.get(nudge_id)
-        customer = uow.customers.get(nudge.customer_id) if nudge is not None else None
-    return customer.name if customer is not None else None
+    return customer_of_nudge(container.deps, nudge_id)
 
 
 def form(

@@ -9,9 +9,9 @@ from typing import Any
 from bot.bootstrap import Container
 from bot.replies import Reply, Tone, error
 from bot.services.context import Actor
+from bot.services.sent import shown_to
 from bot.teams.cards import DATA_SECTION
 from bot.teams.summary import whole_section
-from storage.repositories.channels import DigestChannelRepository
 
 SHOWN_FROM_DELIVERY = "delivery"
 SHOWN_FROM_COMMAND = "command"
@@ -36,18 +36,8 @@ def _whole(
     delivery_id = value.get(SHOWN_FROM_DELIVERY)
     command = value.get(SHOWN_FROM_COMMAND)
     if isinstance(delivery_id, int) and not isinstance(delivery_id, bool):
-        with container.deps.reader() as uow:
-            delivery = uow.deliveries.get(delivery_id)
-            if delivery is None:
-                allowed = False
-            elif channel_id is None:
-                allowed = delivery.recipient_id == actor.person.id
-            else:  # posted in a channel: shown there to whoever reads it
-                chosen = DigestChannelRepository(uow.session).get(delivery.recipient_id)
-                allowed = chosen is not None and chosen.channel_id == channel_id
-        if delivery is None or not allowed:
-            return error("That message is no longer kept, or was not sent here.")
-        return Reply.from_json(delivery.payload)
+        shown = shown_to(container.deps, actor, delivery_id, channel_id=channel_id)
+        return shown or error("That message is no longer kept, or was not sent here.")
     if isinstance(command, str) and command and channel_id is None:
         return container.commands.handle_text(actor, command)
     return error("That button does nothing.")

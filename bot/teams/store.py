@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.replies import Reply
 from bot.services.context import Deps
-from storage.repositories.teams import TeamsCard, TeamsCardRepository
+from storage.repositories.teams import TeamsCard
 
 
 def keep(
@@ -19,7 +19,7 @@ def keep(
     delivery_id: int | None = None,
 ) -> int:
     with deps.uow() as uow:
-        card = TeamsCardRepository(uow.session).add(
+        card = uow.teams_cards.add(
             person_id=person_id,
             delivery_id=delivery_id,
             conversation_id=conversation_id,
@@ -33,15 +33,13 @@ def keep(
 
 def mark_sent(deps: Deps, card_id: int, *, activity_id: str | None) -> None:
     with deps.uow() as uow:
-        TeamsCardRepository(uow.session).sent(
-            card_id, activity_id=activity_id, now=deps.clock.now()
-        )
+        uow.teams_cards.sent(card_id, activity_id=activity_id, now=deps.clock.now())
         uow.commit()
 
 
 def drop(deps: Deps, card_id: int) -> None:
     with deps.uow() as uow:
-        TeamsCardRepository(uow.session).remove(card_id)
+        uow.teams_cards.remove(card_id)
         uow.commit()
 
 
@@ -49,7 +47,7 @@ def progress(deps: Deps, *, delivery_id: int, conversation_id: str) -> list[Team
     """The parts of a delivery already sent to a conversation; parts an earlier attempt
     prepared but did not send are forgotten."""
     with deps.uow() as uow:
-        repo = TeamsCardRepository(uow.session)
+        repo = uow.teams_cards
         cards = repo.of_delivery(delivery_id, conversation_id)
         for card in cards:
             if card.sent_at is None:
@@ -61,7 +59,7 @@ def progress(deps: Deps, *, delivery_id: int, conversation_id: str) -> list[Team
 def card_of(deps: Deps, card_id: int, *, person_id: int) -> tuple[TeamsCard, Reply] | None:
     """A card and its reply, if it is this person's: nobody presses another person's buttons."""
     with deps.reader() as uow:
-        card = TeamsCardRepository(uow.session).get(card_id)
+        card = uow.teams_cards.get(card_id)
     if card is None or card.person_id != person_id:
         return None
     return card, Reply.from_json(card.reply)
@@ -69,5 +67,5 @@ def card_of(deps: Deps, card_id: int, *, person_id: int) -> tuple[TeamsCard, Rep
 
 def redraw(deps: Deps, card_id: int, reply: Reply) -> None:
     with deps.uow() as uow:
-        TeamsCardRepository(uow.session).redrawn(card_id, reply=reply.to_json())
+        uow.teams_cards.redrawn(card_id, reply=reply.to_json())
         uow.commit()

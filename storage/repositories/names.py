@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,12 +10,18 @@ from sqlalchemy import ColumnElement, Select, Table, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from nudges.names import name_key
+from storage.similarity import closest
 from storage.tables import customer_t, offer_t
 
-_SCAN_FOR_TYPOS = 2000  # names sharing a first letter to compare when nothing matched
+_SCAN_FOR_TYPOS = 2000  # names sharing a first letter (or the next two) compared for typos
 
 
 _END = "\U0010ffff"  # sorts after every character a key can hold
+
+
+def _like(text: str) -> str:
+    """``text`` matched literally in a LIKE pattern (escaped with a backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @dataclass
@@ -89,19 +94,21 @@ class SqlKnownNames:
             query = query.where(column < prefix + _END)
         return list(self.session.scalars(query.order_by(column).limit(limit)))
 
-    def similar_to(self, key: str, *, limit: int) -> Sequence[str]:
+    def similar_to(self, key: str, *, limit: int) -> Sequence[tuple[str, float]]:
         if not key:
             return []
         query, column = self._base()
-        pool = list(
-            self.session.scalars(
-                query.where(column >= key[0], column < key[0] + "\U0010ffff")
-                .order_by(column)
-                .limit(_SCAN_FOR_TYPOS)
-            )
-        )
+        # A typo may be in the first letter: besides the names sharing it, compare the names
+        # sharing the letters after it (the first one changed, left out or added in front).
+        wheres: list[ColumnElement[bool]] = [(column >= key[0]) & (column < key[0] + _END)]
+        if len(key) >= 3:
+            patterns = ("_" + _like(key[1:3]), "_" + _like(key[:2]), _like(key[1:3]))
+            wheres += [column.like(p + "%", escape="\\") for p in dict.fromkeys(patterns)]
+        pool: list[str] = []
+        for where in wheres:
+            scan = query.where(where).order_by(column).limit(_SCAN_FOR_TYPOS)
+            pool += self.session.scalars(scan)
         if len(pool) < limit:
             pool += list(self.session.scalars(query.order_by(column).limit(_SCAN_FOR_TYPOS)))
         by_key = {name_key(n): n for n in pool}
-        close = difflib.get_close_matches(key, list(by_key), n=limit, cutoff=0.6)
-        return [by_key[k] for k in close]
+        return [(by_key[k], score) for k, score in closest(key, sorted(by_key), limit=limit)]

@@ -7,17 +7,47 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, case, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as lite_insert
 from sqlalchemy.orm import Session
 
 from nudges.model import Nudge, NudgeState, NudgeStatus
+from nudges.suppress import LIVE
 from storage.repositories import mapping
 from storage.repositories.ids import ids_in
 from storage.tables import NudgeRow, nudge_t
 
 # A decision may refresh a live nudge (and move it between these states, e.g. a snooze that
 # has passed); done, skipped and expired ones are final and left alone.
-_LIVE = (NudgeState.OPEN.value, NudgeState.DELIVERED.value, NudgeState.SNOOZED.value)
+_LIVE = tuple(sorted(state.value for state in LIVE))
+
+
+#: What a decision refreshes on a live nudge (besides its state).
+_REFRESHED = ("recipient_id", "level", "priority", "ritual", "detail", "facts", "deliver_on")
+
+
+def _values(n: Nudge, now: datetime) -> dict[str, object]:
+    """A nudge as the columns of its row (a new one: created and updated now)."""
+    return {
+        "dedupe_key": n.dedupe_key,
+        "customer_id": n.customer_id,
+        "recipient_id": n.recipient_id,
+        "reason": n.reason.value,
+        "level": n.level,
+        "due_on": n.due_on,
+        "deliver_on": n.deliver_on,
+        "priority": n.priority,
+        "ritual": n.ritual,
+        "detail": n.detail,
+        "facts": json.dumps([list(f) for f in n.facts]),
+        "state": n.state.value,
+        "snoozed_until": n.snoozed_until,
+        "offer_id": n.offer_id,
+        "contact_id": n.contact_id,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 @dataclass
@@ -26,44 +56,33 @@ class NudgeRepository:
 
     def upsert(self, nudge: Nudge, *, now: datetime) -> Nudge:
         """Insert a new nudge, or refresh the state, priority, level and wording of a live one
-        with the same dedupe key. A done, skipped or expired nudge is left alone."""
+        with the same dedupe key (one ``INSERT … ON CONFLICT DO UPDATE``). A done, skipped or
+        expired nudge is left alone."""
+        postgres = self.session.get_bind().dialect.name == "postgresql"
+        insert_into = pg_insert if postgres else lite_insert
+        statement = insert_into(nudge_t).values(**_values(nudge, now))
+        stored, offered = nudge_t.c, statement.excluded
+        statement = statement.on_conflict_do_update(
+            index_elements=[stored.dedupe_key],
+            set_={
+                **{column: offered[column] for column in _REFRESHED},
+                "state": offered.state,
+                # the snooze date moves with a change of state only
+                "snoozed_until": case(
+                    (stored.state != offered.state, offered.snoozed_until),
+                    else_=stored.snoozed_until,
+                ),
+                "updated_at": offered.updated_at,
+            },
+            where=stored.state.in_(_LIVE),
+        )
+        self.session.flush()  # pending changes first: the row read back replaces the loaded one
+        self.session.execute(statement)
         row = self.session.scalars(
-            select(NudgeRow).where(nudge_t.c.dedupe_key == nudge.dedupe_key)
-        ).first()
-        if row is None:
-            row = NudgeRow(
-                dedupe_key=nudge.dedupe_key,
-                customer_id=nudge.customer_id,
-                recipient_id=nudge.recipient_id,
-                reason=nudge.reason.value,
-                level=nudge.level,
-                due_on=nudge.due_on,
-                deliver_on=nudge.deliver_on,
-                priority=nudge.priority,
-                ritual=nudge.ritual,
-                detail=nudge.detail,
-                facts=json.dumps([list(f) for f in nudge.facts]),
-                state=nudge.state.value,
-                snoozed_until=nudge.snoozed_until,
-                offer_id=nudge.offer_id,
-                contact_id=nudge.contact_id,
-                created_at=now,
-                updated_at=now,
-            )
-            self.session.add(row)
-        elif row.state in _LIVE:
-            if row.state != nudge.state.value:
-                row.state = nudge.state.value
-                row.snoozed_until = nudge.snoozed_until
-            row.recipient_id = nudge.recipient_id
-            row.level = nudge.level
-            row.priority = nudge.priority
-            row.ritual = nudge.ritual
-            row.detail = nudge.detail
-            row.facts = json.dumps([list(f) for f in nudge.facts])
-            row.deliver_on = nudge.deliver_on
-            row.updated_at = now
-        self.session.flush()
+            select(NudgeRow)
+            .where(stored.dedupe_key == nudge.dedupe_key)
+            .execution_options(populate_existing=True)
+        ).one()
         return mapping.nudge(row)
 
     def upsert_many(
@@ -79,66 +98,21 @@ class NudgeRepository:
             if n.dedupe_key in existing and existing[n.dedupe_key].state.value in _LIVE
         ]
         if new:
-            self.session.execute(
-                insert(nudge_t),
-                [
-                    {
-                        "dedupe_key": n.dedupe_key,
-                        "customer_id": n.customer_id,
-                        "recipient_id": n.recipient_id,
-                        "reason": n.reason.value,
-                        "level": n.level,
-                        "due_on": n.due_on,
-                        "deliver_on": n.deliver_on,
-                        "priority": n.priority,
-                        "ritual": n.ritual,
-                        "detail": n.detail,
-                        "facts": json.dumps([list(f) for f in n.facts]),
-                        "state": n.state.value,
-                        "snoozed_until": n.snoozed_until,
-                        "offer_id": n.offer_id,
-                        "contact_id": n.contact_id,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for n in new
-                ],
-            )
+            self.session.execute(insert(nudge_t), [_values(n, now) for n in new])
         if live:
+            refreshed = (*_REFRESHED, "state", "snoozed_until")
             self.session.execute(
                 update(nudge_t)
                 .where(
-                    nudge_t.c.dedupe_key == bindparam("b_key"),
+                    nudge_t.c.dedupe_key == bindparam("b_dedupe_key"),
                     # executemany allows no IN list: spell the live states out
                     or_(*(nudge_t.c.state == state for state in _LIVE)),
                 )
                 .values(
-                    state=bindparam("b_state"),
-                    snoozed_until=bindparam("b_snoozed"),
-                    recipient_id=bindparam("b_recipient"),
-                    level=bindparam("b_level"),
-                    priority=bindparam("b_priority"),
-                    ritual=bindparam("b_ritual"),
-                    detail=bindparam("b_detail"),
-                    facts=bindparam("b_facts"),
-                    deliver_on=bindparam("b_deliver_on"),
+                    **{column: bindparam(f"b_{column}") for column in refreshed},
                     updated_at=now,
                 ),
-                [
-                    {
-                        "b_key": n.dedupe_key,
-                        "b_state": n.state.value,
-                        "b_snoozed": n.snoozed_until,
-                        "b_recipient": n.recipient_id,
-                        "b_level": n.level,
-                        "b_priority": n.priority,
-                        "b_ritual": n.ritual,
-                        "b_detail": n.detail,
-                        "b_facts": json.dumps([list(f) for f in n.facts]),
-                        "b_deliver_on": n.deliver_on,
-                    }
-                    for n in live
-                ],
+                [{f"b_{column}": value for column, value in _values(n, now).items()} for n in live],
             )
 
     def get(self, nudge_id: int) -> Nudge | None:

@@ -1,4 +1,5 @@
-"""What a non-editable install (the Docker image) ships: the migrations must be inside."""
+"""What a non-editable install (the Docker image) ships: the migrations and the Teams icons
+must be inside."""
 
 from __future__ import annotations
 
@@ -25,3 +26,11 @@ def test_every_migration_file_is_package_data() -> None:
 def test_the_console_script_points_at_the_cli() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert config["project"]["scripts"]["nudgebot"] == "bot.cli:main"
+
+
+def test_the_teams_icons_are_package_data() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    patterns = config["tool"]["setuptools"]["package-data"]["bot"]
+    shipped = [p.relative_to(ROOT / "bot").as_posix() for p in (ROOT / "bot").rglob("*.png")]
+    assert sorted(shipped) == ["teams/icons_png/color.png", "teams/icons_png/outline.png"]
+    assert all(any(fnmatch.fnmatch(p, pat) for pat in patterns) for p in shipped)

@@ -24,8 +24,6 @@ from bot.services.books.feed import calendar_token, feed_path
 from bot.services.request import Request, ServiceError
 from nudges.calendar import start_of_day, zone
 from nudges.model import AuditEntry
-from storage.repositories.erase import EraseRepository
-from storage.repositories.links import LinkRepository
 
 DOWNLOAD_MINUTES = 15
 AUDIT_LIMIT = 50
@@ -60,7 +58,7 @@ def export_book(req: Request, cmd: ExportBook) -> Reply:
     if cmd.everything:
         require_admin(req.person, "export the whole workspace")
     token = secrets.token_urlsafe(24)
-    LinkRepository(req.uow.session).add_download(
+    req.uow.links.add_download(
         token_hash=token_digest(token),
         person_id=req.person.id,
         everything=cmd.everything,
@@ -85,7 +83,7 @@ def erase_customer(req: Request, cmd: EraseCustomer) -> Reply:
     customer = req.customer(cmd.customer)
     if not (req.person.is_admin or customer.owner_id == req.person.id):
         raise Forbidden(f"Only {req.person_name(customer.owner_id)} or an admin can erase it.")
-    erase = EraseRepository(req.uow.session)
+    erase = req.uow.erase
     if not cmd.confirmed:
         f = erase.footprint(customer.id)
         return Reply(
@@ -111,7 +109,7 @@ def erase_person(req: Request, cmd: ErasePerson) -> Reply:
     person = req.person_ref(cmd.user)
     if person.id == req.person.id:
         raise ServiceError("You cannot erase yourself; ask another admin.")
-    erase = EraseRepository(req.uow.session)
+    erase = req.uow.erase
     owned = erase.customers_owned(person.id)
     if owned:
         shown = ", ".join(owned[:5]) + (f" and {len(owned) - 5} more" if len(owned) > 5 else "")

@@ -110,7 +110,7 @@ class ImportContext:
 
     @property
     def books(self) -> BooksRepository:
-        return BooksRepository(self.uow.session)
+        return self.uow.books
 
     def identity(self, key: str | None) -> tuple[str, str] | None:
         """(source, external id) of a record's key."""

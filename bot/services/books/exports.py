@@ -43,7 +43,7 @@ def export_book(
     native = f"{NATIVE}{key}"
     report = ExportReport()
     with deps.reader() as uow:
-        repo = ExportRepository(uow.session, workspace.id, owner_ids)
+        repo = uow.exports(workspace.id, owner_ids)
         refs = _Refs(native, repo)
         for kind in generic.ORDER:
             stream = open_file(f"{kind.value}.{fmt}")

@@ -15,7 +15,6 @@ from nudges.dates import dated_events, next_renewal
 from nudges.model import NudgeReason, NudgeState, Person
 from nudges.policy import Policy
 from storage import SqlUnitOfWork
-from storage.repositories.links import LinkRepository
 
 HORIZON_DAYS = 366
 BATCH = 500
@@ -33,7 +32,7 @@ def feed_path(token: str) -> str:
 
 def calendar_token(uow: SqlUnitOfWork, person: Person, *, reset: bool = False) -> str:
     """The person's feed secret, made on first use; ``reset``: a new one (the old one is dead)."""
-    links = LinkRepository(uow.session)
+    links = uow.links
     token = None if reset else links.calendar_token(person.id)
     if token is None:
         token = secrets.token_urlsafe(24)
@@ -44,7 +43,7 @@ def calendar_token(uow: SqlUnitOfWork, person: Person, *, reset: bool = False) -
 def feed_for_token(deps: Deps, token: str, *, now: datetime) -> bytes | None:
     """The feed behind a secret, or None for a token that is unknown (or was reset)."""
     with deps.reader() as uow:
-        person = LinkRepository(uow.session).person_by_calendar_token(token)
+        person = uow.links.person_by_calendar_token(token)
         if person is None:
             return None
         return person_feed(uow, person, now=now, policy=deps.policy)

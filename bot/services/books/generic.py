@@ -9,6 +9,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
 
+from bot.platforms import names as platform_names
+from bot.platforms import one_of
 from bot.services.books.contacts import find_customer
 from bot.services.books.context import ImportContext, Outcome
 from bot.transfer.nudge_keys import local
@@ -30,8 +32,7 @@ from nudges.model import (
     Workspace,
 )
 from storage import SqlUnitOfWork
-from storage.repositories.books import BooksRepository, Keyed
-from storage.repositories.restore import RestoreRepository
+from storage.repositories.books import Keyed
 
 T = TypeVar("T")
 
@@ -52,13 +53,10 @@ def _workspace(ctx: ImportContext, batch: list[Parsed]) -> Outcome:
         if "platform" not in v or "external_id" not in v:
             out.errors.append(RowError(p.line, None, None, "no platform or external_id"))
             continue
-        try:
-            platform = Platform(v["platform"])
-        except ValueError:
-            out.errors.append(
-                RowError(p.line, "platform", v["platform"], "not slack, teams or console")
-            )
+        if v["platform"] not in platform_names():
+            out.errors.append(RowError(p.line, "platform", v["platform"], f"not {one_of()}"))
             continue
+        platform = Platform(v["platform"])
         existing = ctx.uow.workspaces.find(platform=platform, external_id=v["external_id"])
         others = ctx.uow.workspaces.all()
         if existing is not None or (len(others) == 1 and ctx.workspace.id):
@@ -149,7 +147,7 @@ def _rows_of(
         out.append((p, found[0]))
     ids = sorted({cid for _, cid in out})
     contacts = {}
-    for k in BooksRepository(ctx.uow.session).contacts_of(ids):
+    for k in ctx.uow.books.contacts_of(ids):
         contacts[(str(ctx.native), str(k.value.id))] = k.value.id
         if k.source and k.external_id:
             contacts[(k.source, k.external_id)] = k.value.id
@@ -163,7 +161,7 @@ class _Skip(Exception):
 
 def _dated(ctx: ImportContext, batch: list[Parsed], *, dates: bool) -> Outcome:
     out = Outcome()
-    restore = RestoreRepository(ctx.uow.session)
+    restore = ctx.uow.restore
     good = []
     for p in batch:
         found = find_customer(ctx, p)
@@ -227,7 +225,7 @@ def _dated(ctx: ImportContext, batch: list[Parsed], *, dates: bool) -> Outcome:
                 restore.save_date(record)
             else:
                 restore.save_event(record)
-            BooksRepository(ctx.uow.session).mark_due([customer_id], now=ctx.now)
+            ctx.uow.books.mark_due([customer_id], now=ctx.now)
     return out
 
 
@@ -269,7 +267,7 @@ def _offers(ctx: ImportContext, batch: list[Parsed]) -> Outcome:
         out.updated += existing is not None
         if not ctx.dry_run:
             added = ctx.instant(v["added_at"]) if "added_at" in v else ctx.now
-            RestoreRepository(ctx.uow.session).save_offer(offer, created_at=added)
+            ctx.uow.restore.save_offer(offer, created_at=added)
     return out
 
 
@@ -296,7 +294,7 @@ def _pitches(ctx: ImportContext, batch: list[Parsed]) -> Outcome:
         out.created += existing is None
         out.updated += existing is not None
         if not ctx.dry_run:
-            RestoreRepository(ctx.uow.session).save_pitch(
+            ctx.uow.restore.save_pitch(
                 pitch, person_id=person.id if isinstance(person, Person) else None
             )
     return out
@@ -304,7 +302,7 @@ def _pitches(ctx: ImportContext, batch: list[Parsed]) -> Outcome:
 
 def _nudges(ctx: ImportContext, batch: list[Parsed]) -> Outcome:
     out = Outcome()
-    restore = RestoreRepository(ctx.uow.session)
+    restore = ctx.uow.restore
     for p in batch:
         v = p.values
         found = find_customer(ctx, p)
@@ -363,8 +361,8 @@ def _nudges(ctx: ImportContext, batch: list[Parsed]) -> Outcome:
 
 def _nudge_ids(ctx: ImportContext, v: dict[str, Any], *, customer_id: int) -> dict[str, int]:
     ids = {"customer": customer_id}
-    restore = RestoreRepository(ctx.uow.session)
-    books = BooksRepository(ctx.uow.session)
+    restore = ctx.uow.restore
+    books = ctx.uow.books
     for name, load in (
         ("contact_key", books.contacts_of),
         ("date_key", restore.dates_of),

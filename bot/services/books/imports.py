@@ -39,7 +39,6 @@ from bot.transfer.values import DateOrder
 from nudges.model import Workspace
 from nudges.names import name_key
 from storage import SqlUnitOfWork
-from storage.repositories.books import BooksRepository
 
 BATCH = 5000
 Writer = Callable[[ImportContext, list[Parsed]], Outcome]
@@ -247,9 +246,7 @@ class _Shared:
                 people=people,
                 default_owner=default,
                 customers=(
-                    CustomerIndex.load(BooksRepository(uow.session), workspace.id)
-                    if needs_index
-                    else CustomerIndex()
+                    CustomerIndex.load(uow.books, workspace.id) if needs_index else CustomerIndex()
                 ),
                 native=native_source(uow, workspace.id) if workspace.id else None,
                 headers=dict(self.plan.columns),

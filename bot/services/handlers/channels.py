@@ -7,7 +7,6 @@ from bot.commands import DigestChannel
 from bot.replies import Reply, info, ok
 from bot.services.context import Origin
 from bot.services.request import Request, ServiceError
-from storage.repositories.channels import DigestChannelRepository
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -21,7 +20,7 @@ def private_only(origin: Origin) -> Reply:
 
 
 def digest_channel(req: Request, cmd: DigestChannel) -> Reply:
-    channels = DigestChannelRepository(req.uow.session)
+    channels = req.uow.digest_channels
     if cmd.off:
         if not channels.remove(req.person.id):
             return info("Your digest is not posted in any channel; it comes to you only.")

@@ -19,8 +19,9 @@ from nudges.health import BUCKETS, health
 from nudges.model import Customer, Nudge, NudgeReason, NudgeState, Person
 from nudges.quiet import Level, QuietStatus, quiet_status, shortest_ideal_days
 from nudges.ranking import by_customer
+from nudges.suppress import LIVE as LIVE_STATES
 
-LIVE = (NudgeState.OPEN, NudgeState.DELIVERED, NudgeState.SNOOZED)
+LIVE: tuple[NudgeState, ...] = tuple(sorted(LIVE_STATES))
 
 
 def member(req: Request, ref: UserRef) -> Person:

@@ -59,14 +59,14 @@ class Outcome:
     state: str | None = None
 
 
-def _day(raw: str | None, today: date) -> date | None:
+def _day(raw: str | None) -> date | None:
+    """The date picked (the service counts today's as now)."""
     if not raw:
         return None
     try:
-        day = date.fromisoformat(raw)
+        return date.fromisoformat(raw)
     except ValueError:
         return None
-    return None if day == today else day
 
 
 def _inputs(view: dict[str, Any]) -> set[str]:
@@ -115,7 +115,7 @@ async def _log(
         ritual=submitted(view, RITUAL),
         note=submitted(view, NOTE),
         contact=submitted(view, CONTACT),
-        on=_day(submitted(view, DATE), actor.today(services.container.deps.clock.now())),
+        on=_day(submitted(view, DATE)),
     )
     reply = await services.log_touch(actor, command, nudge=number)
     return Outcome(actor, reply, reply.text if reply.tone is Tone.SUCCESS else None)

@@ -146,7 +146,7 @@ async def test_no_token_secret_query_string_or_message_body_is_logged_at_info(
             secrets=Secrets(slack_bot_token="xoxb-test-token", slack_signing_secret=SECRET),
         )
         container = build(settings, pool_size=2)
-        app, stoppers = build_web_app(container)
+        app, serving = build_web_app(container)
         server = TestServer(app)
         await server.start_server(access_log_class=logs.AccessLogger)  # as the bot serves
         async with TestClient(server) as client:
@@ -161,8 +161,8 @@ async def test_no_token_secret_query_string_or_message_body_is_logged_at_info(
             async with client.get("/slack/oauth_redirect?code=one-time-code&state=s") as r:
                 assert r.status == 404
             await settle()
-        for stop in stoppers:
-            await stop()
+        for served in serving:
+            await served.stop()
         container.close()
     text = buffer.getvalue()
     assert "log_touch answered" in text  # the events are there...

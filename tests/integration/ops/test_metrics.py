@@ -49,12 +49,12 @@ async def served(database: str) -> AsyncIterator[tuple[Harness, FixedClock]]:
         )
         assert settings.metrics_enabled
         container = build(settings, clock=clock, pool_size=2)
-        app, stoppers = build_web_app(container)
+        app, serving = build_web_app(container)
         async with TestClient(TestServer(app)) as client:
             yield Harness(fake=fake, container=container, client=client), clock
             await settle()
-        for stop in stoppers:
-            await stop()
+        for served in serving:
+            await served.stop()
         container.close()
 
 

@@ -155,3 +155,15 @@ def test_an_outsiders_button_changes_nothing(team: Team) -> None:
         assert reply.text.startswith("Acme belongs to Sam;")
 
     assert team.snapshot() == before
+
+
+def test_a_touch_logged_on_today_s_date_counts_now_as_one_logged_without_a_date(
+    team: Team,
+) -> None:
+    team.book("sam", ["Acme"], quiet_days=40)
+    commands = team.container.commands
+
+    reply = commands.log_touch(team.actor("sam"), LogTouch("Acme", ritual="call", on=TODAY))
+
+    assert reply.text == "Logged call with Acme, today."
+    assert team.customer("Acme").last_touch_at == NOW

@@ -13,6 +13,7 @@ from bot.bootstrap import build
 from bot.clock import FixedClock
 from bot.config import Secrets, Settings, SlackMode, SlackSettings
 from bot.slack.runtime import attach_slack
+from nudges.model import Platform as PlatformName
 from nudges.policy import Policy
 from tests.conftest import DEFAULT_POSTGRES, POSTGRES_ENV, Postgres, _wanted
 from tests.integration.slack.demo_book import NOW, make_book
@@ -39,6 +40,7 @@ async def harness(database: str, clock: FixedClock) -> AsyncIterator[Harness]:
         container = build(settings, clock=clock, pool_size=2)
         app = web.Application()
         runtime = attach_slack(app, container)
+        container.platforms[PlatformName.SLACK] = runtime.sender
         async with TestClient(TestServer(app)) as client:
             yield Harness(fake=fake, container=container, client=client, runtime=runtime)
             await settle()
@@ -83,6 +85,7 @@ async def demo(demo_url: str) -> AsyncIterator[Harness]:
         container = build(settings, clock=FixedClock(NOW), pool_size=8)
         app = web.Application()
         runtime = attach_slack(app, container)
+        container.platforms[PlatformName.SLACK] = runtime.sender
         async with TestClient(TestServer(app)) as client:
             yield Harness(fake=fake, container=container, client=client, runtime=runtime)
             await settle(within=60)

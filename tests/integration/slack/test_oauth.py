@@ -53,6 +53,7 @@ async def oauth(database: str, clock: FixedClock) -> AsyncIterator[Harness]:
         container = build(settings, clock=clock, pool_size=2)
         app = web.Application()
         runtime = attach_slack(app, container)
+        container.platforms[PlatformName.SLACK] = runtime.sender
         async with TestClient(TestServer(app)) as client:
             yield Harness(fake=fake, container=container, client=client, runtime=runtime)
             await settle()

@@ -85,7 +85,7 @@ async def test_readiness_says_when_socket_mode_is_down_and_why(
 ) -> None:
     fake, container = socket_slack
     fake.fail_next("apps.connections.open", error="invalid_auth", times=1000)
-    app, stoppers = build_web_app(container)
+    app, serving = build_web_app(container)
     client = await start_socket_mode(container, ping_interval=0.2)
     container.readiness.add("slack_socket", client.readiness)  # as `nudgebot run` does
     try:
@@ -98,5 +98,5 @@ async def test_readiness_says_when_socket_mode_is_down_and_why(
             assert socket["ok"] is False and "invalid_auth" in socket["reason"]
     finally:
         await client.close()
-        for stop in stoppers:
-            await stop()
+        for served in serving:
+            await served.stop()

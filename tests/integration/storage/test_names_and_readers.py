@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event
 
-from bot.commands.names import Found, NameIndex, resolve_leading, resolve_whole
+from bot.commands.names import Found, NameIndex, NotFound, resolve_leading, resolve_whole
 from nudges.model import Customer, Person, Platform
 from storage import ReadOnlyError, SqlUnitOfWork, is_sqlite, make_session_factory
 from storage.repositories.names import SqlKnownNames
@@ -41,6 +41,9 @@ NAMES = [
     "Umbrella Corporation of America",
     "Zeta",
     "Ötzi Bergführer GmbH",
+    "Eagle Freight",
+    "Echo Ltd",
+    "Edison Power",
 ]
 
 TEXTS = [
@@ -58,6 +61,10 @@ TEXTS = [
     "ötzi call",
     "nobody here",
     "ACME   CORP   call",
+    "ecme call",  # a typo in the first letter, with names starting with the typed one
+    "ecme corp call",
+    "cme labs call",  # the first letter left out
+    "xacme call",  # one letter too many in front
 ]
 
 
@@ -108,6 +115,20 @@ def test_sql_names_resolve_as_the_in_memory_index_does(engine: Engine, text: str
         assert resolve_leading(words, known, max_words=2) == resolve_leading(
             words, memory, max_words=2
         )
+
+
+def test_a_typo_in_the_first_letter_is_found_in_a_large_book(engine: Engine) -> None:
+    workspace_id = _seed(engine)
+    with SqlUnitOfWork(make_session_factory(engine)) as uow:
+        owner = uow.people.by_platform_id(workspace_id=workspace_id, platform_user_id="sam")
+        assert owner is not None
+        for n in range(2500):  # more names starting with "e" than a typo search compares
+            _customer(uow, workspace_id, owner.id, f"Endeavour {n:04d}")
+        uow.commit()
+    with SqlUnitOfWork(make_session_factory(engine)) as uow:
+        found = resolve_whole(["ecme", "corp"], SqlKnownNames(uow.session, workspace_id))
+    assert isinstance(found, NotFound)
+    assert found.suggestions[0] == "Acme Corp"
 
 
 WORDS = ["acme", "corp", "berlin", "coffee"]

@@ -293,6 +293,9 @@ def test_upserting_a_nudge_keeps_one_row_and_never_revives_a_finished_one(
             reason="after Easter",
         )
         assert uow.nudges.statuses([acme.id])["quiet:x"].snoozed_until == date(2026, 4, 5)
+        still = replace(first, state=NudgeState.SNOOZED, snoozed_until=date(2026, 4, 9))
+        kept = uow.nudges.upsert(still, now=NOW)
+        assert kept.snoozed_until == date(2026, 4, 5)  # the same state keeps its snooze date
         reopened = uow.nudges.upsert(replace(first, priority=30.0), now=NOW)  # snooze over
         assert reopened.state is NudgeState.OPEN and reopened.priority == 30.0
         uow.nudges.set_state(stored.id or 0, NudgeState.DONE, now=NOW)

@@ -10,7 +10,7 @@ from tests.integration.teams.support import activity, make_container, replies, t
 
 async def test_the_shared_server_serves_teams_with_its_own_defaults(database: str) -> None:
     container = make_container(teams_settings(database, anonymous=True))
-    app, stoppers = build_web_app(container)
+    app, serving = build_web_app(container)
     async with TestClient(TestServer(app)) as client:
         health = await client.get("/healthz")
         assert health.status == 200
@@ -18,6 +18,6 @@ async def test_the_shared_server_serves_teams_with_its_own_defaults(database: st
         async with client.post("/api/messages", json=body) as response:
             assert response.status == 200
             assert replies(await response.json())
-    for stop in stoppers:
-        await stop()
+    for served in serving:
+        await served.stop()
     container.close()

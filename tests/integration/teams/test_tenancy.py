@@ -14,10 +14,10 @@ from microsoft_agents.authentication.msal import msal_auth
 from msal import ConfidentialClientApplication
 
 from bot import runner
+from bot.bootstrap import senders
 from bot.config import ConfigError
 from bot.config.settings import Secrets
 from bot.delivery.cycle import run_cycle
-from bot.platforms import build_platforms
 from bot.server import build_web_app
 from bot.teams.auth import outgoing_tokens
 from bot.teams.connector import BOT_FRAMEWORK_RESOURCE, BOT_FRAMEWORK_SCOPES
@@ -55,14 +55,14 @@ async def test_anonymous_local_development_serves_and_replies_without_a_token(
     database: str,
 ) -> None:
     container = make_container(teams_settings(database, anonymous=True))
-    app, stoppers = build_web_app(container)  # the production wiring
+    app, serving = build_web_app(container)  # the production wiring
     async with FakeBotConnector() as fake, TestClient(TestServer(app)) as client:
         body = activity("message_personal.json", text="help", serviceUrl=fake.service_url)
         async with client.post("/api/messages", json=body) as response:
             assert response.status in (200, 202)
         [reply] = fake.calls_to("reply")
-    for stop in stoppers:
-        await stop()
+    for served in serving:
+        await served.stop()
     assert reply.ok and reply.authorization is None
     assert reply.conversation_id == body["conversation"]["id"]
     container.close()
@@ -72,7 +72,7 @@ async def test_anonymous_local_development_sends_the_daily_message_without_a_tok
     database: str,
 ) -> None:
     container = make_container(teams_settings(database, anonymous=True))
-    app, stoppers = build_web_app(container)
+    app, serving = build_web_app(container)
     async with FakeBotConnector() as fake, TestClient(TestServer(app)) as client:
         body = activity(
             "message_personal.json",
@@ -82,7 +82,7 @@ async def test_anonymous_local_development_sends_the_daily_message_without_a_tok
         )
         async with client.post("/api/messages", json=body) as response:
             assert response.status == 200
-        platforms = build_platforms(container)
+        platforms = senders(container)
         assert Platform.TEAMS in platforms  # no credentials, yet Teams is served locally
         container.deps.clock.set(AFTER_MEGANS_HOUR)  # type: ignore[attr-defined]
         report = await run_cycle(container, now=AFTER_MEGANS_HOUR, platforms=platforms)
@@ -91,8 +91,8 @@ async def test_anonymous_local_development_sends_the_daily_message_without_a_tok
             close = getattr(platform, "close", None)
             if close is not None:
                 await close()
-    for stop in stoppers:
-        await stop()
+    for served in serving:
+        await served.stop()
     assert len(report.drain.sent) == 1
     assert send.ok and send.authorization is None
     container.close()
@@ -169,7 +169,7 @@ async def test_a_multi_tenant_bot_sends_proactive_messages(
     container = make_container(settings)
     async with FakeBotConnector() as fake:
         fake.expected_token = "token-from-msal"
-        app, stoppers = build_web_app(container)
+        app, serving = build_web_app(container)
         async with TestClient(TestServer(app)) as client:
             body = activity(
                 "message_personal.json",
@@ -185,8 +185,8 @@ async def test_a_multi_tenant_bot_sends_proactive_messages(
             container, now=AFTER_MEGANS_HOUR, platforms={Platform.TEAMS: platform}
         )
         await platform.close()
-        for stop in stoppers:
-            await stop()
+        for served in serving:
+            await served.stop()
         [send] = fake.calls_to("send")
     assert len(report.drain.sent) == 1 and send.ok
     assert send.authorization == "Bearer token-from-msal"

@@ -416,20 +416,6 @@ def test_the_outline_icon_leaves_its_corners_transparent(package: Path) -> None:
     assert [alpha for *_, alpha in corners] == [0, 0, 0, 0]
 
 
-def test_encode_png_refuses_a_wrong_number_of_pixel_bytes() -> None:
-    with pytest.raises(ValueError, match="take 16 bytes, not 15"):
-        icons.encode_png(2, 2, bytes(15))
-
-
-def test_encode_png_round_trips_every_pixel() -> None:
-    pixels = bytes(range(3 * 2 * 4))
-
-    image = read_png(icons.encode_png(3, 2, pixels))
-
-    assert (image.width, image.height) == (3, 2)
-    assert bytes(channel for pixel in image.pixels for channel in pixel) == pixels
-
-
 # --- the summary -----------------------------------------------------------------------------
 
 
