@@ -244,8 +244,9 @@ def _asked(question: Section) -> tuple[Section, ...]:
 
 
 def close_answered_nudge(req: Request, nudge_id: int, *, customer: str) -> None:
-    """A touch logged from a nudge's "Log…" form answers that nudge: it is done, if it is about
-    the customer touched and the actor may answer it (a forged or stale id changes nothing).
+    """A touch logged from a nudge's "Log…" form answers that nudge (and the others of its
+    entry): done, if it is about the customer touched and the actor may answer it (a forged or
+    stale id changes nothing).
     The caller commits it with the touch."""
     nudge = req.uow.nudges.get(nudge_id)
     touched = req.uow.customers.by_name(workspace_id=req.actor.workspace.id, name=customer)
@@ -258,9 +259,12 @@ def close_answered_nudge(req: Request, nudge_id: int, *, customer: str) -> None:
     ):
         return
     req.watch("nudge", "customer_id", touched.id)
-    req.uow.nudges.set_state(nudge_id, NudgeState.DONE, now=req.now)
-    req.audit("nudge.done", subject_type="nudge", subject_id=nudge_id)
-    pitched_by_done(req, nudge, touched)
+    # The form came from an entry showing every reason the customer is due for: the touch
+    # answers them all.
+    for answered in (nudge, *_entry_companions(req, nudge)):
+        req.uow.nudges.set_state(answered.id or 0, NudgeState.DONE, now=req.now)
+        req.audit("nudge.done", subject_type="nudge", subject_id=answered.id)
+        pitched_by_done(req, answered, touched)
 
 
 def _answer_all(

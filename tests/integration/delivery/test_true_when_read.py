@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.commands import LogTouch
 from bot.replies import Verb, render_text
 from nudges.model import NudgeState
 from tests.fakes import FakePlatform
@@ -129,3 +130,25 @@ async def test_a_touch_after_a_message_leaves_its_delivered_dates_alone(
         assert acme is not None
         states = [n.state for n in uow.nudges.live_for_customer(acme.id)]
     assert states == [NudgeState.DELIVERED]
+
+
+async def test_the_log_form_of_an_entry_answers_every_reason_it_shows(
+    book: Book, fake: FakePlatform
+) -> None:
+    book.say('customer add "Northwind" tier=key value=900000 last=2025-12-01')  # red
+    book.say('contact add northwind "Lea Sprung" birthday=01-22 role=CFO')
+    await book.cycle(SLOT, fake)
+    (sent,) = fake.sent_to(book.maria.person.id)
+    (entry,) = [i for s in sent.reply.sections for i in s.items]
+    assert entry.title == "Northwind — gone quiet (red) · birthday"
+    book.clock.set(SLOT + timedelta(minutes=10))
+    book.container.commands.log_touch(
+        book.maria,
+        LogTouch(customer="Northwind", ritual="card", note="signed by the team"),
+        nudge_id=int((entry.ref or "").split(":")[1]),
+    )
+    with book.deps.uow() as uow:
+        northwind = uow.customers.by_name(workspace_id=book.maria.workspace.id, name="Northwind")
+        assert northwind is not None
+        assert uow.nudges.live_for_customer(northwind.id) == []
+        assert [t.ritual for t in uow.touches.history(northwind.id, limit=5)] == ["card"]
