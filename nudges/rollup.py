@@ -22,16 +22,13 @@ class TeamRollup:
     touches_previous_period: int
 
 
-def _under(person_id: int, managers: Mapping[int, int | None]) -> set[int]:
+def _under(person_id: int, children: Mapping[int | None, Sequence[int]]) -> set[int]:
     """``person_id`` and everyone reporting to them, directly or not."""
     found = {person_id}
-    grew = True
-    while grew:
-        grew = False
-        for pid, manager in managers.items():
-            if manager in found and pid not in found:
-                found.add(pid)
-                grew = True
+    frontier = [person_id]
+    while frontier:
+        frontier = [c for p in frontier for c in children.get(p, ()) if c not in found]
+        found.update(frontier)
     return found
 
 
@@ -40,9 +37,12 @@ def rollup(
 ) -> list[TeamRollup]:
     """One line per direct report in ``reports``, over the sellers of their subtree
     (``managers``: each team member's manager)."""
+    children: dict[int | None, list[int]] = {}
+    for pid, manager in managers.items():
+        children.setdefault(manager, []).append(pid)
     out = []
     for report in reports:
-        members = _under(report, managers)
+        members = _under(report, children)
         rows = [s for s in sellers if s.person_id in members]
         customers = sum(s.customers for s in rows)
         green = sum((s.coverage or 0.0) * s.customers for s in rows)
