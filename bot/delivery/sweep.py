@@ -11,6 +11,7 @@ missed by less than a day still goes out.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,13 +27,17 @@ from bot.services.request import Request
 from nudges.calendar import local_date
 from nudges.delivery import may_deliver_by, plan_delivery, route_nudges
 from nudges.model import DeliveryKind, Nudge, NudgeState, Person, Workspace
-from storage import SqlUnitOfWork, is_duplicate, run_in_transaction
+from storage import SqlUnitOfWork, is_duplicate, is_sqlite, run_in_transaction
 
 log = logging.getLogger(__name__)
 
 BATCH = 500
 SLOT_GRACE = timedelta(hours=1)
 DIGEST_GRACE = timedelta(days=1)
+#: On SQLite, a pause between batches: a request waiting for the one write lock gets it (its
+#: busy handler polls every few tens of ms; without the pause the next batch would take the
+#: lock again first, and a request could wait out several batches).
+SQLITE_YIELD_SECONDS = 0.1
 
 
 @dataclass
@@ -83,6 +88,7 @@ def decide_due(deps: Deps, *, now: datetime, result: SweepResult) -> None:
         if not ids:
             return
         seen.update(ids)
+        _let_others_write(deps)
         metrics.customers_decided(applied.decided)
         result.customers += applied.decided
         result.nudges += applied.nudges
@@ -102,6 +108,11 @@ def decide_offers(deps: Deps, *, now: datetime, result: SweepResult) -> None:
     result.offers = sum(a.decided for a in applied)
     result.nudges += sum(a.nudges for a in applied)
     result.expired += sum(a.expired for a in applied)
+
+
+def _let_others_write(deps: Deps) -> None:
+    if is_sqlite(deps.settings.database_url):
+        time.sleep(SQLITE_YIELD_SECONDS)
 
 
 def plan_messages(deps: Deps, *, now: datetime, horizon: datetime, result: SweepResult) -> None:
@@ -124,6 +135,7 @@ def plan_messages(deps: Deps, *, now: datetime, horizon: datetime, result: Sweep
                 commit=True,
                 what="planning messages",
             )
+        _let_others_write(deps)
         for delivery_id, person_id, slot, count, waiting in planned:
             result.deliveries.append((person_id, slot, count, waiting))
             log.info(
