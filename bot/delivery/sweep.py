@@ -88,7 +88,8 @@ def decide_due(deps: Deps, *, now: datetime, result: SweepResult) -> None:
         if not ids:
             return
         seen.update(ids)
-        _let_others_write(deps)
+        if len(ids) == BATCH:  # another batch may follow
+            _let_others_write(deps)
         metrics.customers_decided(applied.decided)
         result.customers += applied.decided
         result.nudges += applied.nudges
@@ -135,7 +136,8 @@ def plan_messages(deps: Deps, *, now: datetime, horizon: datetime, result: Sweep
                 commit=True,
                 what="planning messages",
             )
-        _let_others_write(deps)
+        if start + BATCH < len(recipients):  # another batch follows
+            _let_others_write(deps)
         for delivery_id, person_id, slot, count, waiting in planned:
             result.deliveries.append((person_id, slot, count, waiting))
             log.info(
