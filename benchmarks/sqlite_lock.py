@@ -3,7 +3,7 @@
 Builds a demo book (``nudgebot demo``) in a SQLite file, makes every customer due, and runs
 one sweep; meanwhile a thread logs touches on customers one after another, as people would,
 and measures how long each waited to begin its write transaction (``BEGIN IMMEDIATE``). The
-sweep writes in batches of ``bot.delivery.sweep.BATCH`` customers, each its own transaction:
+sweep writes in batches of ``bot.delivery.sweep.SQLITE_BATCH`` customers, each its own transaction:
 the worst wait should stay far below the busy timeout (``storage.engine.SQLITE_BUSY_TIMEOUT_MS``,
 10 s), after which the request would be retried and, failing that, answered with an error.
 
@@ -82,7 +82,9 @@ def main() -> None:
         toucher.join()
         container.close()
     waits.sort()
-    print(f"sweep of {result.customers} customers: {swept:.1f} s (batches of {sweeping.BATCH})")
+    print(
+        f"sweep of {result.customers} customers: {swept:.1f} s (batches of {sweeping.SQLITE_BATCH})"
+    )
     print(
         f"touches during the sweep: {len(waits)}; wait for the write lock: "
         f"median {waits[len(waits) // 2] * 1000:.0f} ms, "

@@ -14,13 +14,10 @@ import holidays
 from bot.config.links import read_links
 from bot.config.policy import read_policy
 from bot.config.reader import WEEKDAYS, ConfigError, Table, suggest
-from bot.config.secrets import DATABASE_URL_ENV, refuse_secrets
-from bot.config.service import read_logging, read_server
+from bot.config.secrets import DATABASE_URL_ENV, refuse_secrets, secrets_from
+from bot.config.service import read_delivery, read_logging, read_scheduler, read_server
 from bot.config.settings import (
-    DeliverySettings,
     DigestSchedule,
-    SchedulerSettings,
-    Secrets,
     Settings,
     SlackMode,
     SlackSettings,
@@ -87,13 +84,13 @@ def parse_settings(
         workspace=_workspace(root.table("workspace")),
         policy=read_policy(root),
         digest=_digest(root.table("digest")),
-        scheduler=_scheduler(root.table("scheduler")),
-        delivery=_delivery(root.table("delivery")),
+        scheduler=read_scheduler(root.table("scheduler")),
+        delivery=read_delivery(root.table("delivery")),
         slack=_slack(slack_table, env),
         teams=_teams(root.table("teams")),
         server=server,
         logging=read_logging(root.table("logging")),
-        secrets=_secrets(env),
+        secrets=secrets_from(env),
         links=read_links(root.table("links")),
         platforms=MappingProxyType(
             {p.name: p.settings(root.table(p.name), env) for p in load(packages) if p.settings}
@@ -137,43 +134,6 @@ def _digest(table: Table) -> DigestSchedule:
     return digest
 
 
-def _scheduler(table: Table) -> SchedulerSettings:
-    default = SchedulerSettings()
-    scheduler = SchedulerSettings(
-        sweep_minutes=table.integer("sweep_minutes", default.sweep_minutes, low=1, high=1440),
-        deliver_seconds=table.integer("deliver_seconds", default.deliver_seconds, low=1, high=3600),
-        housekeeping_minutes=table.integer(
-            "housekeeping_minutes", default.housekeeping_minutes, low=1, high=1440
-        ),
-    )
-    table.finish()
-    return scheduler
-
-
-def _delivery(table: Table) -> DeliverySettings:
-    default = DeliverySettings()
-    delivery = DeliverySettings(
-        max_attempts=table.integer("max_attempts", default.max_attempts, low=1, high=100),
-        lease_seconds=table.integer("lease_seconds", default.lease_seconds, low=5, high=3600),
-        backoff_base_seconds=table.number(
-            "backoff_base_seconds", default.backoff_base_seconds, low=0.0, high=3600.0
-        ),
-        backoff_max_seconds=table.number(
-            "backoff_max_seconds", default.backoff_max_seconds, low=0.0, high=86400.0
-        ),
-        batch_size=table.integer("batch_size", default.batch_size, low=1, high=1000),
-        concurrency=table.integer("concurrency", default.concurrency, low=1, high=64),
-        rate_limited_alert_minutes=table.integer(
-            "rate_limited_alert_minutes", default.rate_limited_alert_minutes, low=1, high=10080
-        ),
-        expire_after_days=table.integer(
-            "expire_after_days", default.expire_after_days, low=1, high=365
-        ),
-    )
-    table.finish()
-    return delivery
-
-
 def _slack(table: Table, env: Mapping[str, str]) -> SlackSettings:
     default = SlackSettings()
     api_url = env.get("SLACK_API_URL") or table.string("api_url", default.api_url)
@@ -200,19 +160,3 @@ def _teams(table: Table) -> TeamsSettings:
     )
     table.finish()
     return teams
-
-
-def _secrets(env: Mapping[str, str]) -> Secrets:
-    def get(name: str) -> str | None:
-        return env.get(name) or None
-
-    return Secrets(
-        slack_bot_token=get("SLACK_BOT_TOKEN"),
-        slack_app_token=get("SLACK_APP_TOKEN"),
-        slack_signing_secret=get("SLACK_SIGNING_SECRET"),
-        slack_client_id=get("SLACK_CLIENT_ID"),
-        slack_client_secret=get("SLACK_CLIENT_SECRET"),
-        teams_app_id=get("TEAMS_APP_ID"),
-        teams_app_password=get("TEAMS_APP_PASSWORD"),
-        teams_tenant_id=get("TEAMS_TENANT_ID"),
-    )

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.config.reader import ConfigError
+from bot.config.settings import Secrets
 from storage import has_password
 
 DATABASE_URL_ENV = "NUDGEBOT_DATABASE_URL"
@@ -79,3 +80,19 @@ def _refuse_password(url: str, *, source: str) -> None:
             f"{source}: [database] url holds a password. Secrets never go in the config file: "
             f"remove the url and set the environment variable {DATABASE_URL_ENV} instead."
         )
+
+
+def secrets_from(env: Mapping[str, str]) -> Secrets:
+    def get(name: str) -> str | None:
+        return env.get(name) or None
+
+    return Secrets(
+        slack_bot_token=get("SLACK_BOT_TOKEN"),
+        slack_app_token=get("SLACK_APP_TOKEN"),
+        slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+        slack_client_id=get("SLACK_CLIENT_ID"),
+        slack_client_secret=get("SLACK_CLIENT_SECRET"),
+        teams_app_id=get("TEAMS_APP_ID"),
+        teams_app_password=get("TEAMS_APP_PASSWORD"),
+        teams_tenant_id=get("TEAMS_TENANT_ID"),
+    )

@@ -1,4 +1,5 @@
-"""The ``[server]`` and ``[logging]`` tables: how the process runs as a service.
+"""The ``[server]``, ``[logging]``, ``[scheduler]`` and ``[delivery]`` tables: how the process
+runs as a service.
 
 ``[slack] host`` and ``[slack] port`` (where the one HTTP server listened before it had a table
 of its own) are still honoured for one release, with a deprecation notice."""
@@ -8,7 +9,13 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from bot.config.reader import ConfigError, Table
-from bot.config.settings import LogFormat, LoggingSettings, ServerSettings
+from bot.config.settings import (
+    DeliverySettings,
+    LogFormat,
+    LoggingSettings,
+    SchedulerSettings,
+    ServerSettings,
+)
 
 LEVELS = ("debug", "info", "warning", "error", "critical")
 
@@ -62,3 +69,40 @@ def read_logging(table: Table) -> LoggingSettings:
     return LoggingSettings(
         format=LogFormat(format_), level=level.upper(), levels=MappingProxyType(levels)
     )
+
+
+def read_scheduler(table: Table) -> SchedulerSettings:
+    default = SchedulerSettings()
+    scheduler = SchedulerSettings(
+        sweep_minutes=table.integer("sweep_minutes", default.sweep_minutes, low=1, high=1440),
+        deliver_seconds=table.integer("deliver_seconds", default.deliver_seconds, low=1, high=3600),
+        housekeeping_minutes=table.integer(
+            "housekeeping_minutes", default.housekeeping_minutes, low=1, high=1440
+        ),
+    )
+    table.finish()
+    return scheduler
+
+
+def read_delivery(table: Table) -> DeliverySettings:
+    default = DeliverySettings()
+    delivery = DeliverySettings(
+        max_attempts=table.integer("max_attempts", default.max_attempts, low=1, high=100),
+        lease_seconds=table.integer("lease_seconds", default.lease_seconds, low=5, high=3600),
+        backoff_base_seconds=table.number(
+            "backoff_base_seconds", default.backoff_base_seconds, low=0.0, high=3600.0
+        ),
+        backoff_max_seconds=table.number(
+            "backoff_max_seconds", default.backoff_max_seconds, low=0.0, high=86400.0
+        ),
+        batch_size=table.integer("batch_size", default.batch_size, low=1, high=1000),
+        concurrency=table.integer("concurrency", default.concurrency, low=1, high=64),
+        rate_limited_alert_minutes=table.integer(
+            "rate_limited_alert_minutes", default.rate_limited_alert_minutes, low=1, high=10080
+        ),
+        expire_after_days=table.integer(
+            "expire_after_days", default.expire_after_days, low=1, high=365
+        ),
+    )
+    table.finish()
+    return delivery

@@ -12,6 +12,7 @@ earlier the same local working day still goes out, marked late, until ``late_unt
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,12 +27,20 @@ from nudges.calendar import local_date
 from nudges.delivery import may_deliver_by, owed_by, plan_delivery, route_nudges
 from nudges.model import DeliveryKind, Nudge, NudgeState, Person, Workspace
 from nudges.timing import missed_slot
-from storage import SqlUnitOfWork, is_duplicate, run_in_transaction
+from storage import SqlUnitOfWork, is_duplicate, is_sqlite, run_in_transaction
 
 log = logging.getLogger(__name__)
 
-BATCH = 2000  # customers decided per transaction: the per-statement costs amortised
+#: Customers decided (or recipients planned) per transaction: the per-statement costs
+#: amortised. SQLite has one writer, so its batches stay short: a request waiting for the write
+#: lock waits out one short batch, never the busy timeout.
+BATCH = 2000
+SQLITE_BATCH = 500
 SLOT_GRACE = timedelta(hours=1)
+#: On SQLite, a pause between batches: a request waiting for the one write lock gets it (its
+#: busy handler polls every few tens of ms; without the pause the next batch would take the
+#: lock again first, and a request could wait out several batches).
+SQLITE_YIELD_SECONDS = 0.1
 
 
 @dataclass
@@ -62,6 +71,7 @@ def decide_due(deps: Deps, *, now: datetime, result: SweepResult) -> None:
     moves ``next_due_at`` past ``now`` (one that cannot be decided is set aside, which moves
     it too), so the loop ends; a guard stops a runaway anyway."""
     seen: set[int] = set()
+    size = _batch_size(deps)
     while not lifecycle.requested():  # stopping: the rest stays due for the next sweep
         with deps.uow() as uow:
 
@@ -69,7 +79,7 @@ def decide_due(deps: Deps, *, now: datetime, result: SweepResult) -> None:
                 # Locked for this batch's transaction; customers another transaction holds
                 # (a replica's batch, a touch being logged, which decides its customer
                 # itself) are skipped, not waited for.
-                due = uow.customers.due_ids(now=now, limit=BATCH, skip_locked=True)
+                due = uow.customers.due_ids(now=now, limit=size, skip_locked=True)
                 ids = [i for i in due if i not in seen]
                 if not ids:
                     return ids, Applied(0, 0, 0)
@@ -81,6 +91,8 @@ def decide_due(deps: Deps, *, now: datetime, result: SweepResult) -> None:
         if not ids:
             return
         seen.update(ids)
+        if len(ids) == size:  # another batch may follow
+            _let_others_write(deps)
         metrics.customers_decided(applied.decided)
         result.customers += applied.decided
         result.nudges += applied.nudges
@@ -102,15 +114,25 @@ def decide_offers(deps: Deps, *, now: datetime, result: SweepResult) -> None:
     result.expired += sum(a.expired for a in applied)
 
 
+def _batch_size(deps: Deps) -> int:
+    return SQLITE_BATCH if is_sqlite(deps.settings.database_url) else BATCH
+
+
+def _let_others_write(deps: Deps) -> None:
+    if is_sqlite(deps.settings.database_url):
+        time.sleep(SQLITE_YIELD_SECONDS)
+
+
 def plan_messages(deps: Deps, *, now: datetime, horizon: datetime, result: SweepResult) -> None:
     """Each recipient's next message, for those whose slot falls before ``horizon``: a batch
     of recipients per transaction."""
     with deps.uow() as uow:
         recipients = uow.nudges.recipients_with_open()
-    for start in range(0, len(recipients), BATCH):
+    size = _batch_size(deps)
+    for start in range(0, len(recipients), size):
         if lifecycle.requested():  # stopping: the next sweep plans the rest
             return
-        batch = recipients[start : start + BATCH]
+        batch = recipients[start : start + size]
         with deps.uow() as uow:
             # A request answering one of these nudges deadlocked with us: the batch is
             # planned again on fresh data.
@@ -122,6 +144,8 @@ def plan_messages(deps: Deps, *, now: datetime, horizon: datetime, result: Sweep
                 commit=True,
                 what="planning messages",
             )
+        if start + size < len(recipients):  # another batch follows
+            _let_others_write(deps)
         for delivery_id, person_id, slot, count, waiting in planned:
             result.deliveries.append((person_id, slot, count, waiting))
             log.info(

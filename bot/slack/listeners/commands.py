@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import slash_text
+from bot.replies import error
 from bot.slack.blocks import unescape
 from bot.slack.listeners.context import services_of
 from bot.slack.say import respond_with
+
+log = logging.getLogger(__name__)
+
+UNEXPECTED = (
+    "Sorry, that went wrong on our side and may not have been saved. Please try again in a "
+    "moment; if it keeps happening, tell your admin."
+)
 
 
 async def slash_command(
@@ -24,14 +33,19 @@ async def slash_command(
     services = services_of(context)
     if not await services.first_trigger(command):
         return
-    actor = await services.actor(
-        client,
-        team_id=command["team_id"],
-        team_name=command.get("team_domain", ""),
-        user_id=command["user_id"],
-    )
     text = slash_text(command["command"], unescape(command.get("text", "")))
-    reply = await services.run(actor, text)
+    try:
+        actor = await services.actor(
+            client,
+            team_id=command["team_id"],
+            team_name=command.get("team_domain", ""),
+            user_id=command["user_id"],
+        )
+        reply = await services.run(actor, text)
+    except Exception as exc:  # acknowledged already: the person must still hear back
+        log.error("slash command failed: %s", type(exc).__name__)
+        log.debug("slash command failed", exc_info=exc)
+        reply = error(UNEXPECTED)
     await respond_with(
         respond, reply, command=text, copies=services.ephemeral, user_id=command["user_id"]
     )
