@@ -2,7 +2,7 @@
 dates coming up, contacts touched lately), written with every decision so digests and Home are
 sums in the database rather than a pass over the whole book.
 
-Revision ID: 0008
+Revision ID: 0006
 Revises: 0005
 
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0008'
+revision: str = '0006'
 down_revision: str | None = '0005'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
