@@ -9,7 +9,7 @@ produced, and the next occurrence has a new dedupe key.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from nudges.calendar import add_months, in_year, is_valid_month_day, months_between, next_yearly
@@ -217,8 +217,19 @@ def upcoming(
             continue  # a question for the owner, not a date coming up
         if today <= event.last_day <= horizon:
             ident = event.key if event.reason is not NudgeReason.RENEWAL else ""
+            if event.reason is NudgeReason.RENEWAL:
+                event = _renewal_day(event, today)
             chosen.setdefault((event.reason, event.last_day, ident), event)
     return sorted(chosen.values(), key=lambda e: (e.last_day, e.key))
+
+
+def _renewal_day(checkpoint: DatedEvent, today: date) -> DatedEvent:
+    """A renewal coming up is the renewal day itself, counted from ``today`` (not the
+    checkpoint that reminds of it, with the days it had to go then)."""
+    day = checkpoint.last_day
+    days = (day - today).days
+    label = {0: "Renewal today", 1: "Renewal tomorrow"}.get(days, f"Renewal in {days} days")
+    return replace(checkpoint, on=day, deliver_on=day, label=label)
 
 
 CATCH_UP_DAYS = 7  # a dated nudge never delivered is still delivered this long after its day

@@ -160,3 +160,26 @@ def test_dated_nudges_exist_from_the_lookahead_before_delivery():
     before = open_day - timedelta(days=1)
     assert not decide(at(before.year, before.month, before.day), **v).nudges
     assert decide(at(open_day.year, open_day.month, open_day.day), **v).nudges
+
+
+@pytest.mark.parametrize(
+    ("today", "label"),
+    [
+        (date(2026, 12, 15), "Renewal in 47 days"),
+        (date(2027, 1, 30), "Renewal tomorrow"),
+        (date(2027, 1, 31), "Renewal today"),
+    ],
+)
+def test_a_renewal_coming_up_is_its_own_day_counted_from_today(today, label):
+    """Weeks after its 90-day checkpoint, a renewal coming up is not shown on that checkpoint's
+    day with the days it had to go then."""
+    found = upcoming(
+        customer=customer(renewal_on=date(2027, 1, 31)),
+        contacts=(),
+        dates=(),
+        today=today,
+        policy=POLICY,
+        days=60,
+    )
+    (found,) = [e for e in found if e.reason is NudgeReason.RENEWAL]
+    assert (found.reason, found.on, found.label) == (NudgeReason.RENEWAL, date(2027, 1, 31), label)
