@@ -9,8 +9,6 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.delivery.ports import Platform
@@ -22,6 +20,7 @@ from bot.services.context import Deps
 from bot.services.dispatch import CommandService
 from nudges.model import Platform as PlatformName
 from storage import (
+    Engine,
     SqlUnitOfWork,
     ensure_schema,
     is_sqlite,

@@ -3,6 +3,8 @@
 Imports ``nudges`` (to hand out domain values) and never ``bot``. Table classes stay inside.
 """
 
+from sqlalchemy import Engine  # the engine's type, for the composition root
+
 from storage.conflicts import is_conflict, is_duplicate, is_transient
 from storage.dry_run import rolled_back
 from storage.engine import (
@@ -21,6 +23,7 @@ from storage.uow import ReadOnlyError, SqlUnitOfWork
 
 __all__ = [
     "DatabaseUnusable",
+    "Engine",
     "ReadOnlyError",
     "SchemaOutOfDate",
     "SqlUnitOfWork",

@@ -60,7 +60,6 @@ def test_sqlalchemy_is_imported_in_the_shell_only_where_named() -> None:
         if any(m == "sqlalchemy" or m.startswith("sqlalchemy.") for m in _imports(p))
     }
     named = {
-        "bot/bootstrap.py",  # the composition root builds the engine
         "bot/demo/generate.py",  # the demo book is bulk-written table by table
     }
     assert importing <= named
