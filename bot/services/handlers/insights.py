@@ -15,6 +15,7 @@ from bot.services.handlers.team_views import book_health
 from bot.services.present import money
 from bot.services.request import Request, ServiceError
 from bot.services.summaries import build_summaries
+from bot.services.wording import count
 from nudges.digest import QuietAccount, TeamDigest, compose_digest
 from nudges.health import health
 from nudges.model import Person
@@ -114,7 +115,7 @@ def render_digest(digest: TeamDigest, *, team: dict[int, Person], req: Request) 
                         f"Dates in the next {req.deps.policy.digest_upcoming_days} days",
                         str(s.upcoming_dates),
                     ),
-                    ("Offer pitch coverage", f"{pct(s.pitch_coverage)} of {s.offers_eligible}"),
+                    ("Offer pitch coverage", _pitch_coverage(s.pitch_coverage, s.offers_eligible)),
                 ),
             )
         )
@@ -205,3 +206,11 @@ def _by_team(digest: TeamDigest, team: dict[int, Person]) -> list[Item]:
 def show_help(req: Request, cmd: Help) -> Reply:
     surface = req.actor.workspace.platform.value
     return Reply(text=render_help(cmd.topic, surface=surface), kind="help")
+
+
+def _pitch_coverage(share: float | None, eligible: int) -> str:
+    """``40% of 5 pitches``; ``no live offer to pitch`` rather than a dash of nothing."""
+    if not eligible:
+        return "no live offer to pitch"
+    done = "—" if share is None else f"{round(share * 100)}%"
+    return f"{done} of {count(eligible, 'pitch', 'pitches')}"

@@ -108,6 +108,6 @@ def test_pitch_coverage_in_a_digest_counts_only_who_the_offer_reaches(team: Team
     team.do("mia", f"offer add Launch kind=product from={day(-1)} public={day(30)} qty=1")
     sweep(team.container.deps, now=NOW)
 
-    assert _coverage(team.do("mia", "digest @sam")) == "0% of 1"
+    assert _coverage(team.do("mia", "digest @sam")) == "0% of 1 pitch"
     team.do("sam", "offer pitched launch acme accepted")
-    assert _coverage(team.do("mia", "digest @sam")) == "100% of 1"
+    assert _coverage(team.do("mia", "digest @sam")) == "100% of 1 pitch"
