@@ -105,6 +105,7 @@ def _coverage(reply: Reply) -> str:
 
 def test_pitch_coverage_in_a_digest_counts_only_who_the_offer_reaches(team: Team) -> None:
     _book(team)
+    assert _coverage(team.do("mia", "digest @sam")) == "no live offer to pitch"
     team.do("mia", f"offer add Launch kind=product from={day(-1)} public={day(30)} qty=1")
     sweep(team.container.deps, now=NOW)
 
