@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.commands import (
     Help,
     ShowDigest,
@@ -126,11 +128,21 @@ def render_digest(digest: TeamDigest, *, team: dict[int, Person], req: Request) 
     sections.append(Section("By salesperson", tuple(sellers)))
     quiet = tuple(_quiet_item(q, team) for q in digest.quiet_top)
     sections.append(
-        Section("Quiet accounts", quiet, note=_more(digest.quiet, len(quiet), "`quiet @user`"))
+        Section(
+            "Quiet accounts",
+            quiet,
+            note=_more(digest.quiet, len(quiet), "`quiet @user`")
+            or _none(quiet, "every account was touched within its cadence"),
+        )
     )
     escalations = tuple(Item(title=name(c)) for c in digest.escalations)
     sections.append(
-        Section("Escalations", escalations, note=_more(digest.escalated, len(escalations)))
+        Section(
+            "Escalations",
+            escalations,
+            note=_more(digest.escalated, len(escalations))
+            or _none(escalations, "nothing escalated"),
+        )
     )
     risks = [
         Item(
@@ -143,14 +155,21 @@ def render_digest(digest: TeamDigest, *, team: dict[int, Person], req: Request) 
         )
         for r in digest.concentration
     ]
-    sections.append(Section("Concentration risk", tuple(risks)))
+    share = round(req.deps.policy.concentration_share * 100)
+    sections.append(
+        Section(
+            "Concentration risk",
+            tuple(risks),
+            note=_none(risks, f"no customer is more than {share}% of a book's value"),
+        )
+    )
     lone = tuple(Item(title=name(c)) for c in digest.single_threaded_top)
     sections.append(
         Section(
             f"Single-threaded (at most one contact touched in "
             f"{req.deps.policy.single_threaded_days} days)",
             lone,
-            note=_more(digest.single_threaded, len(lone)),
+            note=_more(digest.single_threaded, len(lone)) or _none(lone, "no such account"),
         )
     )
     health_line = ", ".join(f"{label}: {n}" for label, n in digest.health)
@@ -161,6 +180,11 @@ def render_digest(digest: TeamDigest, *, team: dict[int, Person], req: Request) 
         else f"Team digest: {len(team)} people, {digest.customers} customers"
     )
     return Reply(text=title, sections=tuple(sections), kind="digest")
+
+
+def _none(items: Sequence[Item], why: str) -> str | None:
+    """An empty section says so (every section is always present)."""
+    return None if items else f"None: {why}."
 
 
 def _more(total: int, shown: int, where: str | None = None) -> str | None:
