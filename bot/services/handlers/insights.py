@@ -90,10 +90,23 @@ def render_digest(digest: TeamDigest, *, team: dict[int, Person], req: Request) 
         *digest.single_threaded_top,
         *(r.customer_id for r in digest.concentration),
     }
-    names = {c.id: c.name for c in req.uow.customers.get_many(sorted(wanted))}
+    customers = {c.id: c for c in req.uow.customers.get_many(sorted(wanted))}
 
     def name(customer_id: int) -> str:
-        return names.get(customer_id, f"#{customer_id}")
+        found = customers.get(customer_id)
+        return found.name if found else f"#{customer_id}"
+
+    def whose(customer_id: int) -> str:
+        """The account, its owner and its value: who to ask, and how much is at stake."""
+        found = customers.get(customer_id)
+        if found is None:
+            return name(customer_id)
+        owner = team.get(found.owner_id)
+        return (
+            found.name
+            + (f" ({owner.display_name})" if owner else "")
+            + (f", {money(found.annual_value)}" if found.annual_value else "")
+        )
 
     def pct(value: float | None) -> str:
         return "—" if value is None else f"{round(value * 100)}%"
@@ -135,7 +148,7 @@ def render_digest(digest: TeamDigest, *, team: dict[int, Person], req: Request) 
             or _none(quiet, "every account was touched within its cadence"),
         )
     )
-    escalations = tuple(Item(title=name(c)) for c in digest.escalations)
+    escalations = tuple(Item(title=whose(c)) for c in digest.escalations)
     sections.append(
         Section(
             "Escalations",
@@ -163,7 +176,7 @@ def render_digest(digest: TeamDigest, *, team: dict[int, Person], req: Request) 
             note=_none(risks, f"no customer is more than {share}% of a book's value"),
         )
     )
-    lone = tuple(Item(title=name(c)) for c in digest.single_threaded_top)
+    lone = tuple(Item(title=whose(c)) for c in digest.single_threaded_top)
     sections.append(
         Section(
             f"Single-threaded (at most one contact touched in "
