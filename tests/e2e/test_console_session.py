@@ -8,40 +8,19 @@ Sunday 2026-11-29 (no lead days in this workspace's config).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.console import run_console
+
 SCRIPT = Path(__file__).with_name("console_session.txt")
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def transcript(tmp_path_factory: pytest.TempPathFactory) -> str:
     workdir = tmp_path_factory.mktemp("console")
-    (workdir / "config.toml").write_text("[calendar]\nbirthday_lead_days = 0\n")
-    env = {
-        **os.environ,
-        "NUDGEBOT_DATABASE_URL": f"sqlite:///{workdir / 'fresh.db'}",
-        "PYTHONPATH": str(ROOT),
-    }
-    for secret in ("SLACK_BOT_TOKEN", "SLACK_CLIENT_ID", "TEAMS_APP_ID"):
-        env.pop(secret, None)
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "console"],
-        input=SCRIPT.read_text(),
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return run_console(SCRIPT, workdir, config="[calendar]\nbirthday_lead_days = 0\n")
 
 
 def segment(transcript: str, instant: str) -> str:

@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic import command
 from sqlalchemy import text
 
-from storage import make_engine, migrate
-from storage.migrate import _config
+from storage import migrate
 from tests.integration.storage.test_migrations import empty_database  # noqa: F401 - a fixture
+from tests.integration.storage.upgrades import add_people, engine_at
 
 NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)
 
@@ -20,27 +19,9 @@ def test_a_book_written_before_the_upgrade_keeps_its_rows(
     empty_database: str,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    engine = make_engine(empty_database)
-    with engine.connect() as connection:
-        command.upgrade(_config(connection), "0003")
-        connection.commit()
+    engine = engine_at(empty_database, "0003")
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO workspace (id, platform, external_id, name, timezone, created_at) "
-                "VALUES (1, 'console', 'console', 'Console', 'UTC', :now)"
-            ),
-            {"now": NOW},
-        )
-        connection.execute(
-            text(
-                "INSERT INTO person (id, workspace_id, platform_user_id, display_name, name_key, "
-                "timezone, working_days, delivery_hour, is_admin, unreachable, created_at) VALUES "
-                "(1, 1, 'sam', 'Sam', 'sam', 'UTC', 31, 9, false, false, :now), "
-                "(2, 1, 'lee', 'Lee', 'lee', 'UTC', 31, 9, false, false, :now)"
-            ),
-            {"now": NOW},
-        )
+        add_people(connection, "Sam", "Lee", now=NOW)
         connection.execute(
             text(
                 "INSERT INTO customer (id, workspace_id, name, name_key, owner_id, tier, kind, "

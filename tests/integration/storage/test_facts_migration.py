@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from alembic import command
 from sqlalchemy import text
 
 from bot.bootstrap import build
 from bot.config import Settings
 from bot.delivery.sweep import sweep
-from storage import make_engine, migrate
-from storage.migrate import _config
+from storage import migrate
 from tests.integration.storage.test_migrations import empty_database  # noqa: F401 - a fixture
+from tests.integration.storage.upgrades import add_people, engine_at
 
 NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)
 
@@ -21,26 +20,9 @@ NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)
 def test_the_first_sweep_after_the_upgrade_keeps_every_customers_facts(
     empty_database: str,  # noqa: F811
 ) -> None:
-    engine = make_engine(empty_database)
-    with engine.connect() as connection:
-        command.upgrade(_config(connection), "0005")
-        connection.commit()
+    engine = engine_at(empty_database, "0005")
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO workspace (id, platform, external_id, name, timezone, created_at) "
-                "VALUES (1, 'console', 'console', 'Console', 'UTC', :now)"
-            ),
-            {"now": NOW},
-        )
-        connection.execute(
-            text(
-                "INSERT INTO person (id, workspace_id, platform_user_id, display_name, name_key, "
-                "timezone, working_days, delivery_hour, is_admin, unreachable, created_at) VALUES "
-                "(1, 1, 'sam', 'Sam', 'sam', 'UTC', 31, 9, false, false, :now)"
-            ),
-            {"now": NOW},
-        )
+        add_people(connection, "Sam", now=NOW)
         connection.execute(
             text(
                 "INSERT INTO customer (id, workspace_id, name, name_key, owner_id, tier, kind, "
