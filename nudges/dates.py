@@ -232,6 +232,9 @@ def _renewal_day(checkpoint: DatedEvent, today: date) -> DatedEvent:
     return replace(checkpoint, on=day, deliver_on=day, label=label)
 
 
+#: The dedupe keys of dated nudges begin with one of these (see the events above).
+DATED_KEYS = ("birthday:", "anniversary:", "renewal:", "custom:")
+
 CATCH_UP_DAYS = 7  # a dated nudge never delivered is still delivered this long after its day
 
 
@@ -247,6 +250,11 @@ def missed_events(
     """Dated nudges whose day passed while the bot could not deliver them (it was down): still
     open, never delivered, within ``CATCH_UP_DAYS`` of their day. Each goes out once ("Lea's
     birthday was yesterday"); once delivered it ends like any other."""
+    if not any(
+        status.state is NudgeState.OPEN and key.startswith(DATED_KEYS)
+        for key, status in existing.items()
+    ):
+        return []  # nothing dated stored open: nothing to catch up (most customers)
     found = dated_events(
         customer=customer,
         contacts=contacts,
