@@ -207,10 +207,15 @@ def upcoming(
     days: int,
 ) -> list[DatedEvent]:
     """Dates falling within the next ``days`` days, soonest first (a renewal counts once)."""
-    horizon = _plus(today, days)
     found = dated_events(
         customer=customer, contacts=contacts, dates=dates, today=today, policy=policy
     )
+    return coming_up(found, today=today, days=days)
+
+
+def coming_up(found: Iterable[DatedEvent], *, today: date, days: int) -> list[DatedEvent]:
+    """``upcoming`` of the events ``dated_events`` gave for ``today`` (worked out once)."""
+    horizon = _plus(today, days)
     chosen: dict[tuple[NudgeReason, date, str], DatedEvent] = {}
     for event in found:
         if ("passed", "yes") in event.facts:
