@@ -367,7 +367,11 @@ def _next_due(
     for status in view.existing.values():
         if status.state is NudgeState.SNOOZED and status.snoozed_until is not None:
             days.append(plus_days(status.snoozed_until, 1))
-    instants += [start_of_day(d, tz) for d in days if d > today]
+    # The first instant of a later local day is after ``now``, and earlier for an earlier day:
+    # only the first of those days needs converting.
+    later = min((d for d in days if d > today), default=None)
+    if later is not None:
+        instants.append(start_of_day(later, tz))
     future = [i for i in instants if i is not None and i > now]
     return min(future, default=None)
 
