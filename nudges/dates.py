@@ -207,10 +207,15 @@ def upcoming(
     days: int,
 ) -> list[DatedEvent]:
     """Dates falling within the next ``days`` days, soonest first (a renewal counts once)."""
-    horizon = _plus(today, days)
     found = dated_events(
         customer=customer, contacts=contacts, dates=dates, today=today, policy=policy
     )
+    return coming_up(found, today=today, days=days)
+
+
+def coming_up(found: Iterable[DatedEvent], *, today: date, days: int) -> list[DatedEvent]:
+    """``upcoming`` of the events ``dated_events`` gave for ``today`` (worked out once)."""
+    horizon = _plus(today, days)
     chosen: dict[tuple[NudgeReason, date, str], DatedEvent] = {}
     for event in found:
         if ("passed", "yes") in event.facts:
@@ -232,6 +237,9 @@ def _renewal_day(checkpoint: DatedEvent, today: date) -> DatedEvent:
     return replace(checkpoint, on=day, deliver_on=day, label=label)
 
 
+#: The dedupe keys of dated nudges begin with one of these (see the events above).
+DATED_KEYS = ("birthday:", "anniversary:", "renewal:", "custom:")
+
 CATCH_UP_DAYS = 7  # a dated nudge never delivered is still delivered this long after its day
 
 
@@ -247,6 +255,11 @@ def missed_events(
     """Dated nudges whose day passed while the bot could not deliver them (it was down): still
     open, never delivered, within ``CATCH_UP_DAYS`` of their day. Each goes out once ("Lea's
     birthday was yesterday"); once delivered it ends like any other."""
+    if not any(
+        status.state is NudgeState.OPEN and key.startswith(DATED_KEYS)
+        for key, status in existing.items()
+    ):
+        return []  # nothing dated stored open: nothing to catch up (most customers)
     found = dated_events(
         customer=customer,
         contacts=contacts,

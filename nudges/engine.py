@@ -73,6 +73,9 @@ class CustomerDecision:
     held: tuple[Held, ...]  # due but withheld, with why and until when
     expired: tuple[str, ...]  # stored live keys whose occasion has passed
     next_due_at: datetime | None  # the earliest instant this decision can change
+    # What the decision worked out on the way, for the facts kept with it (None: archived).
+    quiet: QuietStatus | None = None
+    events: tuple[DatedEvent, ...] | None = None  # ``dated_events`` on the owner's today
 
 
 @dataclass(slots=True)
@@ -323,7 +326,7 @@ def decide_customer(view: CustomerView, *, now: datetime, policy: Policy) -> Cus
         )
     expired = over_keys(view.customer.id, view.existing, {d.key for d in drafts})
     next_due = _next_due(view, qs, events, held, missed, now=now, today=today, policy=policy)
-    return CustomerDecision(tuple(nudges), tuple(held), expired, next_due)
+    return CustomerDecision(tuple(nudges), tuple(held), expired, next_due, qs, tuple(events))
 
 
 def _next_due(
@@ -364,7 +367,11 @@ def _next_due(
     for status in view.existing.values():
         if status.state is NudgeState.SNOOZED and status.snoozed_until is not None:
             days.append(plus_days(status.snoozed_until, 1))
-    instants += [start_of_day(d, tz) for d in days if d > today]
+    # The first instant of a later local day is after ``now``, and earlier for an earlier day:
+    # only the first of those days needs converting.
+    later = min((d for d in days if d > today), default=None)
+    if later is not None:
+        instants.append(start_of_day(later, tz))
     future = [i for i in instants if i is not None and i > now]
     return min(future, default=None)
 

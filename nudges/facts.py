@@ -16,7 +16,7 @@ from nudges.dates import upcoming
 from nudges.health import health
 from nudges.model import Contact, Customer, CustomerSummary, ImportantDate, Touch
 from nudges.policy import Policy
-from nudges.quiet import Level, quiet_status
+from nudges.quiet import Level, QuietStatus, quiet_status
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,21 +33,35 @@ class CustomerFacts:
 
 
 def customer_facts(
-    summary: CustomerSummary, *, now: datetime, policy: Policy, tz_name: str | None
+    summary: CustomerSummary,
+    *,
+    now: datetime,
+    policy: Policy,
+    tz_name: str | None,
+    quiet: QuietStatus | None = None,
 ) -> CustomerFacts:
-    """The facts of one customer at ``now`` (``tz_name``: its owner's time zone)."""
-    qs = quiet_status(summary.customer, now=now, policy=policy, tz_name=tz_name)
+    """The facts of one customer at ``now`` (``tz_name``: its owner's time zone; ``quiet``:
+    its quiet status at ``now`` in that zone, if the decision already worked it out)."""
+    qs = quiet or quiet_status(summary.customer, now=now, policy=policy, tz_name=tz_name)
+    # Health counts quiet days in UTC; the same status serves when the zone plays no part.
+    same = qs if tz_free(summary.customer) else None
     return CustomerFacts(
         customer_id=summary.customer.id,
         quiet_since=qs.clock_start,
         amber_at=qs.amber_at,
         red_at=qs.red_at,
         escalation_at=qs.escalation_at,
-        health=health(summary, now=now, policy=policy).score,
+        health=health(summary, now=now, policy=policy, quiet=same).score,
         upcoming_dates=summary.upcoming_dates,
         threads=summary.recent_contacts_touched,
         decided_at=now,
     )
+
+
+def tz_free(customer: Customer) -> bool:
+    """Whether the customer's quiet status is the same in every time zone: the clock starts
+    at its last touch (an instant), or, untouched, customer-since (a day) plays no part."""
+    return customer.last_touch_at is not None or customer.since is None
 
 
 def level_at(facts: CustomerFacts, now: datetime) -> Level:

@@ -21,7 +21,7 @@ from typing import NamedTuple
 from nudges.calendar import local_date, months_between
 from nudges.model import CustomerSummary
 from nudges.policy import Policy
-from nudges.quiet import quiet_status
+from nudges.quiet import QuietStatus, quiet_status
 
 
 class Factor(NamedTuple):
@@ -37,8 +37,10 @@ class Health:
     factors: tuple[Factor, ...]
 
 
-def _recency(summary: CustomerSummary, *, now: datetime, policy: Policy) -> Factor:
-    qs = quiet_status(summary.customer, now=now, policy=policy, tz_name=None)
+def _recency(
+    summary: CustomerSummary, *, now: datetime, policy: Policy, quiet: QuietStatus | None
+) -> Factor:
+    qs = quiet or quiet_status(summary.customer, now=now, policy=policy, tz_name=None)
     cad, days = qs.cadence, qs.days_quiet
     if qs.clock_start is None:
         return Factor("recency", 0, "Never touched")
@@ -84,10 +86,17 @@ def _tenure(s: CustomerSummary, *, now: datetime, policy: Policy) -> Factor:
     return Factor("tenure", 10, f"{months} months in: outside the {lo}-{hi} month risk window")
 
 
-def health(summary: CustomerSummary, *, now: datetime, policy: Policy) -> Health:
-    """The customer's health score and its factors."""
+def health(
+    summary: CustomerSummary,
+    *,
+    now: datetime,
+    policy: Policy,
+    quiet: QuietStatus | None = None,
+) -> Health:
+    """The customer's health score and its factors. ``quiet``: the customer's quiet status
+    at ``now`` already worked out, if its time zone cannot change it (see ``tz_free``)."""
     factors = (
-        _recency(summary, now=now, policy=policy),
+        _recency(summary, now=now, policy=policy, quiet=quiet),
         _trend(summary),
         _breadth(summary),
         _pitches(summary),

@@ -14,12 +14,14 @@ from typing import Protocol, TypeVar
 
 from bot.ops import metrics
 from bot.services.summaries import build_summaries
-from nudges.calendar import start_of_day
+from nudges.calendar import local_date, start_of_day
+from nudges.dates import coming_up
 from nudges.engine import CustomerView, decide_customer
 from nudges.facts import customer_facts
 from nudges.model import Nudge, NudgeState, NudgeStatus, Offer
 from nudges.offers import OfferCandidate, decide_offer
 from nudges.policy import Policy
+from nudges.quiet import QuietStatus
 from nudges.suppress import Held
 from storage import SqlUnitOfWork
 
@@ -64,6 +66,8 @@ def refresh_customers(
     decided: list[Nudge] = []
     expiring: list[str] = []
     next_due: dict[int, datetime | None] = {}
+    quiet: dict[int, QuietStatus] = {}
+    upcoming_dates: dict[int, int] = {}
     for customer in customers:
         view = CustomerView(
             customer=customer,
@@ -79,6 +83,16 @@ def refresh_customers(
         hold_open(uow, decision.held, view.existing, now=now)
         expiring.extend(decision.expired)
         next_due[customer.id] = decision.next_due_at
+        if decision.quiet is not None and decision.events is not None:
+            # The facts kept below reuse what the decision worked out.
+            quiet[customer.id] = decision.quiet
+            upcoming_dates[customer.id] = len(
+                coming_up(
+                    decision.events,
+                    today=local_date(now, view.owner.timezone),
+                    days=policy.digest_upcoming_days,
+                )
+            )
     # Decide first, then write the whole batch in a few set-based statements.
     uow.nudges.upsert_many(decided, existing=_flat(statuses), now=now)
     metrics.nudges_created_on_commit(uow, decided, existing=_flat(statuses))
@@ -92,9 +106,16 @@ def refresh_customers(
         offers=False,
         contacts=contacts,
         dates=dates,
+        upcoming_dates=upcoming_dates,
     )
     facts = [
-        customer_facts(s, now=now, policy=policy, tz_name=owners[s.customer.owner_id].timezone)
+        customer_facts(
+            s,
+            now=now,
+            policy=policy,
+            tz_name=owners[s.customer.owner_id].timezone,
+            quiet=quiet.get(s.customer.id),
+        )
         for s in summaries
     ]
     uow.customers.set_decided_many(next_due, facts)

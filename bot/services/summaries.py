@@ -24,10 +24,12 @@ def build_summaries(
     offers: bool = True,
     contacts: Mapping[int, Sequence[Contact]] | None = None,
     dates: Mapping[int, Sequence[ImportantDate]] | None = None,
+    upcoming_dates: Mapping[int, int] | None = None,
 ) -> list[CustomerSummary]:
     """The customers' summaries. ``offers``: count the live offers each is eligible for and
     pitched (the facts kept with a decision leave them out: offers have their own sweep).
-    ``contacts``/``dates``: already read by the caller, by customer."""
+    ``contacts``/``dates``: already read by the caller, by customer; ``upcoming_dates``: the
+    dates coming up already counted, by customer (the others are counted here)."""
     ids = [c.id for c in customers]
     if not ids:
         return []
@@ -66,14 +68,18 @@ def build_summaries(
         touch = counts.get(customer.id)
         states = pitches.get(customer.id, {})
         eligible = [oid for oid, ids_ in reached.items() if customer.id in ids_]
-        soon = upcoming(
-            customer=customer,
-            contacts=list(contacts.get(customer.id, ())),
-            dates=list(dates.get(customer.id, ())),
-            today=today,
-            policy=policy,
-            days=policy.digest_upcoming_days,
-        )
+        soon = (upcoming_dates or {}).get(customer.id)
+        if soon is None:
+            soon = len(
+                upcoming(
+                    customer=customer,
+                    contacts=list(contacts.get(customer.id, ())),
+                    dates=list(dates.get(customer.id, ())),
+                    today=today,
+                    policy=policy,
+                    days=policy.digest_upcoming_days,
+                )
+            )
         summaries.append(
             CustomerSummary(
                 customer=customer,
@@ -87,7 +93,7 @@ def build_summaries(
                 pitches_declined=states.get("declined", 0),
                 live_offers_eligible=len(eligible),
                 live_offers_pitched=sum(1 for oid in eligible if customer.id in pitched[oid]),
-                upcoming_dates=len(soon),
+                upcoming_dates=soon,
             )
         )
     return summaries

@@ -118,7 +118,7 @@ class CustomerRepository:
         for start in range(0, len(ids), 500):
             rows.extend(
                 self.session.execute(
-                    select(customer_t).where(
+                    select(*DOMAIN_COLUMNS).where(
                         ids_in(self.session, customer_t.c.id, ids[start : start + 500])
                     )
                 )
@@ -180,7 +180,7 @@ class CustomerRepository:
         found: list[Customer] = []
         for start in range(0, len(owner_ids), 500):
             rows = self.session.execute(
-                select(customer_t)
+                select(*DOMAIN_COLUMNS)
                 .where(
                     ids_in(self.session, c.owner_id, owner_ids[start : start + 500]),
                     c.archived.is_(False),
@@ -259,6 +259,18 @@ class CustomerRepository:
             query = query.with_for_update(skip_locked=True)
         return list(self.session.scalars(query))
 
+
+#: The columns a ``Customer`` is made of (``mapping.customer``): bulk reads leave out the kept
+#: facts, five more instants per row to convert.
+DOMAIN_COLUMNS = tuple(
+    customer_t.c[name]
+    for name in (
+        "id", "workspace_id", "name", "owner_id", "tier", "kind", "cadence_ideal_days",
+        "cadence_max_days", "since", "renewal_on", "annual_value", "timezone", "country",
+        "dnc_until", "dnc_reason", "min_gap_days", "archived", "last_touch_at",
+        "owner_last_touch_at", "next_due_at", "created_at",
+    )
+)  # fmt: skip
 
 FACT_COLUMNS = (
     "quiet_since", "amber_at", "red_at", "escalation_at",

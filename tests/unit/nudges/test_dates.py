@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from nudges.dates import next_renewal, upcoming
+from nudges.dates import DATED_KEYS, dated_events, next_renewal, upcoming
 from nudges.engine import decide_customer
 from nudges.model import NudgeReason, NudgeState, NudgeStatus
 from nudges.policy import Feb29Policy, Policy
@@ -183,3 +183,23 @@ def test_a_renewal_coming_up_is_its_own_day_counted_from_today(today, label):
     )
     (found,) = [e for e in found if e.reason is NudgeReason.RENEWAL]
     assert (found.reason, found.on, found.label) == (NudgeReason.RENEWAL, date(2027, 1, 31), label)
+
+
+@pytest.mark.parametrize("renewal_on", [date(2026, 7, 1), date(2026, 5, 1)])  # coming, passed
+def test_every_dated_key_is_one_the_catch_up_looks_for(renewal_on):
+    # Catching up skips customers with no open nudge under these prefixes: a dated event
+    # under another would never be caught up after downtime.
+    events = dated_events(
+        customer=customer(since=date(2020, 6, 20), renewal_on=renewal_on),
+        contacts=(contact(birthday_month=6, birthday_day=20),),
+        dates=(important_date(on=date(2026, 6, 25)), important_date(id=71, yearly=True)),
+        today=date(2026, 6, 10),
+        policy=POLICY,
+    )
+    assert {e.reason for e in events} == {
+        NudgeReason.BIRTHDAY,
+        NudgeReason.ANNIVERSARY,
+        NudgeReason.RENEWAL,
+        NudgeReason.CUSTOM_DATE,
+    }
+    assert all(e.key.startswith(DATED_KEYS) for e in events)
