@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import bindparam, case, delete, literal, or_, select, update
+from sqlalchemy import bindparam, case, delete, literal, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from nudges.model import Contact, Customer, Touch
@@ -57,6 +57,15 @@ TOUCH_COLUMNS = (
 @dataclass
 class BooksRepository:
     session: Session
+
+    def refresh_statistics(self, kind: str) -> None:
+        """PostgreSQL plans each batch's lookups (by source and external id) from the tables'
+        statistics: after an import has grown a table, they are taken again, or the planner
+        keeps believing it nearly empty and filters every row (SQLite needs nothing)."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        for table in _GROWN_BY.get(kind, ()):
+            self.session.execute(text(f'ANALYZE "{table}"'))
 
     # --- customers ---------------------------------------------------------------------------
 
@@ -362,3 +371,11 @@ class BooksRepository:
 
 def _ints(values: Sequence[str]) -> list[int]:
     return [int(v) for v in values if v.isdigit()]
+
+
+#: The tables an import of each kind of file grows.
+_GROWN_BY: Mapping[str, tuple[str, ...]] = {
+    "customers": (customer_t.name,),
+    "contacts": (contact_t.name,),
+    "touches": (touchpoint_t.name,),
+}

@@ -49,6 +49,7 @@ WRITERS: dict[Kind, Writer] = {
     **GENERIC_WRITERS,
 }
 PRESET_NAMES = ("generic", *PRESETS)
+STATISTICS_AFTER_ROWS = 20_000
 
 
 class ImportRefused(Exception):
@@ -216,6 +217,8 @@ class _Shared:
         with deps.reader() as uow:
             self.workspace = self._workspace(uow)
         self.base: ImportContext | None = None
+        self._analysed = 0  # rows written when the tables' statistics were last taken
+        self._since = 0  # rows written since
 
     def _workspace(self, uow: SqlUnitOfWork) -> Workspace | None:
         if self.options.kind is Kind.WORKSPACE:
@@ -263,6 +266,19 @@ class _Shared:
             outcome = writer(self.context(uow), batch)
             uow.commit()
         report.outcome.add(outcome)
+        self._keep_statistics(len(batch))
+
+    def _keep_statistics(self, written: int) -> None:
+        """The tables' statistics taken again each time the rows written since the last time
+        are as many as before it (a few times per import, never per batch)."""
+        self._since += written
+        if self._since < max(STATISTICS_AFTER_ROWS, self._analysed):
+            return
+        with self.deps.uow() as uow:
+            uow.books.refresh_statistics(self.options.kind.value)
+            uow.commit()
+        self._analysed += self._since
+        self._since = 0
 
     def finish(self, report: ImportReport) -> None:
         if self.whole is None or self.options.dry_run:
