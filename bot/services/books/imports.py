@@ -261,22 +261,23 @@ class _Shared:
         writer = WRITERS[self.options.kind]
         if self.whole is not None:
             report.outcome.add(writer(self.context(self.whole), batch))
+            if not self.options.dry_run:  # --strict: one transaction, whose rows count too
+                self._keep_statistics(len(batch), self.whole)
             return
         with self.deps.uow() as uow:
             outcome = writer(self.context(uow), batch)
+            self._keep_statistics(len(batch), uow)
             uow.commit()
         report.outcome.add(outcome)
-        self._keep_statistics(len(batch))
 
-    def _keep_statistics(self, written: int) -> None:
-        """The tables' statistics taken again each time the rows written since the last time
-        are as many as before it (a few times per import, never per batch)."""
+    def _keep_statistics(self, written: int, uow: SqlUnitOfWork) -> None:
+        """The tables' statistics taken again (in ``uow``, after its batch) each time the rows
+        written since the last time are as many as before it (a few times per import, never
+        per batch)."""
         self._since += written
         if self._since < max(STATISTICS_AFTER_ROWS, self._analysed):
             return
-        with self.deps.uow() as uow:
-            uow.books.refresh_statistics(self.options.kind.value)
-            uow.commit()
+        uow.books.refresh_statistics(self.options.kind.value)
         self._analysed += self._since
         self._since = 0
 

@@ -23,15 +23,18 @@ def _estimated_rows(shop: Shop, table: str) -> float:
         )
 
 
+@pytest.mark.parametrize("strict", [False, True], ids=["batches", "strict"])
 def test_an_import_takes_the_statistics_of_the_tables_it_grows(
-    shop: Shop, database: str, monkeypatch: pytest.MonkeyPatch
+    shop: Shop, database: str, monkeypatch: pytest.MonkeyPatch, strict: bool
 ) -> None:
     if not database.startswith("postgresql"):
         pytest.skip("SQLite plans without table statistics")
     monkeypatch.setattr(imports, "STATISTICS_AFTER_ROWS", 2)
     assert _estimated_rows(shop, "customer") < 1  # never analysed
 
-    report = shop.run("customers", "hubspot_companies.csv", preset="hubspot", batch=1)
+    report = shop.run(
+        "customers", "hubspot_companies.csv", preset="hubspot", batch=1, strict=strict
+    )
 
     assert report.outcome.created == 3
     assert _estimated_rows(shop, "customer") >= 2
