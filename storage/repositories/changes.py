@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, and_, delete, insert, select, update
@@ -43,7 +43,7 @@ RECOMPUTED: frozenset[tuple[str, str]] = frozenset(
         ),
     }
 )
-KEEP = 86_400  # seconds a change stays in the log (``undo`` only reaches back minutes)
+KEEP = timedelta(days=1)  # how long a change stays in the log (``undo`` reaches back minutes)
 
 Row = dict[str, Any]
 
@@ -140,7 +140,7 @@ class ChangeLog:
         self.session.execute(
             delete(change_log_t).where(
                 change_log_t.c.person_id == person_id,
-                change_log_t.c.at < datetime.fromtimestamp(at.timestamp() - KEEP, tz=at.tzinfo),
+                change_log_t.c.at < at - KEEP,
             )
         )
         return int(
