@@ -22,6 +22,7 @@ from bot.replies import Reply, render_text
 from bot.services.context import Actor
 from bot.services.identity import identify
 from bot.services.lookups import people
+from bot.services.wording import count
 from nudges.model import Person, Platform
 
 WORKSPACE = ("console", "Console")
@@ -129,18 +130,18 @@ class Console:
         sent = len(report.drain.sent)
         self.say(
             f"Tick at {now.isoformat()}: {report.sweep.customers} customers decided, "
-            f"{sent} message{'s' if sent != 1 else ''} delivered."
+            f"{count(sent, 'message')} delivered."
         )
         others: dict[int, int] = {}
         for _, recipient_id, _ in report.drain.sent:
             if self.actor is None or recipient_id != self.actor.person.id:
                 others[recipient_id] = others.get(recipient_id, 0) + 1
         known = people(self.container.deps, set(others)) if others else {}
-        for person_id, count in sorted(others.items()):
+        for person_id, sent_to in sorted(others.items()):
             person = known.get(person_id)
             if person is not None:
                 self.say(
-                    f"  {count} message for {person.display_name} "
+                    f"  {count(sent_to, 'message')} for {person.display_name} "
                     f"(:as {person.display_name} to read it)"
                 )
 
