@@ -14,6 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 READ_ONLY = "nudgebot_read_only"  # an execution option: the units of work that only read
+#: An execution option: on SQLite, a transaction that takes the write lock at its first write
+#: (plain ``BEGIN``), not when it begins; that write fails at once if another connection wrote
+#: since this one's first read (see ``SqlUnitOfWork.lock_at_first_write``).
+LOCK_AT_FIRST_WRITE = "nudgebot_lock_at_first_write"
 
 
 SUPPORTED = ("sqlite", "postgresql")
@@ -134,8 +138,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        if connection.get_execution_options().get(READ_ONLY):
-            connection.exec_driver_sql("BEGIN")  # a reader: a snapshot, no lock on the file
+        options = connection.get_execution_options()
+        if options.get(READ_ONLY) or options.get(LOCK_AT_FIRST_WRITE):
+            connection.exec_driver_sql("BEGIN")  # a snapshot, no lock on the file until a write
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 

@@ -12,6 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from storage.clock import database_now
+from storage.engine import LOCK_AT_FIRST_WRITE
 from storage.repositories.audit import AuditLog
 from storage.repositories.backlog import BacklogRepository
 from storage.repositories.books import BooksRepository
@@ -153,6 +154,15 @@ class SqlUnitOfWork:
     def database_now(self) -> datetime:
         """The database's clock (see :mod:`storage.clock`)."""
         return database_now(self.session)
+
+    def lock_at_first_write(self) -> None:
+        """Before the transaction's first statement: on SQLite, read without the write lock and
+        take it at the first write, so that other writers are not kept waiting while this one
+        reads and works out what to write. That first write fails at once (``is_busy``) if
+        another connection wrote since this transaction's first read: what was read may be out
+        of date, and the work must run again. Elsewhere (row locks): nothing changes."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            self.session.connection(execution_options={LOCK_AT_FIRST_WRITE: True})
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

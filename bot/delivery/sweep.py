@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from bot.delivery.compose import daily_message
 from bot.delivery.isolation import decide_customers, decide_offer
@@ -27,9 +28,11 @@ from nudges.calendar import local_date
 from nudges.delivery import may_deliver_by, owed_by, plan_delivery, route_nudges
 from nudges.model import DeliveryKind, Nudge, NudgeState, Person, Workspace
 from nudges.timing import missed_slot
-from storage import SqlUnitOfWork, is_duplicate, is_sqlite, run_in_transaction
+from storage import SqlUnitOfWork, is_duplicate, is_retryable, is_sqlite, run_in_transaction
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 #: Customers decided (or recipients planned) per transaction: the per-statement costs
 #: amortised. SQLite has one writer, so its batches stay short: a request waiting for the write
@@ -41,6 +44,9 @@ SLOT_GRACE = timedelta(hours=1)
 #: busy handler polls every few tens of ms; without the pause the next batch would take the
 #: lock again first, and a request could wait out several batches).
 SQLITE_YIELD_SECONDS = 0.1
+#: On SQLite, after a batch met another writer: how many batches then hold the lock from
+#: their start and pause after themselves, before the sweep reads without it again.
+CONTENDED_BATCHES = 10
 
 
 @dataclass
@@ -69,9 +75,18 @@ def sweep(deps: Deps, *, now: datetime, lookahead: timedelta | None = None) -> S
 def decide_due(deps: Deps, *, now: datetime, result: SweepResult) -> None:
     """Every customer whose ``next_due_at`` has come, a batch per transaction. Each decision
     moves ``next_due_at`` past ``now`` (one that cannot be decided is set aside, which moves
-    it too), so the loop ends; a guard stops a runaway anyway."""
+    it too), so the loop ends; a guard stops a runaway anyway.
+
+    On SQLite (one writer for the whole file) a batch first reads and decides without the
+    write lock and takes it only to write (:meth:`SqlUnitOfWork.lock_at_first_write`): a
+    ``/touch`` arriving meanwhile is written at once. If another connection wrote in between,
+    the batch is decided again holding the lock from its start, and while others keep writing
+    the sweep pauses after each batch so that they get the lock (``SQLITE_YIELD_SECONDS``).
+    """
     seen: set[int] = set()
     size = _batch_size(deps)
+    sqlite = is_sqlite(deps.settings.database_url)
+    contended = 0  # batches left to run holding the lock, after another writer was seen
     while not lifecycle.requested():  # stopping: the rest stays due for the next sweep
         with deps.uow() as uow:
 
@@ -85,18 +100,40 @@ def decide_due(deps: Deps, *, now: datetime, result: SweepResult) -> None:
                     return ids, Applied(0, 0, 0)
                 return ids, decide_customers(uow, ids, now=now, policy=deps.policy)
 
-            # Another replica or request wrote a nudge of this batch a moment ago, or the
-            # database broke a deadlock with one: the batch is read and decided again.
-            ids, applied = run_in_transaction(uow, batch, commit=True, what="sweep batch")
+            outcome = _optimistic(uow, batch) if sqlite and not contended else None
+            if sqlite and outcome is None:
+                contended = contended - 1 if contended else CONTENDED_BATCHES
+            if outcome is None:
+                # Another replica or request wrote a nudge of this batch a moment ago, or the
+                # database broke a deadlock with one: the batch is read and decided again.
+                outcome = run_in_transaction(uow, batch, commit=True, what="sweep batch")
+        ids, applied = outcome
         if not ids:
             return
         seen.update(ids)
-        if len(ids) == size:  # another batch may follow
-            _let_others_write(deps)
+        if contended and len(ids) == size:  # another batch may follow: others write first
+            time.sleep(SQLITE_YIELD_SECONDS)
         metrics.customers_decided(applied.decided)
         result.customers += applied.decided
         result.nudges += applied.nudges
         result.expired += applied.expired
+
+
+def _optimistic(uow: SqlUnitOfWork, work: Callable[[], T]) -> T | None:
+    """``work()`` committed in a transaction that takes SQLite's write lock only at its first
+    write; None (rolled back) if another connection wrote first, or on any other conflict
+    that running the work again resolves (``is_retryable``)."""
+    uow.lock_at_first_write()
+    try:
+        done = work()
+        uow.commit()
+    except Exception as exc:
+        uow.rollback()
+        if not is_retryable(exc):
+            raise
+        log.info("sweep met another writer; deciding again holding the lock")
+        return None
+    return done
 
 
 def decide_offers(deps: Deps, *, now: datetime, result: SweepResult) -> None:
@@ -107,8 +144,12 @@ def decide_offers(deps: Deps, *, now: datetime, result: SweepResult) -> None:
             due = uow.offers.due(now=now)
             return [decide_offer(uow, offer, now=now, policy=deps.policy) for offer in due]
 
+        # On SQLite, read and decide without the write lock first (see ``decide_due``).
+        done = _optimistic(uow, offers) if is_sqlite(deps.settings.database_url) else None
         # Another replica decided these offers a moment ago: decided again on fresh data.
-        applied = run_in_transaction(uow, offers, commit=True, what="sweep offers")
+        applied = done if done is not None else run_in_transaction(
+            uow, offers, commit=True, what="sweep offers"
+        )
     result.offers = sum(a.decided for a in applied)
     result.nudges += sum(a.nudges for a in applied)
     result.expired += sum(a.expired for a in applied)

@@ -93,10 +93,8 @@ def refresh_customers(
                     days=policy.digest_upcoming_days,
                 )
             )
-    # Decide first, then write the whole batch in a few set-based statements.
-    uow.nudges.upsert_many(decided, existing=_flat(statuses), now=now)
-    metrics.nudges_created_on_commit(uow, decided, existing=_flat(statuses))
-    expired = uow.nudges.expire(expiring, now=now)
+    # Decide and read everything first, then write the whole batch in a few set-based
+    # statements (on SQLite the sweep holds the write lock only while it writes).
     summaries = build_summaries(
         uow,
         customers,
@@ -118,6 +116,9 @@ def refresh_customers(
         )
         for s in summaries
     ]
+    uow.nudges.upsert_many(decided, existing=_flat(statuses), now=now)
+    metrics.nudges_created_on_commit(uow, decided, existing=_flat(statuses))
+    expired = uow.nudges.expire(expiring, now=now)
     uow.customers.set_decided_many(next_due, facts)
     return Applied(len(customers), len(decided), expired)
 

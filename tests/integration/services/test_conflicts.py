@@ -164,3 +164,42 @@ def test_a_sweep_skips_a_customer_a_request_holds_instead_of_waiting(
     assert team.nudges_about("Globex")[-1].state is NudgeState.OPEN
     assert team.customer("Acme").next_due_at is not None
     assert team.customer("Acme").next_due_at <= later  # still due: the next sweep decides it
+
+
+def test_a_sweep_batch_another_connection_wrote_under_is_decided_again_on_sqlite(
+    team: Team, database: str
+) -> None:
+    """On SQLite a sweep batch reads and decides before it takes the write lock; a touch
+    written in between (here: just before the batch's first write) makes that write fail, and
+    the batch is decided again on fresh data: what the touch changed is not overwritten by a
+    decision made without it."""
+    if database.startswith("postgresql"):
+        pytest.skip("PostgreSQL locks the batch's rows: a touch waits for the batch instead")
+    team.book("sam", ["Acme", "Globex"], quiet_days=5)  # not due yet
+    later = NOW + timedelta(days=20)
+    team.clock.set(later)
+    engine = team.container.engine
+    touched: list[str] = []
+
+    def touch_first(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if not touched and statement.lstrip().startswith(("INSERT", "UPDATE")):
+            touched.append(statement)  # once, and not for the touch's own statements
+            assert team.say("sam", "touch acme coffee").tone is Tone.SUCCESS
+
+    event.listen(engine, "before_cursor_execute", touch_first)
+    try:
+        result = sweep(team.container.deps, now=later)
+    finally:
+        event.remove(engine, "before_cursor_execute", touch_first)
+
+    assert touched, "the sweep wrote nothing"
+    assert touches(team) == ["coffee"]
+    assert result.customers == 1  # Globex: the touch decided Acme itself, and it is not due
+    # Acme was decided with the touch: quiet from the touch on, and no quiet nudge written.
+    with team.container.deps.uow() as uow:
+        quiet_since = uow.session.scalar(
+            select(customer_t.c.quiet_since).where(customer_t.c.name == "Acme")
+        )
+    assert quiet_since == later
+    assert team.nudges_about("Acme") == []
+    assert [n.state for n in team.nudges_about("Globex")] == [NudgeState.OPEN]
