@@ -76,6 +76,57 @@ class BulkLoader:
             cursor.close()
         return len(converted)
 
+    def insert_each(
+        self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> int:
+        """``insert`` as one ``INSERT`` per row (``executemany``) on every database: a key
+        taken meanwhile raises SQLAlchemy's ``IntegrityError``, as the ORM's insert would."""
+        q = self.dialect.identifier_preparer.quote
+        names = ", ".join(q(c) for c in columns)
+        marks = ", ".join(self._mark for _ in columns)
+        return self._many(
+            f"INSERT INTO {q(table.name)} ({names}) VALUES ({marks})", table, columns, rows
+        )
+
+    def update_each(
+        self,
+        table: Table,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        key: str = "id",
+        where: str = "",
+    ) -> int:
+        """Set ``columns`` of the row whose ``key`` is each row's last value (``where``: a
+        further condition on the table's own columns, in SQL); one ``UPDATE`` per row."""
+        q = self.dialect.identifier_preparer.quote
+        assignments = ", ".join(f"{q(c)}={self._mark}" for c in columns)
+        condition = f"{q(key)} = {self._mark}" + (f" AND ({where})" if where else "")
+        statement = f"UPDATE {q(table.name)} SET {assignments} WHERE {condition}"
+        return self._many(statement, table, [*columns, key], rows)
+
+    @property
+    def _mark(self) -> str:
+        return "?" if self.dialect.paramstyle == "qmark" else "%s"
+
+    def _many(
+        self, statement: str, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> int:
+        """``statement`` once per row, the values converted by the columns' own bind processors
+        (as the ORM converts them), handed to the driver's ``executemany`` through SQLAlchemy
+        (which wraps the driver's errors): no per-row statement compilation or parameter
+        dictionaries."""
+        processors = self._processors_for(table, columns)
+        converted = [
+            tuple(
+                v if p is None or v is None else p(v) for p, v in zip(processors, row, strict=True)
+            )
+            for row in rows
+        ]
+        if converted:
+            self.connection.exec_driver_sql(statement, converted)
+        return len(converted)
+
     def _processors_for(self, table: Table, columns: Sequence[str]) -> list[Processor]:
         key = (table.name, tuple(columns))
         found = self._processors.get(key)

@@ -147,8 +147,10 @@ def decide_offers(deps: Deps, *, now: datetime, result: SweepResult) -> None:
         # On SQLite, read and decide without the write lock first (see ``decide_due``).
         done = _optimistic(uow, offers) if is_sqlite(deps.settings.database_url) else None
         # Another replica decided these offers a moment ago: decided again on fresh data.
-        applied = done if done is not None else run_in_transaction(
-            uow, offers, commit=True, what="sweep offers"
+        applied = (
+            done
+            if done is not None
+            else run_in_transaction(uow, offers, commit=True, what="sweep offers")
         )
     result.offers = sum(a.decided for a in applied)
     result.nudges += sum(a.nudges for a in applied)

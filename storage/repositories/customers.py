@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Row,
-    bindparam,
     case,
     delete,
     func,
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session
 from nudges.facts import CustomerFacts
 from nudges.model import Customer
 from nudges.names import name_key
+from storage.bulk import BulkLoader
 from storage.repositories import mapping
 from storage.repositories.ids import ids_in
 from storage.tables import CustomerRow, customer_t, customer_tag_t
@@ -233,16 +233,12 @@ class CustomerRepository:
     ) -> None:
         """``set_next_due_many`` with the facts kept from the same decisions, one statement."""
         kept = {f.customer_id: f for f in facts}
-        if not next_due:
-            return
-        self.session.execute(
-            update(customer_t)
-            .where(customer_t.c.id == bindparam("b_id"), customer_t.c.archived.is_(False))
-            .values(
-                next_due_at=bindparam("b_due"),
-                **{column: bindparam(f"b_{column}") for column in FACT_COLUMNS},
-            ),
-            [_decided(cid, due, kept.get(cid)) for cid, due in next_due.items()],
+        # Straight to the driver: a sweep writes thousands of these rows a batch.
+        BulkLoader(self.session.connection()).update_each(
+            customer_t,
+            ("next_due_at", *FACT_COLUMNS),
+            (_decided(cid, due, kept.get(cid)) for cid, due in next_due.items()),
+            where="NOT archived",
         )
 
     def due_ids(self, *, now: datetime, limit: int, skip_locked: bool = False) -> list[int]:
@@ -278,18 +274,21 @@ FACT_COLUMNS = (
 )  # fmt: skip
 
 
-def _decided(customer_id: int, due: datetime | None, facts: CustomerFacts | None) -> dict[str, Any]:
-    values: dict[str, Any] = {"b_id": customer_id, "b_due": due}
-    values.update({f"b_{column}": None for column in FACT_COLUMNS})
-    if facts is not None:
-        values.update(
-            b_quiet_since=facts.quiet_since,
-            b_amber_at=facts.amber_at,
-            b_red_at=facts.red_at,
-            b_escalation_at=facts.escalation_at,
-            b_health=facts.health,
-            b_upcoming_dates=facts.upcoming_dates,
-            b_threads=facts.threads,
-            b_facts_at=facts.decided_at,
-        )
-    return values
+def _decided(
+    customer_id: int, due: datetime | None, facts: CustomerFacts | None
+) -> tuple[Any, ...]:
+    """A row of ``set_decided_many``: next-due, the ``FACT_COLUMNS``, then the id."""
+    if facts is None:
+        return (due, *(None for _ in FACT_COLUMNS), customer_id)
+    return (
+        due,
+        facts.quiet_since,
+        facts.amber_at,
+        facts.red_at,
+        facts.escalation_at,
+        facts.health,
+        facts.upcoming_dates,
+        facts.threads,
+        facts.decided_at,
+        customer_id,
+    )

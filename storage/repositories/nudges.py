@@ -7,13 +7,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, case, insert, or_, select, update
+from sqlalchemy import bindparam, case, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as lite_insert
 from sqlalchemy.orm import Session
 
 from nudges.model import Nudge, NudgeState, NudgeStatus
 from nudges.suppress import LIVE
+from storage.bulk import BulkLoader
 from storage.repositories import mapping
 from storage.repositories.ids import ids_in
 from storage.tables import NudgeRow, nudge_t
@@ -97,8 +98,11 @@ class NudgeRepository:
             for n in nudges
             if n.dedupe_key in existing and existing[n.dedupe_key].state.value in _LIVE
         ]
-        if new:
-            self.session.execute(insert(nudge_t), [_values(n, now) for n in new])
+        if new:  # straight to the driver: a sweep writes thousands a batch
+            rows = [_values(n, now) for n in new]
+            BulkLoader(self.session.connection()).insert_each(
+                nudge_t, tuple(rows[0]), (tuple(row.values()) for row in rows)
+            )
         if live:
             refreshed = (*_REFRESHED, "state", "snoozed_until")
             self.session.execute(
