@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TypeVar
 
 from bot.delivery.compose import daily_message
@@ -35,8 +36,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 #: Customers decided (or recipients planned) per transaction: the per-statement costs
-#: amortised. SQLite has one writer, so its batches stay short: a request waiting for the write
-#: lock waits out one short batch, never the busy timeout.
+#: amortised. SQLite has one writer: a batch that holds its lock from the start (planning
+#: messages, or deciding while others write) stays short, so a request waiting for the lock
+#: waits out one short batch, never the busy timeout.
 BATCH = 2000
 SQLITE_BATCH = 500
 SLOT_GRACE = timedelta(hours=1)
@@ -84,13 +86,12 @@ def decide_due(deps: Deps, *, now: datetime, result: SweepResult) -> None:
     the sweep pauses after each batch so that they get the lock (``SQLITE_YIELD_SECONDS``).
     """
     seen: set[int] = set()
-    size = _batch_size(deps)
     sqlite = is_sqlite(deps.settings.database_url)
     contended = 0  # batches left to run holding the lock, after another writer was seen
     while not lifecycle.requested():  # stopping: the rest stays due for the next sweep
         with deps.uow() as uow:
 
-            def batch(uow: SqlUnitOfWork = uow) -> tuple[list[int], Applied]:
+            def batch(size: int, uow: SqlUnitOfWork = uow) -> tuple[list[int], Applied]:
                 # Locked for this batch's transaction; customers another transaction holds
                 # (a replica's batch, a touch being logged, which decides its customer
                 # itself) are skipped, not waited for.
@@ -100,13 +101,20 @@ def decide_due(deps: Deps, *, now: datetime, result: SweepResult) -> None:
                     return ids, Applied(0, 0, 0)
                 return ids, decide_customers(uow, ids, now=now, policy=deps.policy)
 
-            outcome = _optimistic(uow, batch) if sqlite and not contended else None
-            if sqlite and outcome is None:
-                contended = contended - 1 if contended else CONTENDED_BATCHES
+            size = BATCH
+            outcome = None
+            if sqlite and not contended:
+                outcome = _optimistic(uow, partial(batch, BATCH))
+                if outcome is None:  # another connection wrote meanwhile
+                    contended = CONTENDED_BATCHES
             if outcome is None:
+                if sqlite:  # holding SQLite's one lock from the start: a short batch
+                    size, contended = SQLITE_BATCH, contended - 1
                 # Another replica or request wrote a nudge of this batch a moment ago, or the
                 # database broke a deadlock with one: the batch is read and decided again.
-                outcome = run_in_transaction(uow, batch, commit=True, what="sweep batch")
+                outcome = run_in_transaction(
+                    uow, partial(batch, size), commit=True, what="sweep batch"
+                )
         ids, applied = outcome
         if not ids:
             return
