@@ -23,9 +23,14 @@ def holidays_for(country: str | None, *, around: date, years: int = 1) -> frozen
     (enough for a delivery planned across New Year)."""
     if not country:
         return frozenset()
+    return _span(country, around.year, years)
+
+
+@lru_cache(maxsize=512)
+def _span(country: str, year: int, years: int) -> frozenset[date]:
     found: set[date] = set()
-    for year in range(around.year - 1, around.year + years + 1):
-        found |= _country_year(country, year)
+    for each in range(year - 1, year + years + 1):
+        found |= _country_year(country, each)
     return frozenset(found)
 
 

@@ -221,17 +221,17 @@ def _plan_batch(
     ``horizon``: (delivery id, person id, slot, nudges, waiting) for each."""
     planned: list[tuple[int, int, datetime, int, int]] = []
     people = {p.id: p for p in uow.people.get_many(recipient_ids)}
-    # Most recipients' next slot is hours away: their nudges are planned by a later sweep.
-    # (Someone with a cover may be away: their nudges may go to the cover now.)
+    reachable = [i for i in recipient_ids if (p := people.get(i)) and not p.unreachable]
+    last_slots = uow.deliveries.last_slots(reachable, kind=DeliveryKind.NUDGES)
+    # Most recipients' next slot is hours away, or today's message went out already: their
+    # nudges are planned by a later sweep. (Someone with a cover may be away: their nudges
+    # may go to the cover now.)
+    earliest = now - _late_window(deps)
     recipient_ids = [
         i
-        for i in recipient_ids
-        if (person := people.get(i)) is not None
-        and not person.unreachable
-        and (
-            person.cover_id is not None
-            or may_deliver_by(person, after=now - _late_window(deps), horizon=horizon)
-        )
+        for i in reachable
+        if people[i].cover_id is not None
+        or may_deliver_by(people[i], after=_after(earliest, last_slots.get(i)), horizon=horizon)
     ]
     if not recipient_ids:
         return planned
@@ -242,7 +242,9 @@ def _plan_batch(
     routed = route_nudges(nudges, now=now, people=people)
     missing = set(routed) - set(people)
     people.update({p.id: p for p in uow.people.get_many(missing)})
-    last_slots = uow.deliveries.last_slots(sorted(routed), kind=DeliveryKind.NUDGES)
+    last_slots.update(
+        uow.deliveries.last_slots(sorted(set(routed) - set(reachable)), kind=DeliveryKind.NUDGES)
+    )
     workspaces: dict[int, Workspace | None] = {}
     for recipient_id, mine in sorted(routed.items()):
         person = people.get(recipient_id)
@@ -310,6 +312,12 @@ def _plan_batch(
             continue
         planned.append((delivery.id, person.id, plan.slot, len(ids), plan.waiting))
     return planned
+
+
+def _after(earliest: datetime, last_slot: datetime | None) -> datetime:
+    """Where a recipient's next slot is searched from: the earliest a missed slot of today may
+    lie, or just after their last message if that is later (a slot is never used twice)."""
+    return earliest if last_slot is None else max(earliest, last_slot + timedelta(seconds=1))
 
 
 def _late_window(deps: Deps) -> timedelta:
