@@ -59,6 +59,8 @@ class SweepResult:
     expired: int = 0
     deliveries: list[tuple[int, datetime, int, int]] = field(default_factory=list)
     digests: list[tuple[int, datetime]] = field(default_factory=list)
+    #: Seconds each part took: "decide" (customers), "offers", "plan" (messages).
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 @metrics.SWEEP_DURATION.time()
@@ -68,66 +70,91 @@ def sweep(deps: Deps, *, now: datetime, lookahead: timedelta | None = None) -> S
     if lookahead is None:
         lookahead = timedelta(minutes=deps.settings.scheduler.sweep_minutes)
     result = SweepResult()
+    started = time.perf_counter()
     decide_due(deps, now=now, result=result)
+    decided = time.perf_counter()
     decide_offers(deps, now=now, result=result)
+    offered = time.perf_counter()
     plan_messages(deps, now=now, horizon=now + lookahead, result=result)
+    planned = time.perf_counter()
+    result.seconds = {
+        "decide": decided - started,
+        "offers": offered - decided,
+        "plan": planned - offered,
+    }
     return result
 
 
 def decide_due(deps: Deps, *, now: datetime, result: SweepResult) -> None:
     """Every customer whose ``next_due_at`` has come, a batch per transaction. Each decision
     moves ``next_due_at`` past ``now`` (one that cannot be decided is set aside, which moves
-    it too), so the loop ends; a guard stops a runaway anyway.
-
-    On SQLite (one writer for the whole file) a batch first reads and decides without the
-    write lock and takes it only to write (:meth:`SqlUnitOfWork.lock_at_first_write`): a
-    ``/touch`` arriving meanwhile is written at once. If another connection wrote in between,
-    the batch is decided again holding the lock from its start, and while others keep writing
-    the sweep pauses after each batch so that they get the lock (``SQLITE_YIELD_SECONDS``).
-    """
+    it too), so the loop ends; a guard stops a runaway anyway."""
     seen: set[int] = set()
-    sqlite = is_sqlite(deps.settings.database_url)
-    contended = 0  # batches left to run holding the lock, after another writer was seen
+    turns = _Turns(deps)
     while not lifecycle.requested():  # stopping: the rest stays due for the next sweep
         with deps.uow() as uow:
 
-            def batch(size: int, uow: SqlUnitOfWork = uow) -> tuple[list[int], Applied]:
+            def batch(holding: bool, uow: SqlUnitOfWork = uow) -> tuple[list[int], Applied]:
                 # Locked for this batch's transaction; customers another transaction holds
                 # (a replica's batch, a touch being logged, which decides its customer
                 # itself) are skipped, not waited for.
+                size = SQLITE_BATCH if holding else BATCH
                 due = uow.customers.due_ids(now=now, limit=size, skip_locked=True)
                 ids = [i for i in due if i not in seen]
                 if not ids:
                     return ids, Applied(0, 0, 0)
                 return ids, decide_customers(uow, ids, now=now, policy=deps.policy)
 
-            size = BATCH
-            outcome = None
-            if sqlite and not contended:
-                outcome = _optimistic(uow, partial(batch, BATCH))
-                if outcome is None:  # another connection wrote meanwhile
-                    contended = CONTENDED_BATCHES
-            if outcome is None:
-                if sqlite:  # holding SQLite's one lock from the start: a short batch
-                    size, contended = SQLITE_BATCH, contended - 1
-                # Another replica or request wrote a nudge of this batch a moment ago, or the
-                # database broke a deadlock with one: the batch is read and decided again.
-                outcome = run_in_transaction(
-                    uow, partial(batch, size), commit=True, what="sweep batch"
-                )
-        ids, applied = outcome
+            ids, applied = turns.run(uow, batch, what="sweep batch")
         if not ids:
             return
         seen.update(ids)
-        if contended and len(ids) == size:  # another batch may follow: others write first
-            time.sleep(SQLITE_YIELD_SECONDS)
+        turns.pause()  # another batch may follow
         metrics.customers_decided(applied.decided)
         result.customers += applied.decided
         result.nudges += applied.nudges
         result.expired += applied.expired
 
 
-def _optimistic(uow: SqlUnitOfWork, work: Callable[[], T]) -> T | None:
+class _Turns:
+    """How the sweep's transactions share the database with requests and replicas.
+
+    On PostgreSQL each runs at once, locking the rows it works on; one that conflicts with
+    another transaction runs again (``run_in_transaction``).
+
+    SQLite has one write lock for the whole file. A transaction first reads and works out
+    what to write without it and takes it only to write
+    (:meth:`SqlUnitOfWork.lock_at_first_write`): a ``/touch`` arriving meanwhile is written
+    at once. If another connection wrote in between, the work runs again holding the lock
+    from its start, and so do the next ``CONTENDED_BATCHES``, each short and followed by a
+    pause (``SQLITE_YIELD_SECONDS``) in which a request waiting for the lock gets it.
+    """
+
+    def __init__(self, deps: Deps) -> None:
+        self.sqlite = is_sqlite(deps.settings.database_url)
+        self.contended = 0  # batches left to run holding the lock from their start
+
+    def run(self, uow: SqlUnitOfWork, work: Callable[[bool], T], *, what: str) -> T:
+        """``work(holding)`` committed in ``uow``; ``holding``: the transaction holds SQLite's
+        lock from its start (so it should be short)."""
+        if self.sqlite and not self.contended:
+            done = _optimistic(uow, partial(work, False), what=what)
+            if done is not None:
+                return done
+            self.contended = CONTENDED_BATCHES
+        # Another replica or request wrote a row of this work a moment ago, or the database
+        # broke a deadlock with one: it is read and worked out again.
+        done = run_in_transaction(uow, partial(work, self.sqlite), commit=True, what=what)
+        self.contended = max(0, self.contended - 1)
+        return done
+
+    def pause(self) -> None:
+        """Between two transactions: while others are writing to SQLite, let them first."""
+        if self.contended:
+            time.sleep(SQLITE_YIELD_SECONDS)
+
+
+def _optimistic(uow: SqlUnitOfWork, work: Callable[[], T], *, what: str) -> T | None:
     """``work()`` committed in a transaction that takes SQLite's write lock only at its first
     write; None (rolled back) if another connection wrote first, or on any other conflict
     that running the work again resolves (``is_retryable``)."""
@@ -139,7 +166,7 @@ def _optimistic(uow: SqlUnitOfWork, work: Callable[[], T]) -> T | None:
         uow.rollback()
         if not is_retryable(exc):
             raise
-        log.info("sweep met another writer; deciding again holding the lock")
+        log.info("%s met another writer; running it again holding the lock", what)
         return None
     return done
 
@@ -148,30 +175,14 @@ def decide_offers(deps: Deps, *, now: datetime, result: SweepResult) -> None:
     """Every offer that is due, each on its own (one that cannot be decided is set aside)."""
     with deps.uow() as uow:
 
-        def offers(uow: SqlUnitOfWork = uow) -> list[Applied]:
+        def offers(_holding: bool, uow: SqlUnitOfWork = uow) -> list[Applied]:
             due = uow.offers.due(now=now)
             return [decide_offer(uow, offer, now=now, policy=deps.policy) for offer in due]
 
-        # On SQLite, read and decide without the write lock first (see ``decide_due``).
-        done = _optimistic(uow, offers) if is_sqlite(deps.settings.database_url) else None
-        # Another replica decided these offers a moment ago: decided again on fresh data.
-        applied = (
-            done
-            if done is not None
-            else run_in_transaction(uow, offers, commit=True, what="sweep offers")
-        )
+        applied = _Turns(deps).run(uow, offers, what="sweep offers")
     result.offers = sum(a.decided for a in applied)
     result.nudges += sum(a.nudges for a in applied)
     result.expired += sum(a.expired for a in applied)
-
-
-def _batch_size(deps: Deps) -> int:
-    return SQLITE_BATCH if is_sqlite(deps.settings.database_url) else BATCH
-
-
-def _let_others_write(deps: Deps) -> None:
-    if is_sqlite(deps.settings.database_url):
-        time.sleep(SQLITE_YIELD_SECONDS)
 
 
 def plan_messages(deps: Deps, *, now: datetime, horizon: datetime, result: SweepResult) -> None:
@@ -179,24 +190,22 @@ def plan_messages(deps: Deps, *, now: datetime, horizon: datetime, result: Sweep
     of recipients per transaction."""
     with deps.uow() as uow:
         recipients = uow.nudges.recipients_with_open()
-    size = _batch_size(deps)
+    turns = _Turns(deps)
+    size = SQLITE_BATCH if turns.sqlite else BATCH  # a message written per person: short
     for start in range(0, len(recipients), size):
         if lifecycle.requested():  # stopping: the next sweep plans the rest
             return
+        if start:
+            turns.pause()
         batch = recipients[start : start + size]
         with deps.uow() as uow:
-            # A request answering one of these nudges deadlocked with us: the batch is
-            # planned again on fresh data.
-            planned = run_in_transaction(
+            planned = turns.run(
                 uow,
-                lambda uow=uow, batch=batch: _plan_batch(  # type: ignore[misc]
+                lambda _holding, uow=uow, batch=batch: _plan_batch(  # type: ignore[misc]
                     uow, deps, batch, now=now, horizon=horizon
                 ),
-                commit=True,
                 what="planning messages",
             )
-        if start + size < len(recipients):  # another batch follows
-            _let_others_write(deps)
         for delivery_id, person_id, slot, count, waiting in planned:
             result.deliveries.append((person_id, slot, count, waiting))
             log.info(

@@ -3,13 +3,19 @@ another replica planned a moment ago is left to it, and the rest of the batch is
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 
 from bot.delivery.sweep import sweep
+from bot.replies import render_text
 from nudges.model import DeliveryKind
+from tests.fakes.platform import FakePlatform
 from tests.integration.delivery.conftest import Book
 from tests.integration.delivery.test_replicas import (
     PLANNED_AT,
+    SLOT,
     assert_one_message_per_recipient,
     quiet_book,
 )
@@ -37,3 +43,43 @@ def test_a_slot_planned_elsewhere_undoes_only_that_message(book: Book) -> None:
     sweep(book.deps, now=PLANNED_AT)
     assert len([d for d in book.deliveries() if d.kind is DeliveryKind.NUDGES]) == 3
     assert_one_message_per_recipient(book, team)
+
+
+async def test_a_touch_written_while_a_batch_is_planned_is_not_shown_as_a_to_do(
+    book: Book, database: str, fake: FakePlatform
+) -> None:
+    """Touches written while a planning batch runs (here: just before its first message is
+    written) close their nudges: no message shows them. On SQLite the batch read before it
+    took the write lock, so that write fails and the batch is planned again without them; on
+    PostgreSQL a message planned meanwhile may still carry one, and leaves it out when it is
+    filled in, at send time."""
+    team = quiet_book(book, 3)
+    engine = book.container.engine
+    touched: list[str] = []
+
+    def touch_first(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if not touched and statement.lstrip().startswith("INSERT INTO delivery "):
+            touched.append(statement)  # once, and not for the touches' own statements
+            for n, seller in enumerate(team):
+                book.say(f'touch "Alpha {n}" call', actor=seller)
+
+    event.listen(engine, "before_cursor_execute", touch_first)
+    try:
+        result = sweep(book.deps, now=PLANNED_AT)
+    finally:
+        event.remove(engine, "before_cursor_execute", touch_first)
+
+    assert touched, "no message was planned"
+    assert len(result.deliveries) == 3
+    if database.startswith("sqlite"):
+        with book.deps.uow() as uow:
+            for delivery in [d for d in book.deliveries() if d.kind is DeliveryKind.NUDGES]:
+                carried = {n.customer_id for n in uow.deliveries.nudges_of(delivery.id)}
+                names = {c.name for c in uow.customers.get_many(sorted(carried))}
+                assert len(names) == 1 and names.pop().startswith("Omega"), names
+    await book.cycle(SLOT, fake)
+    for n, seller in enumerate(team):
+        (message,) = fake.sent_to(seller.person.id)
+        text = render_text(message.reply)
+        assert f"Omega {n}" in text
+        assert f"Alpha {n}" not in text
