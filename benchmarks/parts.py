@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
-from benchmarks import natural
+from benchmarks import home, natural
 from benchmarks.platform import TokenBucketPlatform
 from bot.config import Settings
 from bot.config.loader import parse_settings
@@ -253,6 +253,7 @@ PARTS: dict[str, Callable[[argparse.Namespace], Result]] = {
     "sweep": sweep,
     "drain": drain,
     **natural.PARTS,
+    "slack-home": home.slack_home,
 }
 
 
