@@ -184,6 +184,7 @@ class BookMaker:
             archived=rng.random() < 0.005,
             last_touch_at=touches[-1].at if touches else None,
             owner_last_touch_at=max(owner_touches) if owner_touches else None,
+            added_at=self.now,  # stored as its row's created_at: the bot learns of it now
         )
         made = Generated(customer, contacts, touches)
         if rng.random() < 0.04:

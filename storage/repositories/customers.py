@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -194,6 +194,99 @@ class CustomerRepository:
             )
             found.extend(mapping.customer(r) for r in rows)
         return found
+
+    def quiet_counts(
+        self, owner_ids: Sequence[int], *, now: datetime, leave_out: Collection[int] = ()
+    ) -> tuple[int, int]:
+        """(amber or red, red) among the owners' customers at ``now``, from the facts kept at
+        their last decision (``nudges.facts.level_at``), ``leave_out`` left out."""
+        c = customer_t.c
+        at = literal(now, type_=UTCDateTime())
+        red = c.red_at <= at
+        amber = or_(c.quiet_since.is_(None), c.amber_at <= at)
+        quiet, reds = 0, 0
+        for start in range(0, len(owner_ids), 5000):
+            row = self.session.execute(
+                select(
+                    func.sum(case((or_(red, amber), 1), else_=0)),
+                    func.sum(case((red, 1), else_=0)),
+                ).where(
+                    ids_in(self.session, c.owner_id, owner_ids[start : start + 5000]),
+                    c.archived.is_(False),
+                )
+            ).one()
+            quiet += int(row[0] or 0)
+            reds += int(row[1] or 0)
+        if leave_out:
+            ids = sorted(leave_out)
+            for start in range(0, len(ids), 5000):
+                row = self.session.execute(
+                    select(
+                        func.sum(case((or_(red, amber), 1), else_=0)),
+                        func.sum(case((red, 1), else_=0)),
+                    ).where(ids_in(self.session, c.id, ids[start : start + 5000]))
+                ).one()
+                quiet -= int(row[0] or 0)
+                reds -= int(row[1] or 0)
+        return quiet, reds
+
+    def stale_ids(self, owner_ids: Sequence[int], *, now: datetime) -> list[int]:
+        """The owners' customers whose kept facts may be out of date: due to be decided again,
+        or never decided."""
+        c = customer_t.c
+        found: list[int] = []
+        for start in range(0, len(owner_ids), 5000):
+            found += self.session.scalars(
+                select(c.id).where(
+                    ids_in(self.session, c.owner_id, owner_ids[start : start + 5000]),
+                    c.archived.is_(False),
+                    or_(c.next_due_at <= now, c.facts_at.is_(None)),
+                )
+            )
+        return found
+
+    def most_overdue_ids(self, owner_ids: Sequence[int], *, now: datetime, limit: int) -> list[int]:
+        """Among the owners' customers amber or red at ``now`` by their kept facts, those that
+        turned red first: the first ``limit``, and every other that turned red less than a day
+        after the last of them (quiet for as many whole days past their cadence), and those
+        whose quiet clock has no start (their quiet days are not counted from one)."""
+        c = customer_t.c
+        at = literal(now, type_=UTCDateTime())
+        quiet = or_(c.red_at <= at, c.amber_at <= at)
+        found: dict[int, datetime] = {}
+        unstarted: set[int] = set()
+        for start in range(0, len(owner_ids), 5000):
+            book = (
+                ids_in(self.session, c.owner_id, owner_ids[start : start + 5000]),
+                c.archived.is_(False),
+            )
+            rows = self.session.execute(
+                select(c.id, c.red_at)
+                .where(*book, quiet, c.red_at.is_not(None))
+                .order_by(c.red_at, c.id)
+                .limit(limit)
+            ).all()
+            found.update({int(i): r for i, r in rows})
+            unstarted.update(
+                self.session.scalars(select(c.id).where(*book, c.quiet_since.is_(None)))
+            )
+        ranked = sorted(found.items(), key=lambda pair: (pair[1], pair[0]))
+        chosen = {i for i, _ in ranked[:limit]} | unstarted
+        if len(ranked) < limit:
+            return sorted(chosen)
+        bound = literal(ranked[limit - 1][1] + timedelta(days=1), type_=UTCDateTime())
+        for start in range(0, len(owner_ids), 5000):
+            chosen.update(
+                self.session.scalars(
+                    select(c.id).where(
+                        ids_in(self.session, c.owner_id, owner_ids[start : start + 5000]),
+                        c.archived.is_(False),
+                        quiet,
+                        c.red_at <= bound,
+                    )
+                )
+            )
+        return sorted(chosen)
 
     def names(self, *, workspace_id: int, include_archived: bool = False) -> list[str]:
         query = select(customer_t.c.name).where(customer_t.c.workspace_id == workspace_id)

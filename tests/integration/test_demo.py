@@ -13,6 +13,7 @@ from bot.bootstrap import build
 from bot.config import Settings
 from bot.delivery.sweep import sweep
 from bot.demo import generate
+from bot.services.decisions import refresh_customers
 from storage import make_engine
 from storage.tables import (
     contact_t,
@@ -27,6 +28,11 @@ from storage.tables import (
 pytestmark = pytest.mark.db
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+FACTS = [
+    customer_t.c[name]
+    for name in ("quiet_since", "amber_at", "red_at", "escalation_at", "health", "upcoming_dates",
+                 "threads", "facts_at")
+]  # fmt: skip
 
 
 def _generate(url: str, *, seed: int = 7, customers: int = 300, owners: int = 3) -> str:
@@ -159,3 +165,33 @@ def test_a_sweep_right_after_the_demo_writes_nudges(book: str) -> None:
         assert _count(engine, customer_t, customer_t.c.next_due_at <= NOW) == 0
     finally:
         engine.dispose()
+
+
+def test_a_fresh_book_is_stored_as_deciding_each_customer_would_store_it(book: str) -> None:
+    """The demo writes each customer's kept facts and next-due instant from the values it drew
+    (nothing read back): deciding every customer again at the same instant changes no kept
+    fact, nor the next-due instant of a customer not due now (one due now is left for the
+    first sweep, which writes its nudges). The customer the demo decided is the one stored,
+    down to when the bot learned of it."""
+    columns = [customer_t.c.id, customer_t.c.next_due_at, *FACTS]
+    engine = make_engine(book)
+    try:
+        with engine.connect() as connection:
+            before = {row.id: tuple(row) for row in connection.execute(select(*columns))}
+    finally:
+        engine.dispose()
+    container = build(Settings(database_url=book), auto_migrate=True)
+    try:
+        with container.deps.uow() as uow:
+            refresh_customers(uow, sorted(before), now=NOW, policy=container.deps.policy)
+            uow.commit()
+            after = {row.id: tuple(row) for row in uow.session.execute(select(*columns))}
+    finally:
+        container.close()
+    names = ["id", "next_due_at"] + [c.name for c in FACTS]
+    differ = [
+        (i, {n: (b, a) for n, b, a in zip(names, before[i], after[i], strict=True) if b != a})
+        for i in sorted(before)
+        if before[i][2:] != after[i][2:] or (before[i][1] != NOW and before[i][1] != after[i][1])
+    ]
+    assert not differ, f"{len(differ)} customers differ, e.g. {differ[:3]}"

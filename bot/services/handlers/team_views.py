@@ -42,30 +42,31 @@ def show_quiet(req: Request, cmd: ShowQuiet) -> Reply:
         people = [req.person, *req.uow.people.reports_of(req.person.id)]
         whose = "Your team: " if len(people) > 1 else ""
     owners = {p.id: p for p in people}
+    team = len(owners) > 1
     rows: list[tuple[QuietStatus, Customer]] = []
-
-    # Only customers untouched for their tier's (or kind's) ideal cadence, or with a cadence
-    # of their own, can be quiet: a head of sales' 100k-customer team is not read whole.
-    def bound(days: int) -> datetime:
-        return req.now - timedelta(days=max(1, days))
-
-    candidates = req.uow.customers.possibly_quiet(
-        list(owners),
-        by_kind={k: bound(c.ideal_days) for k, c in policy.kind_cadence.items()},
-        by_tier={t: bound(c.ideal_days) for t, c in policy.cadence.items()},
-        otherwise=bound(shortest_ideal_days(policy)),
-        since_before=(bound(shortest_ideal_days(policy)) + timedelta(days=2)).date(),
-    )
+    limit = max(1, policy.digest_list_limit)
+    if team:  # counted from the kept facts; the most overdue read and worked out exactly
+        candidates, stale = _team_candidates(req, list(owners), limit=limit)
+        total, red = req.uow.customers.quiet_counts(list(owners), now=req.now, leave_out=stale)
+    else:
+        candidates, stale = _candidates(req, list(owners)), set()
+        total = red = 0
     for customer in candidates:
         status = quiet_status(
             customer, now=req.now, policy=policy, tz_name=owners[customer.owner_id].timezone
         )
         if status.level is not Level.GREEN:
             rows.append((status, customer))
-    if not rows:
+    if team:  # the customers the kept facts may not tell right are counted as worked out here
+        total += sum(1 for _, c in rows if c.id in stale)
+        red += sum(1 for s, c in rows if c.id in stale and s.level is Level.RED)
+    else:
+        total, red = len(rows), sum(1 for s, _ in rows if s.level is Level.RED)
+    if not total:
         return info(f"{whose}nothing has gone quiet: every relationship is within its cadence.")
     rows.sort(key=lambda r: (-(r[0].days_quiet - r[0].cadence.max_days), r[1].name))
-    team = len(owners) > 1
+    if team:
+        rows = rows[:limit]
     items = []
     for status, customer in rows:
         title = f"{customer.name} — {status.level}" + (", escalated" if status.escalated else "")
@@ -82,11 +83,41 @@ def show_quiet(req: Request, cmd: ShowQuiet) -> Reply:
                 ),
             )
         )
-    red = sum(1 for s, _ in rows if s.level is Level.RED)
+    note = None
+    if len(items) < total:
+        note = f"The {len(items)} most overdue of {total}; `quiet @name` lists one person's all."
     return info(
-        f"{whose}{count(len(rows), 'quiet relationship')} ({red} red), most overdue first",
-        Section(items=tuple(items)),
+        f"{whose}{count(total, 'quiet relationship')} ({red} red), most overdue first",
+        Section(items=tuple(items), note=note),
     )
+
+
+def _candidates(req: Request, owner_ids: list[int]) -> list[Customer]:
+    """The owners' customers that may be quiet: only those untouched for their tier's (or
+    kind's) ideal cadence, or with a cadence of their own."""
+    policy = req.deps.policy
+
+    def bound(days: int) -> datetime:
+        return req.now - timedelta(days=max(1, days))
+
+    return req.uow.customers.possibly_quiet(
+        owner_ids,
+        by_kind={k: bound(c.ideal_days) for k, c in policy.kind_cadence.items()},
+        by_tier={t: bound(c.ideal_days) for t, c in policy.cadence.items()},
+        otherwise=bound(shortest_ideal_days(policy)),
+        since_before=(bound(shortest_ideal_days(policy)) + timedelta(days=2)).date(),
+    )
+
+
+def _team_candidates(
+    req: Request, owner_ids: list[int], *, limit: int
+) -> tuple[list[Customer], set[int]]:
+    """A team's most overdue customers by the facts kept with each (a head of sales' team is
+    not read whole), and those whose facts may be out of date (due to be decided again, or
+    never decided): both read and worked out exactly. Returns them and the ids of the latter."""
+    stale = set(req.uow.customers.stale_ids(owner_ids, now=req.now))
+    worst = req.uow.customers.most_overdue_ids(owner_ids, now=req.now, limit=limit)
+    return req.uow.customers.get_many(sorted(stale | set(worst))), stale
 
 
 def show_nudges(req: Request, cmd: ShowNudges) -> Reply:
