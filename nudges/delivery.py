@@ -57,7 +57,10 @@ def plan_delivery(
     for n in nudges:
         if not _deliverable(n, day):
             continue
-        if slot_for_nudge(recipient, n, now=now, holidays=holidays, policy=policy) <= slot:
+        # An undated nudge's slot is the next slot itself (``slot_for_nudge``).
+        if n.deliver_on is None or (
+            slot_for_nudge(recipient, n, now=now, holidays=holidays, policy=policy) <= slot
+        ):
             due.append(n)
         else:
             later += 1
