@@ -2,10 +2,12 @@
 
 Builds a demo book (``nudgebot demo``) in a SQLite file, makes every customer due, and runs
 one sweep; meanwhile a thread logs touches on customers one after another, as people would,
-and measures how long each waited to begin its write transaction (``BEGIN IMMEDIATE``). The
-sweep writes in batches of ``bot.delivery.sweep.SQLITE_BATCH`` customers, each its own transaction:
-the worst wait should stay far below the busy timeout (``storage.engine.SQLITE_BUSY_TIMEOUT_MS``,
-10 s), after which the request would be retried and, failing that, answered with an error.
+and measures how long each waited to begin its write transaction (``BEGIN IMMEDIATE``). Each
+sweep batch reads and decides without the write lock and takes it only to write; once it has
+met another writer, batches of ``bot.delivery.sweep.SQLITE_BATCH`` customers hold the lock
+from their start and pause after themselves (``bot.delivery.sweep._Turns``). The worst wait
+should stay far below the busy timeout (``storage.engine.SQLITE_BUSY_TIMEOUT_MS``, 10 s), after
+which the request would be retried and, failing that, answered with an error.
 
     .venv/bin/python -m benchmarks.sqlite_lock --customers 20000
 """
@@ -82,9 +84,7 @@ def main() -> None:
         toucher.join()
         container.close()
     waits.sort()
-    print(
-        f"sweep of {result.customers} customers: {swept:.1f} s (batches of {sweeping.SQLITE_BATCH})"
-    )
+    print(f"sweep of {result.customers} customers: {swept:.1f} s")
     print(
         f"touches during the sweep: {len(waits)}; wait for the write lock: "
         f"median {waits[len(waits) // 2] * 1000:.0f} ms, "
