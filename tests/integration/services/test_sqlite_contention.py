@@ -53,8 +53,12 @@ def test_every_touch_under_contention_is_stored_or_answered_with_an_error(
     release = threading.Timer(held_seconds, holder.commit)
     release.start()
 
+    finished: dict[str, float] = {}
+
     def touch(name: str) -> tuple[str, Reply]:
-        return name, team.container.commands.handle_text(sam, f"touch {name} call")
+        reply = team.container.commands.handle_text(sam, f"touch {name} call")
+        finished[name] = time.monotonic()
+        return name, reply
 
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -73,7 +77,12 @@ def test_every_touch_under_contention_is_stored_or_answered_with_an_error(
             assert "try again" in reply.text
             assert ids[name] not in stored, f"{name}: stored but told it failed"
     if held_seconds >= 3:
-        assert told == len(NAMES)  # held past every retry: everyone is told
+        # Held past every retry: everyone answered while it was held is told (on a busy
+        # machine a late request may start its retries only as the lock is let go).
+        held_until = started + held_seconds
+        early = [name for name, _ in replies if finished[name] < held_until]
+        assert len(early) >= len(NAMES) // 2
+        assert all(reply.tone is Tone.ERROR for name, reply in replies if name in early)
     else:
         assert told < len(NAMES) // 4  # held briefly: the retries get (nearly) all through
     assert time.monotonic() - started < 30
