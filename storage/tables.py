@@ -83,6 +83,21 @@ class PersonRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_instant(nullable=False))
 
 
+# The columns of the digest index, in its order: a book first, then what its sums read.
+DIGEST_FACTS = (
+    "owner_id",
+    "archived",
+    "red_at",
+    "amber_at",
+    "quiet_since",
+    "escalation_at",
+    "health",
+    "upcoming_dates",
+    "threads",
+    "annual_value",
+)
+
+
 class CustomerRow(Imported, table=True):
     __tablename__ = "customer"
     __table_args__ = (
@@ -97,6 +112,9 @@ class CustomerRow(Imported, table=True):
         Index("ix_customer_next_due_at", "next_due_at"),
         Index("ix_customer_owner_id_name_key", "owner_id", "name_key"),
         Index("ix_customer_workspace_id_annual_value", "workspace_id", "annual_value"),
+        # Digests and Home add up a salesperson's book from this index alone (every kept fact
+        # a digest counts), and pick its worst accounts from it without reading the rows.
+        Index("ix_customer_owner_id_digest", *DIGEST_FACTS),
     )
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
@@ -167,6 +185,8 @@ class TouchpointRow(Imported, table=True):
     __table_args__ = (
         Index("ix_touchpoint_customer_id_at", "customer_id", "at"),
         Index("ix_touchpoint_person_id_at", "person_id", "at"),
+        # The touches of a digest's two periods, read from the period rather than the book.
+        Index("ix_touchpoint_at_customer_id", "at", "customer_id"),
         Index("ix_touchpoint_source_external_id", "source", "external_id"),
     )
 

@@ -4,7 +4,7 @@ is read once, in a handful of grouped statements, whatever the number of custome
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -14,12 +14,16 @@ from sqlalchemy.orm import Session
 
 from nudges.digest import OwnerAggregate, QuietAccount, share
 from nudges.health import BUCKETS
+from nudges.model import Offer, OfferKind, PitchState
+from nudges.offers import audience, eligible_kinds
+from nudges.policy import Policy
 from nudges.quiet import Level
 from storage.repositories.ids import ids_in
-from storage.tables import customer_t, touchpoint_t
+from storage.tables import customer_t, customer_tag_t, pitch_t, touchpoint_t
 from storage.types import UTCDateTime
 
 CHUNK = 5_000  # owners per statement
+TOUCH_SCAN = 20_000  # customers from which a book's touches are read by instant
 c = customer_t.c
 
 
@@ -55,19 +59,15 @@ class DigestRepository:
         owner_ids: Sequence[int],
         window: Window,
         *,
-        offers: Sequence[tuple[Collection[int], Collection[int]]] = (),
         each: bool = True,
     ) -> dict[int, OwnerAggregate]:
-        """Each owner's book added up. ``offers``: per live offer, the customers it reaches
-        and those pitched already (for pitch coverage). ``each``: every owner's own worst
-        accounts (to compose several teams' digests from); otherwise only the worst of all
-        these owners together (one digest), kept with their owners."""
+        """Each owner's book added up (offers apart: ``offer_reach``). ``each``: every
+        owner's own worst accounts (to compose several teams' digests from); otherwise only
+        the worst of all these owners together (one digest), kept with their owners."""
         found: dict[int, OwnerAggregate] = {}
         for chunk in _chunks(owner_ids):
             found.update(self._sums(chunk, window))
             self._worst(chunk, window, found, each=each)
-            if offers:
-                self._offers(chunk, offers, found)
         return found
 
     def _book(self, owner_ids: Sequence[int]) -> ColumnElement[bool]:
@@ -99,7 +99,7 @@ class DigestRepository:
             .where(self._book(chunk))
             .group_by(c.owner_id)
         ).all()
-        touches = self._touches(chunk, w)
+        touches = self._touches(chunk, w, sum(int(n) for _, n, *_ in rows))
         found = {}
         for owner, n, reds, ambers, escalated, upcoming, total, lone, *health in rows:
             this, previous = touches.get(owner, (0, 0))
@@ -119,20 +119,39 @@ class DigestRepository:
             )
         return found
 
-    def _touches(self, chunk: Sequence[int], w: Window) -> dict[int, tuple[int, int]]:
+    def _touches(
+        self, chunk: Sequence[int], w: Window, customers: int
+    ) -> dict[int, tuple[int, int]]:
+        """Touches this period and the previous one, by owner. A big book (``customers``)
+        reads the periods' touches by instant, each one's customer by its key (the join on
+        ``customer_id + 0`` keeps the planner from reading the book first and every customer's
+        touches from there); a small one reads its customers' touches."""
         t = touchpoint_t.c
         start, middle, end = _at(w.previous_start), _at(w.period_start), _at(w.now)
-        rows = self.session.execute(
-            select(
-                c.owner_id,
-                func.sum(case((t.at >= middle, 1), else_=0)),
-                func.sum(case((t.at < middle, 1), else_=0)),
-            )
-            .select_from(touchpoint_t.join(customer_t, c.id == t.customer_id))
-            .where(self._book(chunk), t.at >= start, t.at < end)
-            .group_by(c.owner_id)
+        counts = (
+            c.owner_id,
+            func.sum(case((t.at >= middle, 1), else_=0)),
+            func.sum(case((t.at < middle, 1), else_=0)),
         )
-        return {owner: (int(a or 0), int(b or 0)) for owner, a, b in rows}
+        period = and_(t.at >= start, t.at < end)
+        if customers < TOUCH_SCAN:
+            query = (
+                select(*counts)
+                .select_from(touchpoint_t.join(customer_t, c.id == t.customer_id))
+                .where(self._book(chunk), period)
+            )
+        else:
+            query = (
+                select(*counts)
+                .select_from(touchpoint_t.join(customer_t, c.id == t.customer_id + 0))
+                .where(c.archived.is_(False), period)
+            )
+        wanted = set(chunk)
+        return {
+            owner: (int(a or 0), int(b or 0))
+            for owner, a, b in self.session.execute(query.group_by(c.owner_id))
+            if owner in wanted
+        }
 
     def _top(
         self,
@@ -204,32 +223,61 @@ class DigestRepository:
                 biggest.setdefault(owner, []).append((customer_id, value))
         return biggest
 
-    def _offers(
-        self,
-        chunk: Sequence[int],
-        offers: Sequence[tuple[Collection[int], Collection[int]]],
-        found: dict[int, OwnerAggregate],
-    ) -> None:
-        eligible: dict[int, int] = {}
-        pitched: dict[int, int] = {}
-        for audience, done in offers:
-            # Only the customers an offer reaches are read (a limited offer reaches few).
-            wanted = sorted(audience)
-            for start in range(0, len(wanted), 5_000):
-                rows = self.session.execute(
-                    select(c.id, c.owner_id).where(
-                        self._book(chunk), ids_in(self.session, c.id, wanted[start : start + 5_000])
-                    )
+    def offer_reach(self, offer: Offer, policy: Policy) -> dict[int, tuple[int, int]]:
+        """Per owner, the customers ``offer`` reaches (``nudges.offers.audience``) and how
+        many of them were pitched it already. The eligible customers are ranked as
+        ``OfferRepository.ranked`` ranks them, and an offer that reaches only its best few
+        reads only those: an incentive its best ``quantity``, a product of limited quantity
+        its quantity and one more for each decline (a decline frees its unit for the next)."""
+        query = (
+            select(c.id, c.owner_id, pitch_t.c.state)
+            .select_from(
+                customer_t.outerjoin(
+                    pitch_t, (pitch_t.c.customer_id == c.id) & (pitch_t.c.offer_id == offer.id)
                 )
-                for customer_id, owner in rows:
-                    eligible[owner] = eligible.get(owner, 0) + 1
-                    pitched[owner] = pitched.get(owner, 0) + (customer_id in done)
-        for owner, aggregate in found.items():
-            found[owner] = replace(
-                aggregate,
-                offers_eligible=eligible.get(owner, 0),
-                offers_pitched=pitched.get(owner, 0),
             )
+            .where(c.workspace_id == offer.workspace_id, c.archived.is_(False))
+        )
+        if offer.tiers:
+            query = query.where(c.tier.in_(sorted(offer.tiers)))
+        kinds = eligible_kinds(offer)
+        if kinds:
+            query = query.where(c.kind.in_(sorted(k.value for k in kinds)))
+        if offer.tags:
+            tagged = select(customer_tag_t.c.customer_id).where(
+                customer_tag_t.c.tag.in_(sorted(offer.tags))
+            )
+            query = query.where(c.id.in_(tagged))
+        query = query.order_by(c.annual_value.desc(), c.since.is_(None), c.since, c.id)
+        bound = self._reach_bound(offer, policy)
+        if bound is not None:
+            query = query.limit(bound)
+        ranked = []
+        owners = {}
+        for customer_id, owner, state in self.session.execute(query):
+            ranked.append((customer_id, PitchState(state) if state is not None else None))
+            owners[customer_id] = owner
+        done = {cid for cid, state in ranked if state not in (None, PitchState.PENDING)}
+        reach: dict[int, tuple[int, int]] = {}
+        for customer_id in audience(offer, ranked, policy):
+            owner = owners[customer_id]
+            eligible, pitched = reach.get(owner, (0, 0))
+            reach[owner] = (eligible + 1, pitched + (customer_id in done))
+        return reach
+
+    def _reach_bound(self, offer: Offer, policy: Policy) -> int | None:
+        """How many of the best eligible customers ``offer`` can reach at most (None: all)."""
+        if offer.kind is OfferKind.INCENTIVE:
+            best = offer.quantity if offer.quantity is not None else policy.parity_best_customers
+            return max(0, best)
+        if offer.kind is not OfferKind.PRODUCT or offer.quantity is None:
+            return None
+        declined = self.session.scalar(
+            select(func.count()).where(
+                pitch_t.c.offer_id == offer.id, pitch_t.c.state == PitchState.DECLINED.value
+            )
+        )
+        return max(0, offer.quantity) + int(declined or 0)
 
 
 def _quiet(row: Any, now: datetime) -> QuietAccount:
