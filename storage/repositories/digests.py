@@ -191,9 +191,22 @@ class DigestRepository:
         quiet: dict[int, list[QuietAccount]] = {}
         cooling = or_(c.red_at <= now, c.quiet_since.is_(None), c.amber_at <= now)
         order = (func.coalesce(c.quiet_since, now), c.id)
-        columns = (c.id, c.name, c.annual_value, c.quiet_since, c.red_at)
-        for row in self._top(chunk, columns, cooling, order, w.limit, each):
-            quiet.setdefault(row.owner_id, []).append(_quiet(row, w.now))
+        # One digest's list reads the index alone, then the names of its few accounts;
+        # every owner's lists (a round of digests) read them with the rest.
+        columns = (c.id, c.annual_value, c.quiet_since, c.red_at, *((c.name,) if each else ()))
+        rows = self._top(chunk, columns, cooling, order, w.limit, each)
+        names = (
+            {}
+            if each
+            else dict(
+                self.session.execute(
+                    select(c.id, c.name).where(c.id.in_(sorted(row.id for row in rows)))
+                ).all()
+            )
+        )
+        for row in rows:
+            name = row.name if each else names[row.id]
+            quiet.setdefault(row.owner_id, []).append(_quiet(row, name, w.now))
         biggest = self._biggest(chunk, w, found)
         for owner, aggregate in found.items():
             found[owner] = replace(
@@ -280,12 +293,12 @@ class DigestRepository:
         return max(0, offer.quantity) + int(declined or 0)
 
 
-def _quiet(row: Any, now: datetime) -> QuietAccount:
+def _quiet(row: Any, name: str, now: datetime) -> QuietAccount:
     since = row.quiet_since
     red = row.red_at is not None and now >= row.red_at
     return QuietAccount(
         customer_id=row.id,
-        name=row.name,
+        name=name,
         owner_id=row.owner_id,
         level=Level.RED if red else Level.AMBER,
         quiet_since=since,
