@@ -66,8 +66,15 @@ class DigestRepository:
         the worst of all these owners together (one digest), kept with their owners."""
         found: dict[int, OwnerAggregate] = {}
         for chunk in _chunks(owner_ids):
-            found.update(self._sums(chunk, window))
-            self._worst(chunk, window, found, each=each)
+            sums = self._sums(chunk, window)
+            self._worst(chunk, window, sums, each=each)
+            found.update(sums)
+        touches = self._touches(owner_ids, window, sum(a.customers for a in found.values()))
+        for owner, (this, previous) in touches.items():
+            if owner in found:
+                found[owner] = replace(
+                    found[owner], touches_this_period=this, touches_previous_period=previous
+                )
         return found
 
     def _book(self, owner_ids: Sequence[int]) -> ColumnElement[bool]:
@@ -99,18 +106,14 @@ class DigestRepository:
             .where(self._book(chunk))
             .group_by(c.owner_id)
         ).all()
-        touches = self._touches(chunk, w, sum(int(n) for _, n, *_ in rows))
         found = {}
         for owner, n, reds, ambers, escalated, upcoming, total, lone, *health in rows:
-            this, previous = touches.get(owner, (0, 0))
             found[owner] = OwnerAggregate(
                 owner_id=owner,
                 customers=int(n),
                 amber=int(ambers or 0),
                 red=int(reds or 0),
                 escalated=int(escalated or 0),
-                touches_this_period=this,
-                touches_previous_period=previous,
                 upcoming_dates=int(upcoming or 0),
                 health=tuple(int(h or 0) for h in health),
                 book_value=int(total or 0),
@@ -120,12 +123,13 @@ class DigestRepository:
         return found
 
     def _touches(
-        self, chunk: Sequence[int], w: Window, customers: int
+        self, owner_ids: Sequence[int], w: Window, customers: int
     ) -> dict[int, tuple[int, int]]:
-        """Touches this period and the previous one, by owner. A big book (``customers``)
-        reads the periods' touches by instant, each one's customer by its key (the join on
-        ``customer_id + 0`` keeps the planner from reading the book first and every customer's
-        touches from there); a small one reads its customers' touches."""
+        """Touches this period and the previous one, by owner. Big books (``customers``
+        between them) read the periods' touches by instant, once for all the owners, each
+        touch's customer by its key (the join on ``customer_id + 0`` keeps the planner from
+        reading the book first and every customer's touches from there); small ones read
+        their customers' touches."""
         t = touchpoint_t.c
         start, middle, end = _at(w.previous_start), _at(w.period_start), _at(w.now)
         counts = (
@@ -135,20 +139,22 @@ class DigestRepository:
         )
         period = and_(t.at >= start, t.at < end)
         if customers < TOUCH_SCAN:
-            query = (
+            queries = [
                 select(*counts)
                 .select_from(touchpoint_t.join(customer_t, c.id == t.customer_id))
                 .where(self._book(chunk), period)
-            )
+                for chunk in _chunks(owner_ids)
+            ]
         else:
-            query = (
+            queries = [
                 select(*counts)
                 .select_from(touchpoint_t.join(customer_t, c.id == t.customer_id + 0))
                 .where(c.archived.is_(False), period)
-            )
-        wanted = set(chunk)
+            ]
+        wanted = set(owner_ids)
         return {
             owner: (int(a or 0), int(b or 0))
+            for query in queries
             for owner, a, b in self.session.execute(query.group_by(c.owner_id))
             if owner in wanted
         }

@@ -105,11 +105,16 @@ def fast(
         return digest, reply
 
 
-@pytest.mark.parametrize("touch_scan", [0, 10**12], ids=["touches-by-instant", "by-customer"])
+@pytest.mark.parametrize(
+    ("touch_scan", "chunk"),
+    [(0, digest_reads.CHUNK), (10**12, 2)],
+    ids=["touches-by-instant", "touches-by-customer-owners-two-at-a-time"],
+)
 def test_every_managers_digest_from_kept_facts_equals_the_slow_way(
-    demo: Container, touch_scan: int, monkeypatch: pytest.MonkeyPatch
+    demo: Container, touch_scan: int, chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(digest_reads, "TOUCH_SCAN", touch_scan)
+    monkeypatch.setattr(digest_reads, "CHUNK", chunk)  # owners read per statement
     books = DigestBooks(now=TICK, policy=demo.deps.policy)
     with demo.deps.uow() as uow:
         managers = uow.people.managers()
