@@ -83,10 +83,12 @@ class PersonRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_instant(nullable=False))
 
 
-# The columns of the digest index, in its order: a book first, then what its sums read.
+# The columns of the digest index, in its order: a book first, then its customers by value
+# (those above a share of their book are a range of it), then what its sums read.
 DIGEST_FACTS = (
     "owner_id",
     "archived",
+    "annual_value",
     "red_at",
     "amber_at",
     "quiet_since",
@@ -94,7 +96,6 @@ DIGEST_FACTS = (
     "health",
     "upcoming_dates",
     "threads",
-    "annual_value",
 )
 
 

@@ -66,8 +66,8 @@ class DigestRepository:
         the worst of all these owners together (one digest), kept with their owners."""
         found: dict[int, OwnerAggregate] = {}
         for chunk in _chunks(owner_ids):
-            sums = self._sums(chunk, window)
-            self._worst(chunk, window, sums, each=each)
+            sums, peaks = self._sums(chunk, window)
+            self._worst(chunk, window, sums, peaks, each=each)
             found.update(sums)
         touches = self._touches(owner_ids, window, sum(a.customers for a in found.values()))
         for owner, (this, previous) in touches.items():
@@ -80,7 +80,10 @@ class DigestRepository:
     def _book(self, owner_ids: Sequence[int]) -> ColumnElement[bool]:
         return and_(ids_in(self.session, c.owner_id, owner_ids), c.archived.is_(False))
 
-    def _sums(self, chunk: Sequence[int], w: Window) -> dict[int, OwnerAggregate]:
+    def _sums(
+        self, chunk: Sequence[int], w: Window
+    ) -> tuple[dict[int, OwnerAggregate], dict[int, int]]:
+        """Each owner's sums, and the value of their most valuable customer."""
         now = _at(w.now)
         red = c.red_at <= now
         amber = and_(
@@ -100,6 +103,7 @@ class DigestRepository:
                 count(c.escalation_at <= now),
                 func.sum(func.coalesce(c.upcoming_dates, 0)),
                 func.sum(value),
+                func.max(value),
                 count(func.coalesce(c.threads, 0) <= 1),
                 *(count(c.health.between(lo, hi)) for _, lo, hi in BUCKETS),
             )
@@ -107,7 +111,9 @@ class DigestRepository:
             .group_by(c.owner_id)
         ).all()
         found = {}
-        for owner, n, reds, ambers, escalated, upcoming, total, lone, *health in rows:
+        peaks = {}
+        for owner, n, reds, ambers, escalated, upcoming, total, peak, lone, *health in rows:
+            peaks[owner] = int(peak or 0)
             found[owner] = OwnerAggregate(
                 owner_id=owner,
                 customers=int(n),
@@ -120,7 +126,7 @@ class DigestRepository:
                 single_threaded=int(lone or 0),
                 quiet=int(reds or 0) + int(ambers or 0),
             )
-        return found
+        return found, peaks
 
     def _touches(
         self, owner_ids: Sequence[int], w: Window, customers: int
@@ -178,7 +184,13 @@ class DigestRepository:
         return list(self.session.execute(select(ranked).where(ranked.c.rank <= limit)))
 
     def _worst(
-        self, chunk: Sequence[int], w: Window, found: dict[int, OwnerAggregate], *, each: bool
+        self,
+        chunk: Sequence[int],
+        w: Window,
+        found: dict[int, OwnerAggregate],
+        peaks: dict[int, int],
+        *,
+        each: bool,
     ) -> None:
         now = _at(w.now)
         value = case((c.annual_value > 0, c.annual_value), else_=0)
@@ -213,7 +225,7 @@ class DigestRepository:
         for row in rows:
             name = row.name if each else names[row.id]
             quiet.setdefault(row.owner_id, []).append(_quiet(row, name, w.now))
-        biggest = self._biggest(chunk, w, found)
+        biggest = self._biggest(w, found, peaks)
         for owner, aggregate in found.items():
             found[owner] = replace(
                 aggregate,
@@ -224,16 +236,22 @@ class DigestRepository:
             )
 
     def _biggest(
-        self, chunk: Sequence[int], w: Window, found: dict[int, OwnerAggregate]
+        self, w: Window, found: dict[int, OwnerAggregate], peaks: dict[int, int]
     ) -> dict[int, list[tuple[int, int]]]:
-        """Customers above the concentration share of their owner's book."""
-        totals = {owner: a.book_value for owner, a in found.items() if a.book_value > 0}
+        """Customers above the concentration share of their owner's book: read only for the
+        owners whose most valuable customer is (``peaks``), from the index's range of their
+        customers worth that share of the smallest of their books or more."""
+        totals = {
+            owner: a.book_value
+            for owner, a in found.items()
+            if a.book_value > 0 and share(peaks.get(owner, 0), a.book_value) > w.concentration_share
+        }
         if not totals:
             return {}
         least = min(totals.values()) * max(0.0, w.concentration_share - 0.001)
         rows = self.session.execute(
             select(c.id, c.owner_id, c.annual_value)
-            .where(self._book(chunk), c.annual_value > 0, c.annual_value >= least)
+            .where(self._book(sorted(totals)), c.annual_value > 0, c.annual_value >= least)
             .order_by(c.id)
         )
         biggest: dict[int, list[tuple[int, int]]] = {}

@@ -17,8 +17,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _DIGEST_FACTS = [
-    'owner_id', 'archived', 'red_at', 'amber_at', 'quiet_since', 'escalation_at', 'health',
-    'upcoming_dates', 'threads', 'annual_value',
+    'owner_id', 'archived', 'annual_value', 'red_at', 'amber_at', 'quiet_since', 'escalation_at',
+    'health', 'upcoming_dates', 'threads',
 ]
 
 
