@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.columns import fk as _fk
@@ -116,6 +116,13 @@ class CustomerRow(Imported, table=True):
         # Digests and Home add up a salesperson's book from this index alone (every kept fact
         # a digest counts), and pick its worst accounts from it without reading the rows.
         Index("ix_customer_owner_id_digest", *DIGEST_FACTS),
+        # The customers never decided (none, past the first sweep): what a digest decides first.
+        Index(
+            "ix_customer_undecided",
+            "id",
+            sqlite_where=text("facts_at IS NULL"),
+            postgresql_where=text("facts_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)

@@ -45,14 +45,17 @@ class DigestRepository:
 
     def undecided(self, owner_ids: Sequence[int], *, now: datetime) -> list[int]:
         """The owners' customers whose kept facts may be out of date: due to be decided (an
-        import, an edit since the last sweep), or never decided."""
-        found: list[int] = []
-        stale = or_(c.next_due_at <= _at(now), c.facts_at.is_(None))
-        for chunk in _chunks(owner_ids):
-            found += self.session.scalars(
-                select(c.id).where(self._book(chunk), stale).order_by(c.id)
+        import, an edit since the last sweep), or never decided. Read from the index of what
+        is due and that of the customers never decided (both small past a sweep), not from
+        the owners' books."""
+        wanted = set(owner_ids)
+        found: set[int] = set()
+        for stale in (c.next_due_at <= _at(now), c.facts_at.is_(None)):
+            rows = self.session.execute(
+                select(c.id, c.owner_id).where(stale, c.archived.is_(False))
             )
-        return found
+            found.update(customer_id for customer_id, owner in rows if owner in wanted)
+        return sorted(found)
 
     def owner_aggregates(
         self,

@@ -159,3 +159,26 @@ def test_a_books_touches_read_by_instant_are_those_read_by_customer(
             )
         )
     assert sum(a + b for a, b in found[0, tuple(owners)].values()) == touched > 0
+
+
+def test_the_customers_a_digest_decides_first_are_those_due_or_never_decided(
+    demo: Container,
+) -> None:
+    later = TICK + timedelta(days=30)
+    with demo.deps.uow() as uow:
+        first, second, third = uow.session.execute(
+            select(c.id, c.owner_id).where(c.archived.is_(False)).order_by(c.id).limit(3)
+        ).all()
+        uow.session.execute(update(customer_t).values(next_due_at=later))
+        uow.session.execute(update(customer_t).where(c.id == first.id).values(facts_at=None))
+        uow.session.execute(update(customer_t).where(c.id == second.id).values(next_due_at=TICK))
+        uow.session.execute(
+            update(customer_t).where(c.id == third.id).values(facts_at=None, archived=True)
+        )
+        uow.commit()
+        owners = [second.owner_id]  # one salesperson's: another's customers are not theirs
+        everyone = sorted(uow.session.scalars(select(c.owner_id).distinct()))
+        assert uow.digests.undecided(everyone, now=TICK) == [first.id, second.id]
+        expected = [r.id for r in (first, second) if r.owner_id in owners]
+        assert uow.digests.undecided(owners, now=TICK) == expected
+        assert uow.digests.undecided(everyone, now=TICK - timedelta(minutes=1)) == [first.id]
