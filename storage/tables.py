@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.columns import fk as _fk
@@ -21,6 +21,7 @@ from storage.columns import instant as _instant
 from storage.columns import key_type as _key_type
 from storage.tables_books import Imported
 from storage.tables_books import download_link_t as download_link_t
+from storage.tables_digests import customer_indexes, touchpoint_indexes
 from storage.tables_platforms import DigestChannelRow as DigestChannelRow
 from storage.tables_platforms import ProcessedEventRow as ProcessedEventRow
 from storage.tables_platforms import SlackInstallationRow as SlackInstallationRow
@@ -83,22 +84,6 @@ class PersonRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_instant(nullable=False))
 
 
-# The columns of the digest index, in its order: a book first, then its customers by value
-# (those above a share of their book are a range of it), then what its sums read.
-DIGEST_FACTS = (
-    "owner_id",
-    "archived",
-    "annual_value",
-    "red_at",
-    "amber_at",
-    "quiet_since",
-    "escalation_at",
-    "health",
-    "upcoming_dates",
-    "threads",
-)
-
-
 class CustomerRow(Imported, table=True):
     __tablename__ = "customer"
     __table_args__ = (
@@ -113,16 +98,7 @@ class CustomerRow(Imported, table=True):
         Index("ix_customer_next_due_at", "next_due_at"),
         Index("ix_customer_owner_id_name_key", "owner_id", "name_key"),
         Index("ix_customer_workspace_id_annual_value", "workspace_id", "annual_value"),
-        # Digests and Home add up a salesperson's book from this index alone (every kept fact
-        # a digest counts), and pick its worst accounts from it without reading the rows.
-        Index("ix_customer_owner_id_digest", *DIGEST_FACTS),
-        # The customers never decided (none, past the first sweep): what a digest decides first.
-        Index(
-            "ix_customer_undecided",
-            "id",
-            sqlite_where=text("facts_at IS NULL"),
-            postgresql_where=text("facts_at IS NULL"),
-        ),
+        *customer_indexes(),
     )
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
@@ -193,8 +169,7 @@ class TouchpointRow(Imported, table=True):
     __table_args__ = (
         Index("ix_touchpoint_customer_id_at", "customer_id", "at"),
         Index("ix_touchpoint_person_id_at", "person_id", "at"),
-        # The touches of a digest's two periods, read from the period rather than the book.
-        Index("ix_touchpoint_at_customer_id", "at", "customer_id"),
+        *touchpoint_indexes(),
         Index("ix_touchpoint_source_external_id", "source", "external_id"),
     )
 
