@@ -24,6 +24,7 @@ from storage.types import UTCDateTime
 
 CHUNK = 5_000  # owners per statement
 TOUCH_SCAN = 20_000  # customers from which a book's touches are read by instant
+FEW_OWNERS = 100  # owners whose customers to decide first are read through their books
 c = customer_t.c
 
 
@@ -45,14 +46,20 @@ class DigestRepository:
 
     def undecided(self, owner_ids: Sequence[int], *, now: datetime) -> list[int]:
         """The owners' customers whose kept facts may be out of date: due to be decided (an
-        import, an edit since the last sweep), or never decided. Read from the index of what
-        is due and that of the customers never decided (both small past a sweep), not from
-        the owners' books."""
+        import, an edit since the last sweep), or never decided. A few owners' books are read
+        through the owner index; many owners' from the index of what is due and the partial
+        index of the customers never decided (both small once the sweep has run), rather
+        than every one of their books."""
+        stale = (c.next_due_at <= _at(now), c.facts_at.is_(None))
+        if len(set(owner_ids)) <= FEW_OWNERS:
+            return sorted(
+                self.session.scalars(select(c.id).where(self._book(owner_ids), or_(*stale)))
+            )
         wanted = set(owner_ids)
         found: set[int] = set()
-        for stale in (c.next_due_at <= _at(now), c.facts_at.is_(None)):
+        for condition in stale:
             rows = self.session.execute(
-                select(c.id, c.owner_id).where(stale, c.archived.is_(False))
+                select(c.id, c.owner_id).where(condition, c.archived.is_(False))
             )
             found.update(customer_id for customer_id, owner in rows if owner in wanted)
         return sorted(found)

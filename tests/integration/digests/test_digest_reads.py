@@ -161,9 +161,13 @@ def test_a_books_touches_read_by_instant_are_those_read_by_customer(
     assert sum(a + b for a, b in found[0, tuple(owners)].values()) == touched > 0
 
 
+@pytest.mark.parametrize("few", [100, 0], ids=["through-the-books", "from-what-is-due"])
 def test_the_customers_a_digest_decides_first_are_those_due_or_never_decided(
-    demo: Container,
+    demo: Container, few: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from storage.repositories import digests
+
+    monkeypatch.setattr(digests, "FEW_OWNERS", few)
     later = TICK + timedelta(days=30)
     with demo.deps.uow() as uow:
         first, second, third = uow.session.execute(
