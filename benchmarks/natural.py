@@ -154,7 +154,18 @@ def steady_tick(args: argparse.Namespace) -> Result:
 
 
 def monday(args: argparse.Namespace) -> Result:
-    """Every manager's weekly digest planned again (the ones written are forgotten first)."""
+    """The weekly digests due at the first tick planned again (the ones written are forgotten
+    first)."""
+    return _digests(args, ahead=None)
+
+
+def every_digest(args: argparse.Namespace) -> Result:
+    """Every manager's weekly digest planned at once, whatever their digest day and hour (the
+    horizon a week ahead): the digest job's cost for the whole book."""
+    return _digests(args, ahead=timedelta(days=7))
+
+
+def _digests(args: argparse.Namespace, *, ahead: timedelta | None) -> Result:
     from bot.delivery.digests import plan_digests
 
     now = _tick_at(args, FIRST_TICK)
@@ -170,7 +181,7 @@ def monday(args: argparse.Namespace) -> Result:
     engine.dispose()
     container = _container(args, now)
     try:
-        lookahead = timedelta(minutes=container.settings.scheduler.sweep_minutes)
+        lookahead = ahead or timedelta(minutes=container.settings.scheduler.sweep_minutes)
         with _profiled(args.profile):
             started = perf_counter()
             digests = plan_digests(container.deps, now=now, horizon=now + lookahead)
@@ -206,6 +217,7 @@ PARTS: dict[str, Callable[[argparse.Namespace], Result]] = {
     "first-tick": first_tick,
     "steady-tick": steady_tick,
     "monday": monday,
+    "every-digest": every_digest,
     "head-digest": head_digest,
 }
 

@@ -21,6 +21,7 @@ from storage.columns import instant as _instant
 from storage.columns import key_type as _key_type
 from storage.tables_books import Imported
 from storage.tables_books import download_link_t as download_link_t
+from storage.tables_digests import customer_indexes, touchpoint_indexes
 from storage.tables_platforms import DigestChannelRow as DigestChannelRow
 from storage.tables_platforms import ProcessedEventRow as ProcessedEventRow
 from storage.tables_platforms import SlackInstallationRow as SlackInstallationRow
@@ -97,6 +98,7 @@ class CustomerRow(Imported, table=True):
         Index("ix_customer_next_due_at", "next_due_at"),
         Index("ix_customer_owner_id_name_key", "owner_id", "name_key"),
         Index("ix_customer_workspace_id_annual_value", "workspace_id", "annual_value"),
+        *customer_indexes(),
     )
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
@@ -167,6 +169,7 @@ class TouchpointRow(Imported, table=True):
     __table_args__ = (
         Index("ix_touchpoint_customer_id_at", "customer_id", "at"),
         Index("ix_touchpoint_person_id_at", "person_id", "at"),
+        *touchpoint_indexes(),
         Index("ix_touchpoint_source_external_id", "source", "external_id"),
     )
 

@@ -4,20 +4,20 @@ under them, and no customer is read twice however many digests a run builds."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.services.decisions import refresh_customers
 from nudges.digest import OwnerAggregate
-from nudges.model import Person, PitchState
-from nudges.offers import audience
+from nudges.model import Person
 from nudges.policy import Policy
 from storage import SqlUnitOfWork
 from storage.repositories.digests import Window
 
 REFRESH_BATCH = 500
 
-Reach = tuple[Collection[int], Collection[int]]  # customers an offer reaches, and pitched
+Reach = Mapping[int, tuple[int, int]]  # per owner: customers an offer reaches, and pitched
 
 
 class DigestBooks:
@@ -47,16 +47,20 @@ class DigestBooks:
             raise ValueError("one digest's books are not another team's")
         if missing:
             self._decide_new(uow, missing)
-            offers = [
+            reaches = [
                 reach
                 for workspace in sorted({p.workspace_id for p in team})
                 for reach in self._live_offers(uow, workspace)
             ]
-            found = uow.digests.owner_aggregates(
-                missing, self.window, offers=offers, each=self.shared
-            )
+            found = uow.digests.owner_aggregates(missing, self.window, each=self.shared)
             for owner in missing:
-                self._books[owner] = found.get(owner, OwnerAggregate(owner))
+                book = found.get(owner, OwnerAggregate(owner))
+                if reaches:
+                    eligible, pitched = (
+                        sum(r.get(owner, (0, 0))[i] for r in reaches) for i in (0, 1)
+                    )
+                    book = replace(book, offers_eligible=eligible, offers_pitched=pitched)
+                self._books[owner] = book
         return {p.id: self._books[p.id] for p in team}
 
     def _decide_new(self, uow: SqlUnitOfWork, owners: Sequence[int]) -> None:
@@ -71,17 +75,11 @@ class DigestBooks:
             )
 
     def _live_offers(self, uow: SqlUnitOfWork, workspace_id: int) -> list[Reach]:
+        """Per live offer of the workspace, whom it reaches: read once per run."""
         if workspace_id not in self._offers:
-            reaches: list[Reach] = []
-            for offer in uow.offers.live(on=self.now.date()):
-                if offer.workspace_id != workspace_id:
-                    continue
-                ranked = uow.offers.ranked(offer)
-                reaches.append(
-                    (
-                        set(audience(offer, ranked, self.policy)),
-                        {cid for cid, state in ranked if state not in (None, PitchState.PENDING)},
-                    )
-                )
-            self._offers[workspace_id] = reaches
+            self._offers[workspace_id] = [
+                uow.digests.offer_reach(offer, self.policy)
+                for offer in uow.offers.live(on=self.now.date())
+                if offer.workspace_id == workspace_id
+            ]
         return self._offers[workspace_id]

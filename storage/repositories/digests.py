@@ -4,7 +4,7 @@ is read once, in a handful of grouped statements, whatever the number of custome
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -14,12 +14,17 @@ from sqlalchemy.orm import Session
 
 from nudges.digest import OwnerAggregate, QuietAccount, share
 from nudges.health import BUCKETS
+from nudges.model import Offer, OfferKind, PitchState
+from nudges.offers import audience, eligible_kinds
+from nudges.policy import Policy
 from nudges.quiet import Level
 from storage.repositories.ids import ids_in
-from storage.tables import customer_t, touchpoint_t
+from storage.tables import customer_t, customer_tag_t, pitch_t, touchpoint_t
 from storage.types import UTCDateTime
 
 CHUNK = 5_000  # owners per statement
+TOUCH_SCAN = 20_000  # customers from which a book's touches are read by instant
+FEW_OWNERS = 100  # owners whose customers to decide first are read through their books
 c = customer_t.c
 
 
@@ -41,39 +46,54 @@ class DigestRepository:
 
     def undecided(self, owner_ids: Sequence[int], *, now: datetime) -> list[int]:
         """The owners' customers whose kept facts may be out of date: due to be decided (an
-        import, an edit since the last sweep), or never decided."""
-        found: list[int] = []
-        stale = or_(c.next_due_at <= _at(now), c.facts_at.is_(None))
-        for chunk in _chunks(owner_ids):
-            found += self.session.scalars(
-                select(c.id).where(self._book(chunk), stale).order_by(c.id)
+        import, an edit since the last sweep), or never decided. A few owners' books are read
+        through the owner index; many owners' from the index of what is due and the partial
+        index of the customers never decided (both small once the sweep has run), rather
+        than every one of their books."""
+        stale = (c.next_due_at <= _at(now), c.facts_at.is_(None))
+        if len(set(owner_ids)) <= FEW_OWNERS:
+            return sorted(
+                self.session.scalars(select(c.id).where(self._book(owner_ids), or_(*stale)))
             )
-        return found
+        wanted = set(owner_ids)
+        found: set[int] = set()
+        for condition in stale:
+            rows = self.session.execute(
+                select(c.id, c.owner_id).where(condition, c.archived.is_(False))
+            )
+            found.update(customer_id for customer_id, owner in rows if owner in wanted)
+        return sorted(found)
 
     def owner_aggregates(
         self,
         owner_ids: Sequence[int],
         window: Window,
         *,
-        offers: Sequence[tuple[Collection[int], Collection[int]]] = (),
         each: bool = True,
     ) -> dict[int, OwnerAggregate]:
-        """Each owner's book added up. ``offers``: per live offer, the customers it reaches
-        and those pitched already (for pitch coverage). ``each``: every owner's own worst
-        accounts (to compose several teams' digests from); otherwise only the worst of all
-        these owners together (one digest), kept with their owners."""
+        """Each owner's book added up (offers apart: ``offer_reach``). ``each``: every
+        owner's own worst accounts (to compose several teams' digests from); otherwise only
+        the worst of all these owners together (one digest), kept with their owners."""
         found: dict[int, OwnerAggregate] = {}
         for chunk in _chunks(owner_ids):
-            found.update(self._sums(chunk, window))
-            self._worst(chunk, window, found, each=each)
-            if offers:
-                self._offers(chunk, offers, found)
+            sums, peaks = self._sums(chunk, window)
+            self._worst(chunk, window, sums, peaks, each=each)
+            found.update(sums)
+        touches = self._touches(owner_ids, window, sum(a.customers for a in found.values()))
+        for owner, (this, previous) in touches.items():
+            if owner in found:
+                found[owner] = replace(
+                    found[owner], touches_this_period=this, touches_previous_period=previous
+                )
         return found
 
     def _book(self, owner_ids: Sequence[int]) -> ColumnElement[bool]:
         return and_(ids_in(self.session, c.owner_id, owner_ids), c.archived.is_(False))
 
-    def _sums(self, chunk: Sequence[int], w: Window) -> dict[int, OwnerAggregate]:
+    def _sums(
+        self, chunk: Sequence[int], w: Window
+    ) -> tuple[dict[int, OwnerAggregate], dict[int, int]]:
+        """Each owner's sums, and the value of their most valuable customer."""
         now = _at(w.now)
         red = c.red_at <= now
         amber = and_(
@@ -93,46 +113,67 @@ class DigestRepository:
                 count(c.escalation_at <= now),
                 func.sum(func.coalesce(c.upcoming_dates, 0)),
                 func.sum(value),
+                func.max(value),
                 count(func.coalesce(c.threads, 0) <= 1),
                 *(count(c.health.between(lo, hi)) for _, lo, hi in BUCKETS),
             )
             .where(self._book(chunk))
             .group_by(c.owner_id)
         ).all()
-        touches = self._touches(chunk, w)
         found = {}
-        for owner, n, reds, ambers, escalated, upcoming, total, lone, *health in rows:
-            this, previous = touches.get(owner, (0, 0))
+        peaks = {}
+        for owner, n, reds, ambers, escalated, upcoming, total, peak, lone, *health in rows:
+            peaks[owner] = int(peak or 0)
             found[owner] = OwnerAggregate(
                 owner_id=owner,
                 customers=int(n),
                 amber=int(ambers or 0),
                 red=int(reds or 0),
                 escalated=int(escalated or 0),
-                touches_this_period=this,
-                touches_previous_period=previous,
                 upcoming_dates=int(upcoming or 0),
                 health=tuple(int(h or 0) for h in health),
                 book_value=int(total or 0),
                 single_threaded=int(lone or 0),
                 quiet=int(reds or 0) + int(ambers or 0),
             )
-        return found
+        return found, peaks
 
-    def _touches(self, chunk: Sequence[int], w: Window) -> dict[int, tuple[int, int]]:
+    def _touches(
+        self, owner_ids: Sequence[int], w: Window, customers: int
+    ) -> dict[int, tuple[int, int]]:
+        """Touches this period and the previous one, by owner. Big books (``customers``
+        between them) read the periods' touches by instant, once for all the owners, each
+        touch's customer by its key (the join on ``customer_id + 0`` keeps the planner from
+        reading the book first and every customer's touches from there); small ones read
+        their customers' touches."""
         t = touchpoint_t.c
         start, middle, end = _at(w.previous_start), _at(w.period_start), _at(w.now)
-        rows = self.session.execute(
-            select(
-                c.owner_id,
-                func.sum(case((t.at >= middle, 1), else_=0)),
-                func.sum(case((t.at < middle, 1), else_=0)),
-            )
-            .select_from(touchpoint_t.join(customer_t, c.id == t.customer_id))
-            .where(self._book(chunk), t.at >= start, t.at < end)
-            .group_by(c.owner_id)
+        counts = (
+            c.owner_id,
+            func.sum(case((t.at >= middle, 1), else_=0)),
+            func.sum(case((t.at < middle, 1), else_=0)),
         )
-        return {owner: (int(a or 0), int(b or 0)) for owner, a, b in rows}
+        period = and_(t.at >= start, t.at < end)
+        if customers < TOUCH_SCAN:
+            queries = [
+                select(*counts)
+                .select_from(touchpoint_t.join(customer_t, c.id == t.customer_id))
+                .where(self._book(chunk), period)
+                for chunk in _chunks(owner_ids)
+            ]
+        else:
+            queries = [
+                select(*counts)
+                .select_from(touchpoint_t.join(customer_t, c.id == t.customer_id + 0))
+                .where(c.archived.is_(False), period)
+            ]
+        wanted = set(owner_ids)
+        return {
+            owner: (int(a or 0), int(b or 0))
+            for query in queries
+            for owner, a, b in self.session.execute(query.group_by(c.owner_id))
+            if owner in wanted
+        }
 
     def _top(
         self,
@@ -153,7 +194,13 @@ class DigestRepository:
         return list(self.session.execute(select(ranked).where(ranked.c.rank <= limit)))
 
     def _worst(
-        self, chunk: Sequence[int], w: Window, found: dict[int, OwnerAggregate], *, each: bool
+        self,
+        chunk: Sequence[int],
+        w: Window,
+        found: dict[int, OwnerAggregate],
+        peaks: dict[int, int],
+        *,
+        each: bool,
     ) -> None:
         now = _at(w.now)
         value = case((c.annual_value > 0, c.annual_value), else_=0)
@@ -172,10 +219,23 @@ class DigestRepository:
         quiet: dict[int, list[QuietAccount]] = {}
         cooling = or_(c.red_at <= now, c.quiet_since.is_(None), c.amber_at <= now)
         order = (func.coalesce(c.quiet_since, now), c.id)
-        columns = (c.id, c.name, c.annual_value, c.quiet_since, c.red_at)
-        for row in self._top(chunk, columns, cooling, order, w.limit, each):
-            quiet.setdefault(row.owner_id, []).append(_quiet(row, w.now))
-        biggest = self._biggest(chunk, w, found)
+        # One digest's list reads the index alone, then the names of its few accounts;
+        # every owner's lists (a round of digests) read them with the rest.
+        columns = (c.id, c.annual_value, c.quiet_since, c.red_at, *((c.name,) if each else ()))
+        rows = self._top(chunk, columns, cooling, order, w.limit, each)
+        names = (
+            {}
+            if each
+            else dict(
+                self.session.execute(
+                    select(c.id, c.name).where(c.id.in_(sorted(row.id for row in rows)))
+                ).all()
+            )
+        )
+        for row in rows:
+            name = row.name if each else names[row.id]
+            quiet.setdefault(row.owner_id, []).append(_quiet(row, name, w.now))
+        biggest = self._biggest(w, found, peaks)
         for owner, aggregate in found.items():
             found[owner] = replace(
                 aggregate,
@@ -186,16 +246,22 @@ class DigestRepository:
             )
 
     def _biggest(
-        self, chunk: Sequence[int], w: Window, found: dict[int, OwnerAggregate]
+        self, w: Window, found: dict[int, OwnerAggregate], peaks: dict[int, int]
     ) -> dict[int, list[tuple[int, int]]]:
-        """Customers above the concentration share of their owner's book."""
-        totals = {owner: a.book_value for owner, a in found.items() if a.book_value > 0}
+        """Customers above the concentration share of their owner's book: read only for the
+        owners whose most valuable customer is (``peaks``), from the index's range of their
+        customers worth that share of the smallest of their books or more."""
+        totals = {
+            owner: a.book_value
+            for owner, a in found.items()
+            if a.book_value > 0 and share(peaks.get(owner, 0), a.book_value) > w.concentration_share
+        }
         if not totals:
             return {}
         least = min(totals.values()) * max(0.0, w.concentration_share - 0.001)
         rows = self.session.execute(
             select(c.id, c.owner_id, c.annual_value)
-            .where(self._book(chunk), c.annual_value > 0, c.annual_value >= least)
+            .where(self._book(sorted(totals)), c.annual_value > 0, c.annual_value >= least)
             .order_by(c.id)
         )
         biggest: dict[int, list[tuple[int, int]]] = {}
@@ -204,40 +270,69 @@ class DigestRepository:
                 biggest.setdefault(owner, []).append((customer_id, value))
         return biggest
 
-    def _offers(
-        self,
-        chunk: Sequence[int],
-        offers: Sequence[tuple[Collection[int], Collection[int]]],
-        found: dict[int, OwnerAggregate],
-    ) -> None:
-        eligible: dict[int, int] = {}
-        pitched: dict[int, int] = {}
-        for audience, done in offers:
-            # Only the customers an offer reaches are read (a limited offer reaches few).
-            wanted = sorted(audience)
-            for start in range(0, len(wanted), 5_000):
-                rows = self.session.execute(
-                    select(c.id, c.owner_id).where(
-                        self._book(chunk), ids_in(self.session, c.id, wanted[start : start + 5_000])
-                    )
+    def offer_reach(self, offer: Offer, policy: Policy) -> dict[int, tuple[int, int]]:
+        """Per owner, the customers ``offer`` reaches (``nudges.offers.audience``) and how
+        many of them were pitched it already. The eligible customers are ranked as
+        ``OfferRepository.ranked`` ranks them, and an offer that reaches only its best few
+        reads only those: an incentive its best ``quantity``, a product of limited quantity
+        its quantity and one more for each decline (a decline frees its unit for the next)."""
+        query = (
+            select(c.id, c.owner_id, pitch_t.c.state)
+            .select_from(
+                customer_t.outerjoin(
+                    pitch_t, (pitch_t.c.customer_id == c.id) & (pitch_t.c.offer_id == offer.id)
                 )
-                for customer_id, owner in rows:
-                    eligible[owner] = eligible.get(owner, 0) + 1
-                    pitched[owner] = pitched.get(owner, 0) + (customer_id in done)
-        for owner, aggregate in found.items():
-            found[owner] = replace(
-                aggregate,
-                offers_eligible=eligible.get(owner, 0),
-                offers_pitched=pitched.get(owner, 0),
             )
+            .where(c.workspace_id == offer.workspace_id, c.archived.is_(False))
+        )
+        if offer.tiers:
+            query = query.where(c.tier.in_(sorted(offer.tiers)))
+        kinds = eligible_kinds(offer)
+        if kinds:
+            query = query.where(c.kind.in_(sorted(k.value for k in kinds)))
+        if offer.tags:
+            tagged = select(customer_tag_t.c.customer_id).where(
+                customer_tag_t.c.tag.in_(sorted(offer.tags))
+            )
+            query = query.where(c.id.in_(tagged))
+        query = query.order_by(c.annual_value.desc(), c.since.is_(None), c.since, c.id)
+        bound = self._reach_bound(offer, policy)
+        if bound is not None:
+            query = query.limit(bound)
+        ranked = []
+        owners = {}
+        for customer_id, owner, state in self.session.execute(query):
+            ranked.append((customer_id, PitchState(state) if state is not None else None))
+            owners[customer_id] = owner
+        done = {cid for cid, state in ranked if state not in (None, PitchState.PENDING)}
+        reach: dict[int, tuple[int, int]] = {}
+        for customer_id in audience(offer, ranked, policy):
+            owner = owners[customer_id]
+            eligible, pitched = reach.get(owner, (0, 0))
+            reach[owner] = (eligible + 1, pitched + (customer_id in done))
+        return reach
+
+    def _reach_bound(self, offer: Offer, policy: Policy) -> int | None:
+        """How many of the best eligible customers ``offer`` can reach at most (None: all)."""
+        if offer.kind is OfferKind.INCENTIVE:
+            best = offer.quantity if offer.quantity is not None else policy.parity_best_customers
+            return max(0, best)
+        if offer.kind is not OfferKind.PRODUCT or offer.quantity is None:
+            return None
+        declined = self.session.scalar(
+            select(func.count()).where(
+                pitch_t.c.offer_id == offer.id, pitch_t.c.state == PitchState.DECLINED.value
+            )
+        )
+        return max(0, offer.quantity) + int(declined or 0)
 
 
-def _quiet(row: Any, now: datetime) -> QuietAccount:
+def _quiet(row: Any, name: str, now: datetime) -> QuietAccount:
     since = row.quiet_since
     red = row.red_at is not None and now >= row.red_at
     return QuietAccount(
         customer_id=row.id,
-        name=row.name,
+        name=name,
         owner_id=row.owner_id,
         level=Level.RED if red else Level.AMBER,
         quiet_since=since,

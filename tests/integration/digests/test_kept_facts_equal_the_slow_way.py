@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from bot.bootstrap import Container, build
 from bot.clock import FixedClock
@@ -22,8 +22,9 @@ from bot.services.handlers.insights import digest_reply, render_digest
 from bot.services.request import Request
 from bot.services.summaries import build_summaries
 from nudges.digest import TeamDigest, compose_digest, team_digest
-from nudges.model import Person
-from storage.tables import customer_t
+from nudges.model import Person, PitchState
+from storage.repositories import digests as digest_reads
+from storage.tables import customer_t, pitch_t
 
 pytestmark = pytest.mark.db
 
@@ -48,6 +49,21 @@ def demo(database: str) -> Iterator[Container]:
         )
         connection.execute(update(customer_t).where(c.id == first.id).values(annual_value=10**9))
         connection.execute(update(customer_t).where(c.id == second.id).values(annual_value=book))
+    with container.deps.uow() as uow:
+        # The live offer's best customers declined it, but one: its units go further down.
+        (offer,) = uow.offers.live(on=TICK.date())
+        for n, (customer_id, _) in enumerate(uow.offers.ranked(offer)[:4]):
+            state = PitchState.ACCEPTED if n == 1 else PitchState.DECLINED
+            uow.session.execute(
+                insert(pitch_t).values(
+                    offer_id=offer.id, customer_id=customer_id, state=state.value, at=NOW
+                )
+            )
+            # Answered: decided again by the first tick (the pitch is part of its health).
+            uow.session.execute(
+                update(customer_t).where(c.id == customer_id).values(next_due_at=NOW)
+            )
+        uow.commit()
     sweep(container.deps, now=TICK)  # the first tick decides the customers due
     yield container
     container.close()
@@ -89,7 +105,16 @@ def fast(
         return digest, reply
 
 
-def test_every_managers_digest_from_kept_facts_equals_the_slow_way(demo: Container) -> None:
+@pytest.mark.parametrize(
+    ("touch_scan", "chunk"),
+    [(0, digest_reads.CHUNK), (10**12, 2)],
+    ids=["touches-by-instant", "touches-by-customer-owners-two-at-a-time"],
+)
+def test_every_managers_digest_from_kept_facts_equals_the_slow_way(
+    demo: Container, touch_scan: int, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(digest_reads, "TOUCH_SCAN", touch_scan)
+    monkeypatch.setattr(digest_reads, "CHUNK", chunk)  # owners read per statement
     books = DigestBooks(now=TICK, policy=demo.deps.policy)
     with demo.deps.uow() as uow:
         managers = uow.people.managers()
@@ -106,6 +131,9 @@ def test_every_managers_digest_from_kept_facts_equals_the_slow_way(demo: Contain
         assert digest.escalated > 0
     head_digest = fast(demo, head, teams[head.id], books)[0]
     assert {r.owner_id is None for r in head_digest.concentration} == {True, False}
+    # The offer reaches past its quantity: two units, three declines, one acceptance.
+    reached = sum(s.offers_eligible for s in head_digest.sellers)
+    assert reached == 5 and sum(s.offers_pitched for s in head_digest.sellers) == 4
 
 
 def test_each_salesperson_digest_from_kept_facts_equals_the_slow_way(demo: Container) -> None:
