@@ -19,7 +19,7 @@ from nudges.dates import coming_up
 from nudges.engine import CustomerView, decide_customer
 from nudges.facts import customer_facts
 from nudges.model import Nudge, NudgeState, NudgeStatus, Offer
-from nudges.offers import OfferCandidate, decide_offer
+from nudges.offers import OfferCandidate, audience, decide_offer
 from nudges.policy import Policy
 from nudges.quiet import QuietStatus
 from nudges.suppress import Held
@@ -131,8 +131,18 @@ def refresh_offers(uow: SqlUnitOfWork, *, now: datetime, policy: Policy) -> Appl
 
 
 def refresh_offer(uow: SqlUnitOfWork, offer: Offer, *, now: datetime, policy: Policy) -> Applied:
-    """Decide one offer over its eligible customers, best first, and store the outcome."""
-    customers = uow.offers.candidates(offer)
+    """Decide one offer over its eligible customers, best first, and store the outcome.
+
+    Only the eligible customers it can reach are read whole (every one, or the best of them
+    for a limited quantity: ``nudges.offers.audience`` over their ranking), with those holding
+    a live nudge about it (to expire it): about the others, past the end of the line,
+    deciding the offer writes nothing."""
+    ranked = uow.offers.ranked(offer)
+    order = {cid: rank for rank, (cid, _) in enumerate(ranked)}
+    wanted = set(audience(offer, ranked, policy))
+    wanted.update(c for c in uow.nudges.customers_with_live_offer(offer.id) if c in order)
+    customers = uow.customers.get_many(sorted(wanted))
+    customers.sort(key=lambda c: order[c.id])
     ids = [c.id for c in customers]
     pitches = {p.customer_id: p.state for p in uow.pitches.of_offer(offer.id)}
     events = _group(uow.life_events.of_customers(ids))

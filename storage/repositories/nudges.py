@@ -218,6 +218,16 @@ class NudgeRepository:
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
+    def customers_with_live_offer(self, offer_id: int) -> list[int]:
+        """The customers with a live nudge about this offer."""
+        return sorted(
+            self.session.scalars(
+                select(nudge_t.c.customer_id)
+                .where(nudge_t.c.offer_id == offer_id, nudge_t.c.state.in_(_LIVE))
+                .distinct()
+            )
+        )
+
     def live_for_customer(self, customer_id: int) -> list[Nudge]:
         rows = self.session.scalars(
             select(NudgeRow)

@@ -8,11 +8,10 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from nudges.model import Customer, Offer, Pitch, PitchState
+from nudges.model import Offer, Pitch, PitchState
 from nudges.names import name_key
 from nudges.offers import eligible_kinds
 from storage.repositories import mapping
-from storage.repositories.customers import CustomerRepository
 from storage.tables import OfferRow, PitchRow, customer_t, customer_tag_t, offer_t, pitch_t
 
 
@@ -81,13 +80,6 @@ class OfferRepository:
         self.session.execute(
             update(offer_t).where(offer_t.c.id == offer_id).values(next_due_at=next_due_at)
         )
-
-    def candidates(self, offer: Offer) -> list[Customer]:
-        """The offer's eligible customers, best first (value, then tenure, then id). Tier, kind
-        and tags are filtered in SQL; the engine checks eligibility again."""
-        ids = [cid for cid, _ in self.ranked(offer)]
-        found = {c.id: c for c in CustomerRepository(self.session).get_many(ids)}
-        return [found[i] for i in ids if i in found]
 
     def ranked(self, offer: Offer) -> list[tuple[int, PitchState | None]]:
         """The offer's eligible customers best first, each with this offer's pitch to them:

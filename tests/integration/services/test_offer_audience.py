@@ -3,6 +3,8 @@ lists and what digests count are the same customers."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.delivery.sweep import sweep
 from bot.replies import Reply
 from nudges.model import NudgeReason, NudgeState
@@ -112,3 +114,22 @@ def test_pitch_coverage_in_a_digest_counts_only_who_the_offer_reaches(team: Team
     assert _coverage(team.do("mia", "digest @sam")) == "0% of 1 pitch"
     team.do("sam", "offer pitched launch acme accepted")
     assert _coverage(team.do("mia", "digest @sam")) == "100% of 1 pitch"
+
+
+def test_a_customer_pushed_past_the_end_of_a_limited_offer_loses_its_nudge(team: Team) -> None:
+    """Deciding a limited offer reads only whom it can reach, and those holding a live nudge
+    about it: one that a better customer pushes out of the line is not left with it."""
+    _book(team)
+    team.do("mia", f"offer add Launch kind=product from={day(-1)} public={day(30)} qty=2")
+    sweep(team.container.deps, now=NOW)
+    assert _offer_nudged(team, NAMES) == ["Acme", "Beta"]
+
+    team.do("sam", "customer add Zeta tier=key value=5m kind=customer since=2020-01-01")
+    team.do("sam", f"touch zeta call on={day(-5)}")
+    later = NOW + timedelta(hours=7)  # the offer is decided again (pitches, new customers)
+    team.clock.set(later)
+    sweep(team.container.deps, now=later)
+
+    assert _offer_nudged(team, [*NAMES, "Zeta"]) == ["Acme", "Zeta"]
+    (beta,) = [n for n in team.nudges_about("Beta") if n.reason is NudgeReason.OFFER]
+    assert beta.state is NudgeState.EXPIRED
