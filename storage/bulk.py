@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, select, text
+from sqlalchemy.exc import DBAPIError
 
 Processor = Callable[[Any], Any] | None
 
@@ -79,10 +80,13 @@ class BulkLoader:
     def insert_each(
         self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
     ) -> int:
-        """``insert`` as one ``INSERT`` per row (``executemany``) on every database: a key
-        taken meanwhile raises SQLAlchemy's ``IntegrityError``, as the ORM's insert would."""
+        """``insert`` whose errors are SQLAlchemy's, as the ORM's insert's would be (a key taken
+        meanwhile: ``IntegrityError``): on PostgreSQL through ``COPY``, elsewhere one
+        ``INSERT`` per row (``executemany``)."""
         q = self.dialect.identifier_preparer.quote
         names = ", ".join(q(c) for c in columns)
+        if self.is_postgresql:
+            return self._copy(f"COPY {q(table.name)} ({names}) FROM STDIN", table, columns, rows)
         marks = ", ".join(self._mark for _ in columns)
         return self._many(
             f"INSERT INTO {q(table.name)} ({names}) VALUES ({marks})", table, columns, rows
@@ -98,12 +102,73 @@ class BulkLoader:
         where: str = "",
     ) -> int:
         """Set ``columns`` of the row whose ``key`` is each row's last value (``where``: a
-        further condition on the table's own columns, in SQL); one ``UPDATE`` per row."""
+        further condition in SQL on the table's own columns, those among ``columns``
+        qualified by the table's name). On PostgreSQL the rows are
+        copied into a temporary table (dropped at the commit) and set by one ``UPDATE``
+        joined to it; elsewhere one ``UPDATE`` per row."""
         q = self.dialect.identifier_preparer.quote
+        if self.is_postgresql:
+            return self._update_from_copy(table, columns, rows, key=key, where=where)
         assignments = ", ".join(f"{q(c)}={self._mark}" for c in columns)
         condition = f"{q(key)} = {self._mark}" + (f" AND ({where})" if where else "")
         statement = f"UPDATE {q(table.name)} SET {assignments} WHERE {condition}"
         return self._many(statement, table, [*columns, key], rows)
+
+    def _update_from_copy(
+        self,
+        table: Table,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        key: str,
+        where: str,
+    ) -> int:
+        q = self.dialect.identifier_preparer.quote
+        every = [*columns, key]
+        staged = q(f"nudgebot_set_{table.name}")
+        typed = ", ".join(f"{q(c)} {table.c[c].type.compile(dialect=self.dialect)}" for c in every)
+        self.connection.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {staged} ({typed}) ON COMMIT DROP"
+        )
+        self.connection.exec_driver_sql(f"DELETE FROM {staged}")
+        names = ", ".join(q(c) for c in every)
+        count = self._copy(f"COPY {staged} ({names}) FROM STDIN", table, every, rows)
+        if count:
+            assignments = ", ".join(f"{q(c)}=s.{q(c)}" for c in columns)
+            extra = f" AND ({where})" if where else ""
+            self.connection.exec_driver_sql(
+                f"UPDATE {q(table.name)} SET {assignments} FROM {staged} AS s "
+                f"WHERE {q(table.name)}.{q(key)} = s.{q(key)}{extra}"
+            )
+        return count
+
+    def _copy(
+        self, statement: str, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> int:
+        """PostgreSQL's ``COPY … FROM STDIN`` of ``rows``, the values converted by the columns'
+        own bind processors; the driver's error raised as SQLAlchemy's (``IntegrityError`` for
+        a key taken meanwhile), the transaction then to be rolled back."""
+        driver = self.connection.connection.driver_connection
+        if driver is None:  # pragma: no cover - a checked-out connection always has one
+            raise RuntimeError("no driver connection")
+        processors = self._processors_for(table, columns)
+        dbapi = self.dialect.loaded_dbapi
+        count = 0
+        try:
+            with driver.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(
+                        [
+                            v if p is None or v is None else p(v)
+                            for p, v in zip(processors, row, strict=True)
+                        ]
+                    )
+                    count += 1
+        except dbapi.Error as exc:
+            raise DBAPIError.instance(
+                statement, None, exc, dbapi.Error, dialect=self.dialect
+            ) from exc
+        return count
 
     @property
     def _mark(self) -> str:
