@@ -85,7 +85,7 @@ def show_quiet(req: Request, cmd: ShowQuiet) -> Reply:
         )
     note = None
     if len(items) < total:
-        note = f"The {len(items)} most overdue of {total}; `quiet @name` lists one person's all."
+        note = f"The {len(items)} most overdue of {total}; `quiet @user` lists all of one person's."
     return info(
         f"{whose}{count(total, 'quiet relationship')} ({red} red), most overdue first",
         Section(items=tuple(items), note=note),

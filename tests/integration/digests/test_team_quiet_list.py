@@ -113,7 +113,7 @@ def test_a_team_quiet_list_from_kept_facts_is_the_one_worked_out_customer_by_cus
     shown = [item.title.split(" — ")[0] for item in section.items]
     assert shown == names[:LIMIT]
     assert section.note == (
-        f"The {LIMIT} most overdue of {quiet}; `quiet @name` lists one person's all."
+        f"The {LIMIT} most overdue of {quiet}; `quiet @user` lists all of one person's."
     )
 
 
