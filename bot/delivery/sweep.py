@@ -26,7 +26,13 @@ from bot.services.context import Deps
 from bot.services.cover import cover_note
 from bot.services.decisions import Applied
 from nudges.calendar import local_date
-from nudges.delivery import may_deliver_by, owed_by, plan_delivery, route_nudges
+from nudges.delivery import (
+    DeliveryPlan,
+    may_deliver_by,
+    owed_by,
+    plan_delivery,
+    route_nudges,
+)
 from nudges.model import DeliveryKind, Nudge, NudgeState, Person, Workspace
 from nudges.timing import missed_slot
 from storage import SqlUnitOfWork, is_duplicate, is_retryable, is_sqlite, run_in_transaction
@@ -255,6 +261,9 @@ def _plan_batch(
         uow.deliveries.last_slots(sorted(set(routed) - set(reachable)), kind=DeliveryKind.NUDGES)
     )
     workspaces: dict[int, Workspace | None] = {}
+    # Each person's next message worked out first; the slots written already (by another
+    # replica, or an earlier sweep) are then found in one query.
+    messages: list[tuple[Person, Workspace, DeliveryPlan, str]] = []
     for recipient_id, mine in sorted(routed.items()):
         person = people.get(recipient_id)
         if person is None or person.unreachable:
@@ -264,30 +273,14 @@ def _plan_batch(
         workspace = workspaces[person.workspace_id]
         if workspace is None:  # pragma: no cover - a foreign key
             continue
-        last = last_slots.get(person.id)
-        since = now - SLOT_GRACE
-        if last is not None:
-            since = max(since, last + timedelta(seconds=1))
-        holidays = deps.holidays(person, now=now)
-        missed = missed_slot(
-            person,
-            now=now,
-            last_slot=last,
-            holidays=holidays,
-            late_until_hour=deps.policy.late_until_hour,
-        )
-        plan = None
-        if missed is not None:  # today's message never went out: what it owed goes now, late
-            owed = [n for n in mine if owed_by(n, missed, tz_name=person.timezone)]
-            plan = plan_delivery(person, owed, now=missed, policy=deps.policy, holidays=holidays)
-            if not plan.nudges or plan.slot != missed:
-                plan = None
-        if plan is None:
-            plan = plan_delivery(person, mine, now=since, policy=deps.policy, holidays=holidays)
-        if not plan.nudges or plan.slot > horizon:
-            continue
-        key = f"nudges:{person.id}:{plan.slot.isoformat()}"
-        if uow.deliveries.by_key(key) is not None:
+        plan = _next_message(deps, person, mine, last=last_slots.get(person.id), now=now)
+        if plan.nudges and plan.slot <= horizon:
+            messages.append(
+                (person, workspace, plan, f"nudges:{person.id}:{plan.slot.isoformat()}")
+            )
+    written = uow.deliveries.existing_keys([key for *_, key in messages])
+    for person, workspace, plan, key in messages:
+        if key in written:
             continue
         ids = [n.id for n in plan.nudges if n.id is not None]
         covering = _covering(plan.nudges, person, people, now=now)
@@ -321,6 +314,30 @@ def _plan_batch(
             continue
         planned.append((delivery.id, person.id, plan.slot, len(ids), plan.waiting))
     return planned
+
+
+def _next_message(
+    deps: Deps, person: Person, mine: list[Nudge], *, last: datetime | None, now: datetime
+) -> DeliveryPlan:
+    """``person``'s next message of ``mine`` (their nudges, and those they cover for): today's,
+    late, if its slot passed without one (what it owed goes now); else the next slot's."""
+    since = now - SLOT_GRACE
+    if last is not None:
+        since = max(since, last + timedelta(seconds=1))
+    holidays = deps.holidays(person, now=now)
+    missed = missed_slot(
+        person,
+        now=now,
+        last_slot=last,
+        holidays=holidays,
+        late_until_hour=deps.policy.late_until_hour,
+    )
+    if missed is not None:  # today's message never went out: what it owed goes now, late
+        owed = [n for n in mine if owed_by(n, missed, tz_name=person.timezone)]
+        plan = plan_delivery(person, owed, now=missed, policy=deps.policy, holidays=holidays)
+        if plan.nudges and plan.slot == missed:
+            return plan
+    return plan_delivery(person, mine, now=since, policy=deps.policy, holidays=holidays)
 
 
 def _after(earliest: datetime, last_slot: datetime | None) -> datetime:
