@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as lite_insert
 from sqlalchemy.orm import Session
 
 from storage.tables import shown_list_t
@@ -24,11 +26,19 @@ class ShownListRepository:
     session: Session
 
     def remember(self, person_id: int, refs: Sequence[str], *, at: datetime) -> None:
-        """Replace the person's last list (the newest one shown wins)."""
-        self.session.execute(delete(shown_list_t).where(shown_list_t.c.person_id == person_id))
+        """Replace the person's last list (the newest one shown wins), in one ``INSERT … ON
+        CONFLICT DO UPDATE``: two messages to the same person recorded at once (the outbox
+        sends concurrently) neither fail nor leave the older list."""
+        postgres = self.session.get_bind().dialect.name == "postgresql"
+        statement = (pg_insert if postgres else lite_insert)(shown_list_t).values(
+            person_id=person_id, refs=json.dumps(list(refs)), shown_at=at
+        )
+        stored, offered = shown_list_t.c, statement.excluded
         self.session.execute(
-            insert(shown_list_t).values(
-                person_id=person_id, refs=json.dumps(list(refs)), shown_at=at
+            statement.on_conflict_do_update(
+                index_elements=[stored.person_id],
+                set_={"refs": offered.refs, "shown_at": offered.shown_at},
+                where=stored.shown_at <= offered.shown_at,
             )
         )
 
