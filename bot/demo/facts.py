@@ -10,7 +10,7 @@ from nudges.calendar import local_date
 from nudges.facts import CustomerFacts, customer_facts, summarise
 from nudges.model import Person
 from nudges.policy import Policy
-from storage.repositories.customers import FACT_COLUMNS
+from storage.repositories.customers import FACT_COLUMNS, fact_values
 
 __all__ = ["FACT_COLUMNS", "fact_values", "kept_facts"]
 
@@ -30,17 +30,3 @@ def kept_facts(
         policy=policy,
     )
     return customer_facts(summary, now=now, policy=policy, tz_name=tz_name)
-
-
-def fact_values(facts: CustomerFacts) -> tuple[object, ...]:
-    """The facts in ``FACT_COLUMNS`` order, for the bulk writer."""
-    return (
-        facts.quiet_since,
-        facts.amber_at,
-        facts.red_at,
-        facts.escalation_at,
-        facts.health,
-        facts.upcoming_dates,
-        facts.threads,
-        facts.decided_at,
-    )

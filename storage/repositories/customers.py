@@ -26,6 +26,7 @@ from nudges.model import Customer
 from nudges.names import name_key
 from storage.bulk import BulkLoader
 from storage.repositories import mapping
+from storage.repositories.digests import chunks, kept_levels
 from storage.repositories.ids import ids_in
 from storage.tables import CustomerRow, customer_t, customer_tag_t
 from storage.types import UTCDateTime
@@ -201,49 +202,19 @@ class CustomerRepository:
         """(amber or red, red) among the owners' customers at ``now``, from the facts kept at
         their last decision (``nudges.facts.level_at``), ``leave_out`` left out."""
         c = customer_t.c
-        at = literal(now, type_=UTCDateTime())
-        red = c.red_at <= at
-        amber = or_(c.quiet_since.is_(None), c.amber_at <= at)
-        quiet, reds = 0, 0
-        for start in range(0, len(owner_ids), 5000):
-            row = self.session.execute(
-                select(
-                    func.sum(case((or_(red, amber), 1), else_=0)),
-                    func.sum(case((red, 1), else_=0)),
-                ).where(
-                    ids_in(self.session, c.owner_id, owner_ids[start : start + 5000]),
-                    c.archived.is_(False),
-                )
-            ).one()
-            quiet += int(row[0] or 0)
-            reds += int(row[1] or 0)
-        if leave_out:
-            ids = sorted(leave_out)
-            for start in range(0, len(ids), 5000):
-                row = self.session.execute(
-                    select(
-                        func.sum(case((or_(red, amber), 1), else_=0)),
-                        func.sum(case((red, 1), else_=0)),
-                    ).where(ids_in(self.session, c.id, ids[start : start + 5000]))
-                ).one()
-                quiet -= int(row[0] or 0)
-                reds -= int(row[1] or 0)
-        return quiet, reds
+        red, quiet = kept_levels(now)
+        sums = (func.sum(case((quiet, 1), else_=0)), func.sum(case((red, 1), else_=0)))
 
-    def stale_ids(self, owner_ids: Sequence[int], *, now: datetime) -> list[int]:
-        """The owners' customers whose kept facts may be out of date: due to be decided again,
-        or never decided."""
-        c = customer_t.c
-        found: list[int] = []
-        for start in range(0, len(owner_ids), 5000):
-            found += self.session.scalars(
-                select(c.id).where(
-                    ids_in(self.session, c.owner_id, owner_ids[start : start + 5000]),
-                    c.archived.is_(False),
-                    or_(c.next_due_at <= now, c.facts_at.is_(None)),
-                )
-            )
-        return found
+        def counted(column: ColumnElement[int], ids: Sequence[int]) -> tuple[int, int]:
+            total = [0, 0]
+            for chunk in chunks(ids):
+                where = [ids_in(self.session, column, chunk), c.archived.is_(False)]
+                row = self.session.execute(select(*sums).where(*where)).one()
+                total = [total[0] + int(row[0] or 0), total[1] + int(row[1] or 0)]
+            return total[0], total[1]
+
+        book, left = counted(c.owner_id, owner_ids), counted(c.id, sorted(leave_out))
+        return book[0] - left[0], book[1] - left[1]
 
     def most_overdue_ids(self, owner_ids: Sequence[int], *, now: datetime, limit: int) -> list[int]:
         """Among the owners' customers amber or red at ``now`` by their kept facts, those that
@@ -251,15 +222,11 @@ class CustomerRepository:
         after the last of them (quiet for as many whole days past their cadence), and those
         whose quiet clock has no start (their quiet days are not counted from one)."""
         c = customer_t.c
-        at = literal(now, type_=UTCDateTime())
-        quiet = or_(c.red_at <= at, c.amber_at <= at)
+        _, quiet = kept_levels(now)
         found: dict[int, datetime] = {}
         unstarted: set[int] = set()
-        for start in range(0, len(owner_ids), 5000):
-            book = (
-                ids_in(self.session, c.owner_id, owner_ids[start : start + 5000]),
-                c.archived.is_(False),
-            )
+        for chunk in chunks(owner_ids):
+            book = (ids_in(self.session, c.owner_id, chunk), c.archived.is_(False))
             rows = self.session.execute(
                 select(c.id, c.red_at)
                 .where(*book, quiet, c.red_at.is_not(None))
@@ -275,11 +242,11 @@ class CustomerRepository:
         if len(ranked) < limit:
             return sorted(chosen)
         bound = literal(ranked[limit - 1][1] + timedelta(days=1), type_=UTCDateTime())
-        for start in range(0, len(owner_ids), 5000):
+        for chunk in chunks(owner_ids):
             chosen.update(
                 self.session.scalars(
                     select(c.id).where(
-                        ids_in(self.session, c.owner_id, owner_ids[start : start + 5000]),
+                        ids_in(self.session, c.owner_id, chunk),
                         c.archived.is_(False),
                         quiet,
                         c.red_at <= bound,
@@ -367,14 +334,11 @@ FACT_COLUMNS = (
 )  # fmt: skip
 
 
-def _decided(
-    customer_id: int, due: datetime | None, facts: CustomerFacts | None
-) -> tuple[Any, ...]:
-    """A row of ``set_decided_many``: next-due, the ``FACT_COLUMNS``, then the id."""
+def fact_values(facts: CustomerFacts | None) -> tuple[Any, ...]:
+    """The facts in ``FACT_COLUMNS`` order (all None: none kept), for the bulk writers."""
     if facts is None:
-        return (due, *(None for _ in FACT_COLUMNS), customer_id)
+        return tuple(None for _ in FACT_COLUMNS)
     return (
-        due,
         facts.quiet_since,
         facts.amber_at,
         facts.red_at,
@@ -383,5 +347,11 @@ def _decided(
         facts.upcoming_dates,
         facts.threads,
         facts.decided_at,
-        customer_id,
     )
+
+
+def _decided(
+    customer_id: int, due: datetime | None, facts: CustomerFacts | None
+) -> tuple[Any, ...]:
+    """A row of ``set_decided_many``: next-due, the ``FACT_COLUMNS``, then the id."""
+    return (due, *fact_values(facts), customer_id)

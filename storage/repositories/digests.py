@@ -75,7 +75,7 @@ class DigestRepository:
         owner's own worst accounts (to compose several teams' digests from); otherwise only
         the worst of all these owners together (one digest), kept with their owners."""
         found: dict[int, OwnerAggregate] = {}
-        for chunk in _chunks(owner_ids):
+        for chunk in chunks(owner_ids):
             sums, peaks = self._sums(chunk, window)
             self._worst(chunk, window, sums, peaks, each=each)
             found.update(sums)
@@ -159,7 +159,7 @@ class DigestRepository:
                 select(*counts)
                 .select_from(touchpoint_t.join(customer_t, c.id == t.customer_id))
                 .where(self._book(chunk), period)
-                for chunk in _chunks(owner_ids)
+                for chunk in chunks(owner_ids)
             ]
         else:
             queries = [
@@ -217,7 +217,7 @@ class DigestRepository:
         ):
             lone.setdefault(row.owner_id, []).append((row.id, max(0, row.annual_value)))
         quiet: dict[int, list[QuietAccount]] = {}
-        cooling = or_(c.red_at <= now, c.quiet_since.is_(None), c.amber_at <= now)
+        _, cooling = kept_levels(w.now)
         order = (func.coalesce(c.quiet_since, now), c.id)
         # One digest's list reads the index alone, then the names of its few accounts;
         # every owner's lists (a round of digests) read them with the rest.
@@ -341,10 +341,19 @@ def _quiet(row: Any, name: str, now: datetime) -> QuietAccount:
     )
 
 
+def kept_levels(now: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """``nudges.facts.level_at`` in SQL, over the facts kept with each customer: (red, amber
+    or red) at ``now``."""
+    at = _at(now)
+    red = c.red_at <= at
+    return red, or_(red, c.quiet_since.is_(None), c.amber_at <= at)
+
+
 def _at(instant: datetime) -> ColumnElement[datetime]:
     return literal(instant, type_=UTCDateTime())
 
 
-def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
+def chunks(ids: Sequence[int]) -> list[Sequence[int]]:
+    """``ids`` sorted, without repeats, in pieces of ``CHUNK`` (one statement each)."""
     ordered = sorted(set(ids))
     return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]

@@ -115,7 +115,7 @@ def _team_candidates(
     """A team's most overdue customers by the facts kept with each (a head of sales' team is
     not read whole), and those whose facts may be out of date (due to be decided again, or
     never decided): both read and worked out exactly. Returns them and the ids of the latter."""
-    stale = set(req.uow.customers.stale_ids(owner_ids, now=req.now))
+    stale = set(req.uow.digests.undecided(owner_ids, now=req.now))
     worst = req.uow.customers.most_overdue_ids(owner_ids, now=req.now, limit=limit)
     return req.uow.customers.get_many(sorted(stale | set(worst))), stale
 
