@@ -93,7 +93,13 @@ def may_deliver_by(person: Person, *, after: datetime, horizon: datetime) -> boo
     """Whether ``person``'s next slot at or after ``after`` can fall by ``horizon``. Computed
     without holidays, which only ever postpone a slot: False is certain, so a sweep need not
     read and plan this person's nudges now."""
-    return next_slot(person, after=after, holidays=frozenset()) <= horizon
+    return earliest_slot(person, after=after) <= horizon
+
+
+def earliest_slot(person: Person, *, after: datetime) -> datetime:
+    """``person``'s next slot at or after ``after`` were there no holidays (which only ever
+    postpone a slot). The same for every ``after`` up to that slot."""
+    return next_slot(person, after=after, holidays=frozenset())
 
 
 def route_nudges(

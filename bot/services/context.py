@@ -47,6 +47,9 @@ class Deps:
     #: A unit of work that only reads (on SQLite: without taking the write lock, so reading
     #: never waits for a writer); the same as ``uow`` when not given.
     read_only: Callable[[], SqlUnitOfWork] | None = None
+    #: What this process's jobs remember between their runs (``bot.delivery.planning``):
+    #: never shared between processes, and each entry checked before it is used.
+    memory: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def reader(self) -> SqlUnitOfWork:
         return (self.read_only or self.uow)()

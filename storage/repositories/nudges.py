@@ -6,8 +6,9 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import bindparam, case, or_, select, update
+from sqlalchemy import Result, String, bindparam, case, or_, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as lite_insert
 from sqlalchemy.orm import Session
@@ -23,6 +24,15 @@ from storage.tables import NudgeRow, nudge_t
 # has passed); done, skipped and expired ones are final and left alone.
 _LIVE = tuple(sorted(state.value for state in LIVE))
 
+
+#: A recipient's open nudges as comparable values (``NudgeRepository.open_signatures``).
+Signature = tuple[tuple[object, ...], ...]
+#: What a signature holds: every column but the wording (the id first: rows sort by it), as
+#: the driver hands it over (not converted: comparing is all a signature is for).
+_UNSIGNED = {"detail", "state_reason"}
+_SIGNED = tuple(
+    type_coerce(c, String()).label(f"signed_{c.name}") for c in nudge_t.c if c.name not in _UNSIGNED
+)
 
 #: What a decision refreshes on a live nudge (besides its state).
 _REFRESHED = ("recipient_id", "level", "priority", "ritual", "detail", "facts", "deliver_on")
@@ -236,11 +246,15 @@ class NudgeRepository:
         )
         return [mapping.nudge(r) for r in rows]
 
-    def open_for_recipients(self, recipient_ids: Sequence[int]) -> dict[int, list[Nudge]]:
-        """Open nudges of many recipients in one query, each list ranked."""
+    def open_for_recipients(
+        self, recipient_ids: Sequence[int], *, signatures: dict[int, Signature] | None = None
+    ) -> dict[int, list[Nudge]]:
+        """Open nudges of many recipients in one query, each list ranked; with
+        ``signatures``, each recipient's :meth:`open_signatures` of the same rows too."""
         found: dict[int, list[Nudge]] = {}
-        rows = self.session.execute(
-            select(nudge_t)
+        signed: dict[int, list[tuple[object, ...]]] = {}
+        rows: Result[Any] = self.session.execute(
+            select(*_SIGNED, nudge_t)
             .where(
                 ids_in(self.session, nudge_t.c.recipient_id, recipient_ids),
                 nudge_t.c.state == NudgeState.OPEN.value,
@@ -249,7 +263,26 @@ class NudgeRepository:
         )
         for row in rows:
             found.setdefault(row.recipient_id, []).append(mapping.nudge(row))
+            if signatures is not None:
+                signed.setdefault(row.recipient_id, []).append(tuple(row[: len(_SIGNED)]))
+        if signatures is not None:
+            signatures.update({i: tuple(sorted(signed.get(i, ()))) for i in recipient_ids})
         return found
+
+    def open_signatures(self, recipient_ids: Sequence[int]) -> dict[int, Signature]:
+        """For each recipient, everything stored of their open nudges but the wording, as
+        comparable values: equal signatures, the same open nudges (whatever the clocks of
+        those who wrote them). One narrow query, no nudge built."""
+        signed: dict[int, list[tuple[object, ...]]] = {}
+        rows = self.session.execute(
+            select(*_SIGNED).where(
+                ids_in(self.session, nudge_t.c.recipient_id, recipient_ids),
+                nudge_t.c.state == NudgeState.OPEN.value,
+            )
+        )
+        for row in rows:
+            signed.setdefault(row.signed_recipient_id, []).append(tuple(row))
+        return {i: tuple(sorted(signed.get(i, ()))) for i in recipient_ids}
 
     def recipients_with_open(self) -> list[int]:
         """People with at least one open (not yet delivered) nudge."""
@@ -275,7 +308,7 @@ class NudgeRepository:
         result = self.session.execute(
             update(nudge_t)
             .where(
-                nudge_t.c.id.in_(nudge_ids),
+                ids_in(self.session, nudge_t.c.id, nudge_ids),
                 nudge_t.c.state.in_([s.value for s in only_from]),
             )
             .values(state=state.value, updated_at=now)

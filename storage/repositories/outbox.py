@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as lite_insert
 from sqlalchemy.orm import Session
 
 from nudges.model import Delivery, DeliveryKind, DeliveryState, Nudge, Platform
@@ -14,6 +16,20 @@ from storage.clock import database_now
 from storage.repositories import mapping
 from storage.repositories.ids import ids_in
 from storage.tables import DeliveryRow, NudgeRow, delivery_item_t, delivery_t, nudge_t
+
+
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    """A delivery to write (``DeliveryRepository.add_many``)."""
+
+    dedupe_key: str
+    recipient_id: int
+    platform: Platform
+    kind: DeliveryKind
+    slot_at: datetime
+    payload: str
+    nudge_ids: tuple[int, ...] = ()
+
 
 #: How the last error of a delivery waiting on a platform's rate limit begins.
 RATE_LIMITED = "rate limited: "
@@ -58,6 +74,49 @@ class DeliveryRepository:
                 ],
             )
         return mapping.delivery(row)
+
+    def add_many(self, deliveries: Sequence[NewDelivery], *, now: datetime) -> dict[str, int]:
+        """``add`` for many, a few statements in all: each delivery whose dedupe key is not
+        written yet, with its nudges. Returns the ids of those written, by dedupe key (a key
+        written meanwhile by another transaction is left out, not an error)."""
+        insert_into = (
+            pg_insert if self.session.get_bind().dialect.name == "postgresql" else lite_insert
+        )
+        written: dict[str, int] = {}
+        for start in range(0, len(deliveries), 500):
+            chunk = deliveries[start : start + 500]
+            rows = self.session.execute(
+                insert_into(delivery_t)
+                .values(
+                    [
+                        {
+                            "dedupe_key": d.dedupe_key,
+                            "recipient_id": d.recipient_id,
+                            "platform": d.platform.value,
+                            "kind": d.kind.value,
+                            "slot_at": d.slot_at,
+                            "payload": d.payload,
+                            "state": DeliveryState.PENDING.value,
+                            "attempts": 0,
+                            "next_attempt_at": d.slot_at,
+                            "created_at": now,
+                        }
+                        for d in chunk
+                    ]
+                )
+                .on_conflict_do_nothing(index_elements=[delivery_t.c.dedupe_key])
+                .returning(delivery_t.c.dedupe_key, delivery_t.c.id)
+            )
+            written.update({key: int(delivery_id) for key, delivery_id in rows})
+        items = [
+            {"delivery_id": written[d.dedupe_key], "nudge_id": nudge_id, "position": position}
+            for d in deliveries
+            if d.dedupe_key in written
+            for position, nudge_id in enumerate(d.nudge_ids)
+        ]
+        if items:
+            self.session.execute(insert(delivery_item_t), items)
+        return written
 
     def get(self, delivery_id: int) -> Delivery | None:
         row = self.session.get(DeliveryRow, delivery_id)

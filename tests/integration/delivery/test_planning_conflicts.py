@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.exc import IntegrityError
 
 from bot.delivery.sweep import sweep
 from bot.replies import render_text
-from nudges.model import DeliveryKind
+from nudges.model import DeliveryKind, NudgeState
 from tests.fakes.platform import FakePlatform
 from tests.integration.delivery.conftest import Book
 from tests.integration.delivery.test_replicas import (
@@ -32,16 +31,46 @@ def test_a_planning_batch_that_loses_a_deadlock_is_planned_again(book: Book) -> 
     assert_one_message_per_recipient(book, team)
 
 
-def test_a_slot_planned_elsewhere_undoes_only_that_message(book: Book) -> None:
+def test_a_slot_another_replica_plans_meanwhile_is_left_to_it(book: Book) -> None:
+    """Another replica writes one person's message between this batch's check of the slots
+    written and its own writes: that message is the replica's, the batch writes the others."""
     team = quiet_book(book, 3)
+    last = team[-1].person
+    replica: list[int] = []
 
-    with failing_once(book.container.engine, "INSERT INTO delivery ", "23505", IntegrityError):
+    def plan_one_elsewhere(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if replica or not statement.lstrip().startswith("INSERT INTO delivery "):
+            return
+        replica.append(0)  # once, and not for the replica's own statements
+        with book.deps.uow() as uow:
+            ids = [n.id for n in uow.nudges.for_recipient(last.id) if n.id is not None]
+            delivery = uow.deliveries.add(
+                dedupe_key=f"nudges:{last.id}:{SLOT.isoformat()}",
+                recipient_id=last.id,
+                platform=book.maria.workspace.platform,
+                kind=DeliveryKind.NUDGES,
+                slot_at=SLOT,
+                payload="{}",
+                nudge_ids=ids,
+                now=PLANNED_AT,
+            )
+            uow.nudges.set_states(
+                ids, NudgeState.DELIVERED, now=PLANNED_AT, only_from=(NudgeState.OPEN,)
+            )
+            uow.commit()
+        replica.append(delivery.id)
+
+    engine = book.container.engine
+    event.listen(engine, "before_cursor_execute", plan_one_elsewhere)
+    try:
         result = sweep(book.deps, now=PLANNED_AT)
+    finally:
+        event.remove(engine, "before_cursor_execute", plan_one_elsewhere)
 
-    # The refused one is planned by the next sweep (here: at once); the others went through.
-    assert len(result.deliveries) == 2
-    sweep(book.deps, now=PLANNED_AT)
-    assert len([d for d in book.deliveries() if d.kind is DeliveryKind.NUDGES]) == 3
+    assert sorted(person for person, *_ in result.deliveries) == sorted(
+        s.person.id for s in team[:-1]
+    )
+    assert [d.id for d in book.deliveries(recipient_id=last.id)] == replica[1:]
     assert_one_message_per_recipient(book, team)
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
+
+from bot.delivery import turns
 from bot.delivery.outbox import Outbox
 from bot.services.context import Actor
 from bot.services.identity import identify
@@ -67,6 +70,32 @@ async def test_out_of_office_with_a_cover_the_cover_gets_the_nudges_meanwhile(
     [delivery] = book.deliveries(recipient_id=carol.person.id)
     assert delivery.sent_at == TUESDAY_SLOT
     assert book.deliveries(recipient_id=bob.person.id) == []  # nothing for Bob on his return
+    assert fake.duplicates() == {}
+
+
+@pytest.mark.parametrize(
+    "cover_first", [False, True], ids=["cover-joined-last", "cover-joined-first"]
+)
+async def test_a_cover_planned_in_another_batch_than_the_colleague_gets_one_whole_message(
+    book: Book, fake: FakePlatform, monkeypatch: pytest.MonkeyPatch, cover_first: bool
+) -> None:
+    """Messages are planned a batch of recipients at a time: with one recipient a batch, the
+    cover and the colleague away are always planned apart, in either order."""
+    monkeypatch.setattr(turns, "BATCH", 1)
+    monkeypatch.setattr(turns, "SQLITE_BATCH", 1)
+    names = [("carol", "Carol"), ("bob", "Bob")]
+    joined = {name: book.join(user, name) for user, name in (names if cover_first else names[::-1])}
+    bob, carol = joined["Bob"], joined["Carol"]
+    book.say('customer add "Acme" tier=key last=2026-01-05', actor=bob)
+    book.say('customer add "Zenith" tier=key last=2026-01-05', actor=carol)
+    book.say("ooo until=2026-01-22 cover=@carol", actor=bob)
+
+    await mornings(book, fake, TUESDAY_SLOT, days=1)
+    assert [sorted(message) for message in customers_in(fake, carol)] == [["Acme", "Zenith"]]
+    assert customers_in(fake, bob) == []
+    with book.deps.uow() as uow:
+        left = uow.nudges.open_for_recipients([bob.person.id, carol.person.id])
+    assert left == {}  # nothing of either waits for another day
     assert fake.duplicates() == {}
 
 
