@@ -4,8 +4,8 @@ Builds a demo book (``nudgebot demo``) in a SQLite file, makes every customer du
 one sweep; meanwhile a thread logs touches on customers one after another, as people would,
 and measures how long each waited to begin its write transaction (``BEGIN IMMEDIATE``). Each
 sweep batch reads and decides without the write lock and takes it only to write; once it has
-met another writer, batches of ``bot.delivery.sweep.SQLITE_BATCH`` customers hold the lock
-from their start and pause after themselves (``bot.delivery.sweep._Turns``). The worst wait
+met another writer, batches of ``bot.delivery.turns.SQLITE_BATCH`` customers hold the lock
+from their start and pause after themselves (``bot.delivery.turns.Turns``). The worst wait
 should stay far below the busy timeout (``storage.engine.SQLITE_BUSY_TIMEOUT_MS``, 10 s), after
 which the request would be retried and, failing that, answered with an error.
 
