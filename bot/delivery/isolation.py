@@ -4,7 +4,8 @@ A batch that fails for a reason of its own (not a conflict, not the database bei
 decided again one row at a time, each in a savepoint; a row that fails on its own is *set
 aside*: logged with its id, audited (``sweep.set_aside``), counted in
 ``nudgebot_sweep_set_aside{kind}``, and not due again for :data:`SET_ASIDE` (any change to it
-decides it again at once). The rest of the batch goes on.
+decides it again at once). The rest of the batch goes on. A person whose message cannot be
+planned is set aside the same way (``bot.delivery.planning``).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def decide_offer(uow: SqlUnitOfWork, offer: Offer, *, now: datetime, policy: Pol
     """One offer decided, or set aside."""
     one = guarded(uow, lambda: refresh_offer(uow, offer, now=now, policy=policy))
     if isinstance(one, BaseException):
-        _set_aside(uow, "offer", offer.id, offer.workspace_id, one, now=now)
+        set_aside(uow, "offer", offer.id, offer.workspace_id, one, now=now)
         uow.offers.set_next_due(offer.id, now + SET_ASIDE)
         return Applied(0, 0, 0)
     return one
@@ -85,13 +86,13 @@ def set_aside_customer(
     uow: SqlUnitOfWork, customer_id: int, error: BaseException, *, now: datetime
 ) -> None:
     customer = uow.customers.get(customer_id)
-    _set_aside(
+    set_aside(
         uow, "customer", customer_id, customer.workspace_id if customer else None, error, now=now
     )
     uow.customers.set_next_due(customer_id, now + SET_ASIDE)
 
 
-def _set_aside(
+def set_aside(
     uow: SqlUnitOfWork,
     kind: str,
     subject_id: int,
@@ -100,9 +101,11 @@ def _set_aside(
     *,
     now: datetime,
 ) -> None:
+    """``kind`` (customer, offer, or person: whose message could not be planned)
+    ``subject_id`` set aside: logged, audited and counted."""
     # The error's class only: its message may hold a customer's data.
     log.warning(
-        "sweep: %s %s could not be decided (%s); set aside until %s, the rest goes on",
+        "sweep: %s %s could not be decided or planned (%s); set aside until %s, the rest goes on",
         kind,
         subject_id,
         type(error).__name__,

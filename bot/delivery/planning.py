@@ -10,9 +10,13 @@ Covers: the nudges of someone away go to their cover, in the cover's one message
 cover's own, whichever batch each of them is planned in.
 
 Between sweeps a running process remembers, per person, "nothing to send before slot S" and
-exactly what it was worked out from (the person, their last message, their open nudges); until
-S, or until any of that changes, the person is not planned again. Every five minutes that
-saves re-reading and re-planning the people whose slot passed today with nothing owed.
+exactly what it was worked out from (``bot.delivery.plan_memory``); until S, or until any of
+that changes, the person is not planned again. Every five minutes that saves re-reading and
+re-planning the people whose slot passed today with nothing owed.
+
+A person whose message cannot be planned (a bug, a row no check foresaw) is set aside for a
+day, logged, audited and counted, as a customer the engine cannot decide is; everyone else's
+messages go on.
 """
 
 from __future__ import annotations
@@ -20,19 +24,19 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from bot.delivery import turns as turns_module
 from bot.delivery.compose import daily_message
+from bot.delivery.plan_memory import NothingBefore, PersonGuard, PlanMemory, memory_of
 from bot.delivery.turns import Turns
 from bot.ops import lifecycle
 from bot.services.context import Deps
 from bot.services.cover import cover_note
 from nudges.calendar import local_date
-from nudges.delivery import DeliveryPlan, earliest_slot, owed_by, plan_delivery
+from nudges.delivery import DeliveryPlan, owed_by, plan_delivery
 from nudges.model import DeliveryKind, Nudge, NudgeState, Person, Workspace
-from nudges.policy import Policy
 from nudges.suppress import route_recipient
 from nudges.timing import missed_slot
 from storage import SqlUnitOfWork
@@ -52,7 +56,7 @@ def plan_messages(deps: Deps, *, now: datetime, horizon: datetime) -> list[Plann
     of recipients per transaction."""
     with deps.uow() as uow:
         recipients = uow.nudges.recipients_with_open()
-    memory = _memory(deps)
+    memory = memory_of(deps)
     turns = Turns(deps)
     # a message written per person: short batches
     size = turns_module.SQLITE_BATCH if turns.sqlite else turns_module.BATCH
@@ -84,61 +88,6 @@ def plan_messages(deps: Deps, *, now: datetime, horizon: datetime) -> list[Plann
     return planned
 
 
-@dataclass(frozen=True, slots=True)
-class _NothingBefore:
-    """``person``'s next message falls at ``until`` at the earliest (after the sweep's
-    horizon), as worked out at ``at`` from exactly these: their last slot and open nudges."""
-
-    person: Person
-    last_slot: datetime | None
-    nudges: Signature
-    at: datetime
-    until: datetime
-
-
-@dataclass
-class PlanMemory:
-    """Per process, what planning found for people with nothing to send yet. An entry is used
-    only while everything it was worked out from is unchanged, so replicas (each with its own)
-    and requests that change a person or their nudges never meet a stale one."""
-
-    policy: Policy | None = None
-    nothing: dict[int, _NothingBefore] = field(default_factory=dict)
-    #: Per person: (the person, searched from, found) of their last ``earliest_slot``.
-    slots: dict[int, tuple[Person, datetime, datetime]] = field(default_factory=dict)
-
-    def earliest_slot(self, person: Person, *, after: datetime) -> datetime:
-        """``nudges.delivery.earliest_slot``, worked out again only when the person changed
-        or ``after`` has passed the slot found last time."""
-        known = self.slots.get(person.id)
-        if known is None or known[0] != person or not known[1] <= after <= known[2]:
-            known = self.slots[person.id] = (person, after, earliest_slot(person, after=after))
-        return known[2]
-
-    def unchanged(
-        self, person: Person, *, last_slot: datetime | None, now: datetime, horizon: datetime
-    ) -> _NothingBefore | None:
-        """The entry for ``person`` if, apart from their open nudges (which the caller
-        compares), it still holds at ``now`` for a sweep up to ``horizon``."""
-        entry = self.nothing.get(person.id)
-        if (
-            entry is None
-            or entry.person != person
-            or entry.last_slot != last_slot
-            or not entry.at <= now  # a clock set back: worked out again
-            or not horizon < entry.until
-        ):
-            return None
-        return entry
-
-
-def _memory(deps: Deps) -> PlanMemory:
-    memory = deps.memory.get("planning")
-    if not isinstance(memory, PlanMemory) or memory.policy is not deps.policy:
-        memory = deps.memory["planning"] = PlanMemory(policy=deps.policy)
-    return memory
-
-
 def _plan_batch(
     uow: SqlUnitOfWork,
     deps: Deps,
@@ -151,22 +100,31 @@ def _plan_batch(
     """Plan (in ``uow``, uncommitted) the messages of these recipients that fall before
     ``horizon``."""
     people = {p.id: p for p in uow.people.get_many(recipient_ids)}
-    reachable = [i for i in recipient_ids if (p := people.get(i)) and not p.unreachable]
+    reachable = [
+        i
+        for i in recipient_ids
+        if (p := people.get(i)) and not p.unreachable and not memory.left_out(i, now=now)
+    ]
     last_slots = uow.deliveries.last_slots(reachable, kind=DeliveryKind.NUDGES)
     # Most recipients' next slot is hours away, or today's message went out already: their
     # nudges are planned by a later sweep. (Someone with a cover may be away: their nudges
     # may go to the cover now.)
     earliest = now - _late_window(deps)
+    guard = PersonGuard(uow, memory, now=now)
+
+    def soon(person: Person) -> bool:
+        after = _after(earliest, last_slots.get(person.id))
+        return memory.earliest_slot(person, after=after) <= horizon
+
     candidates = [
         i
         for i in reachable
-        if people[i].cover_id is not None
-        or memory.earliest_slot(people[i], after=_after(earliest, last_slots.get(i))) <= horizon
+        if people[i].cover_id is not None or guard(people[i], partial(soon, people[i]))
     ]
     if not candidates:
         return []
-    routes = _routes(uow, candidates, people, now=now)
-    targets = {routes[i] for i in candidates}
+    routes = _routes(uow, candidates, people, guard, now=now)
+    targets = {routes[i] for i in candidates if i in routes}
     sources = {source: target for source, target in routes.items() if target in targets}
     unknown = sorted(targets - set(last_slots))
     last_slots.update(uow.deliveries.last_slots(unknown, kind=DeliveryKind.NUDGES))
@@ -197,7 +155,7 @@ def _plan_batch(
     workspaces: dict[int, Workspace | None] = {}
     # Each person's next message worked out first; the slots written already (by another
     # replica, or an earlier sweep) are then found in one query.
-    messages: list[tuple[Person, Workspace, DeliveryPlan, str]] = []
+    messages: list[tuple[NewDelivery, int]] = []
     for recipient_id, mine in sorted(routed.items()):
         person = people[recipient_id]
         if person.unreachable:
@@ -208,25 +166,67 @@ def _plan_batch(
         if workspace is None:  # pragma: no cover - a foreign key
             continue
         last = last_slots.get(person.id)
-        plan = _next_message(deps, person, mine, last=last, now=now)
-        if plan.nudges and plan.slot <= horizon:
+        planned = guard(
+            person,
+            partial(_message, deps, person, mine, people, last=last, now=now, horizon=horizon),
+        )
+        if planned is None:
+            continue
+        plan, payload = planned
+        if payload is not None:
             memory.nothing.pop(person.id, None)
-            messages.append(
-                (person, workspace, plan, f"nudges:{person.id}:{plan.slot.isoformat()}")
+            key = f"nudges:{person.id}:{plan.slot.isoformat()}"
+            message = NewDelivery(
+                dedupe_key=key,
+                recipient_id=person.id,
+                platform=workspace.platform,
+                kind=DeliveryKind.NUDGES,
+                slot_at=plan.slot,
+                payload=payload,
+                nudge_ids=tuple(n.id for n in plan.nudges if n.id is not None),
             )
+            messages.append((message, plan.waiting))
         elif person.id in alone:
-            memory.nothing[person.id] = _NothingBefore(
+            memory.nothing[person.id] = NothingBefore(
                 person,
                 last,
                 signatures[person.id],
                 at=now,
                 until=_nothing_until(deps, person, mine, plan, horizon=horizon, now=now),
             )
-    return _write(uow, messages, people, now=now)
+    return _write(uow, messages, now=now)
+
+
+def _message(
+    deps: Deps,
+    person: Person,
+    mine: list[Nudge],
+    people: Mapping[int, Person],
+    *,
+    last: datetime | None,
+    now: datetime,
+    horizon: datetime,
+) -> tuple[DeliveryPlan, str | None]:
+    """``person``'s next message, and its payload if it goes by ``horizon``."""
+    plan = _next_message(deps, person, mine, last=last, now=now)
+    if not plan.nudges or plan.slot > horizon:
+        return plan, None
+    return plan, daily_message(
+        person,
+        waiting=plan.waiting,
+        waiting_first=plan.waiting_first,
+        covering=_covering(plan.nudges, person, people, now=now),
+        late=plan.slot < now - SLOT_GRACE,
+    ).to_json()
 
 
 def _routes(
-    uow: SqlUnitOfWork, candidates: list[int], people: dict[int, Person], *, now: datetime
+    uow: SqlUnitOfWork,
+    candidates: list[int],
+    people: dict[int, Person],
+    guard: PersonGuard,
+    *,
+    now: datetime,
 ) -> dict[int, int]:
     """Whose nudges go to whom at ``now``, for the candidates, their covers, and everyone
     those may be covering for (loaded into ``people``): a cover's message carries the nudges of
@@ -237,57 +237,34 @@ def _routes(
         p.id: p for p in uow.people.covered_by(set(candidates) | covers) if not p.unreachable
     }
     people.update({i: p for i, p in covering.items() if i not in people})
-    return {
-        i: route_recipient(people[i], now=now, people=people)
-        for i in sorted(set(candidates) | covers | set(covering))
-        if i in people
-    }
+    routes: dict[int, int] = {}
+    for i in sorted(set(candidates) | covers | set(covering)):
+        if i in people and not guard.memory.left_out(i, now=now):
+            to = guard(people[i], partial(route_recipient, people[i], now=now, people=people))
+            if to is not None:
+                routes[i] = to
+    return routes
 
 
 def _write(
-    uow: SqlUnitOfWork,
-    messages: list[tuple[Person, Workspace, DeliveryPlan, str]],
-    people: Mapping[int, Person],
-    *,
-    now: datetime,
+    uow: SqlUnitOfWork, messages: list[tuple[NewDelivery, int]], *, now: datetime
 ) -> list[Planned]:
-    """The messages not written yet, with their nudges marked delivered, in a few
-    statements. A slot another replica wrote a moment ago is left out: that person is
-    planned already."""
-    written = uow.deliveries.existing_keys([key for *_, key in messages])
-    todo = [m for m in messages if m[3] not in written]
-    added = uow.deliveries.add_many(
-        [
-            NewDelivery(
-                dedupe_key=key,
-                recipient_id=person.id,
-                platform=workspace.platform,
-                kind=DeliveryKind.NUDGES,
-                slot_at=plan.slot,
-                payload=daily_message(
-                    person,
-                    waiting=plan.waiting,
-                    waiting_first=plan.waiting_first,
-                    covering=_covering(plan.nudges, person, people, now=now),
-                    late=plan.slot < now - SLOT_GRACE,
-                ).to_json(),
-                nudge_ids=tuple(n.id for n in plan.nudges if n.id is not None),
-            )
-            for person, workspace, plan, key in todo
-        ],
-        now=now,
-    )
-    carried = [n.id for _, _, plan, key in todo if key in added for n in plan.nudges]
+    """The messages (each with how many customers wait) not written yet, with their nudges
+    marked delivered, in a few statements. A slot another replica wrote a moment ago is left
+    out: that person is planned already."""
+    written = uow.deliveries.existing_keys([m.dedupe_key for m, _ in messages])
+    todo = [(m, waiting) for m, waiting in messages if m.dedupe_key not in written]
+    added = uow.deliveries.add_many([m for m, _ in todo], now=now)
+    done = [(m, waiting) for m, waiting in todo if m.dedupe_key in added]
     uow.nudges.set_states(
-        [i for i in carried if i is not None],
+        [i for m, _ in done for i in m.nudge_ids],
         NudgeState.DELIVERED,
         now=now,
         only_from=(NudgeState.OPEN,),
     )
     return [
-        (added[key], person.id, plan.slot, len(plan.nudges), plan.waiting)
-        for person, _, plan, key in todo
-        if key in added
+        (added[m.dedupe_key], m.recipient_id, m.slot_at, len(m.nudge_ids), waiting)
+        for m, waiting in done
     ]
 
 

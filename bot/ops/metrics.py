@@ -58,8 +58,9 @@ CUSTOMERS_DECIDED = Counter(
 )
 SWEEP_SET_ASIDE = Counter(
     "nudgebot_sweep_set_aside",
-    "Customers or offers a sweep could not decide: logged with their id, audited, and not "
-    "decided again for a day (or until they change), while the rest of the sweep went on.",
+    "Customers or offers a sweep could not decide, or people whose message it could not plan: "
+    "logged with their id, audited, and not tried again for a day (a customer or offer: or "
+    "until it changes), while the rest of the sweep went on.",
     ["kind"],
     registry=None,
 )
@@ -130,7 +131,7 @@ def rate_limited(platform: Platform | str, seconds: float) -> None:
 
 
 def set_aside(kind: str) -> None:
-    """The sweep set one customer or offer aside (``kind``: customer or offer)."""
+    """The sweep set one customer, offer or person aside (``kind``)."""
     SWEEP_SET_ASIDE.labels(kind=kind).inc()
 
 

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
+from bot.delivery import planning
+from bot.delivery.compose import daily_message
 from bot.delivery.isolation import SET_ASIDE
 from bot.delivery.sweep import sweep
 from bot.ops import metrics
-from nudges.model import Customer, Offer, OfferKind
+from bot.replies import Reply
+from nudges.model import Customer, Offer, OfferKind, Person
 from tests.integration.delivery.conftest import START, Book
 
 pytestmark = pytest.mark.db
@@ -122,3 +126,43 @@ def book_customer(book: Book, name: str) -> int:
         found = uow.customers.by_name(workspace_id=book.maria.workspace.id, name=name)
     assert found is not None
     return found.id
+
+
+def test_a_person_whose_message_cannot_be_planned_is_set_aside_and_the_rest_goes_on(
+    book: Book, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine takes any stored person (an unknown time zone is UTC, an hour out of range
+    is 09:00), so here composing one person's message fails as a bug would: that person is
+    set aside, everyone else's message goes out."""
+    zed = book.join("zed", "Zed")
+    book.say('customer add "Zeta" tier=key last=2025-10-01', actor=zed)
+    _quiet_customers(book, ["Acme", "Globex"])
+
+    def composing(person: Person, **kwargs: Any) -> Reply:
+        if person.id == zed.person.id:
+            raise ValueError("a bug")
+        return daily_message(person, **kwargs)
+
+    monkeypatch.setattr(planning, "daily_message", composing)
+    set_aside_before = metrics.SWEEP_SET_ASIDE.labels(kind="person")._value.get()
+
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.sweep"):
+        result = sweep(book.deps, now=START, lookahead=timedelta(hours=2))
+
+    assert [person for person, *_ in result.deliveries] == [book.maria.person.id]
+    assert f"person {zed.person.id}" in " ".join(r.getMessage() for r in caplog.records)
+    with book.deps.uow() as uow:
+        actions = {(e.action, e.subject_type, e.subject_id) for e in uow.audit.entries()}
+        waiting = uow.nudges.for_recipient(zed.person.id)
+    assert ("sweep.set_aside", "person", zed.person.id) in actions
+    assert [n.customer_id for n in waiting] == [book_customer(book, "Zeta")]  # kept, open
+    assert metrics.SWEEP_SET_ASIDE.labels(kind="person")._value.get() == set_aside_before + 1
+
+    # Five minutes later the next sweep does not try again; a day later, at his slot, it does.
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.sweep"):
+        sweep(book.deps, now=START + timedelta(minutes=5))
+    assert not [r for r in caplog.records if "set aside" in r.getMessage()]
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.sweep"):
+        sweep(book.deps, now=START + SET_ASIDE + timedelta(hours=1))  # at his slot
+    assert f"person {zed.person.id}" in " ".join(r.getMessage() for r in caplog.records)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.delivery.planning import PlanMemory
+from bot.delivery.plan_memory import PlanMemory
 from nudges.delivery import earliest_slot
 from tests.unit.nudges.test_properties import FAST, instants, people
 
