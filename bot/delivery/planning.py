@@ -56,6 +56,8 @@ def plan_messages(deps: Deps, *, now: datetime, horizon: datetime) -> list[Plann
     of recipients per transaction."""
     with deps.uow() as uow:
         recipients = uow.nudges.recipients_with_open()
+        # Who has a cover named (read again in a batch that plans their cover's message).
+        covers = uow.people.covers()
     memory = memory_of(deps)
     turns = Turns(deps)
     # a message written per person: short batches
@@ -71,7 +73,7 @@ def plan_messages(deps: Deps, *, now: datetime, horizon: datetime) -> list[Plann
             done = turns.run(
                 uow,
                 lambda _holding, uow=uow, batch=batch: _plan_batch(  # type: ignore[misc]
-                    uow, deps, batch, now=now, horizon=horizon, memory=memory
+                    uow, deps, batch, now=now, horizon=horizon, memory=memory, covers=covers
                 ),
                 what="planning messages",
             )
@@ -96,6 +98,7 @@ def _plan_batch(
     now: datetime,
     horizon: datetime,
     memory: PlanMemory,
+    covers: Mapping[int, int],
 ) -> list[Planned]:
     """Plan (in ``uow``, uncommitted) the messages of these recipients that fall before
     ``horizon``."""
@@ -123,7 +126,7 @@ def _plan_batch(
     ]
     if not candidates:
         return []
-    routes = _routes(uow, candidates, people, guard, now=now)
+    routes = _routes(uow, candidates, people, covers, guard, now=now)
     targets = {routes[i] for i in candidates if i in routes}
     sources = {source: target for source, target in routes.items() if target in targets}
     unknown = sorted(targets - set(last_slots))
@@ -224,19 +227,25 @@ def _routes(
     uow: SqlUnitOfWork,
     candidates: list[int],
     people: dict[int, Person],
+    named: Mapping[int, int],
     guard: PersonGuard,
     *,
     now: datetime,
 ) -> dict[int, int]:
-    """Whose nudges go to whom at ``now``, for the candidates, their covers, and everyone
-    those may be covering for (loaded into ``people``): a cover's message carries the nudges of
-    every colleague away they cover, whichever batch each is in."""
+    """Whose nudges go to whom at ``now``, for the candidates, their covers, and the
+    colleagues who named one of those as their cover (``named``: cover by person; each read
+    again here, loaded into ``people``): a cover's message carries the nudges of every
+    colleague away they cover, whichever batch each is in."""
     covers = {c for i in candidates if (c := people[i].cover_id) is not None}
     people.update({p.id: p for p in uow.people.get_many(covers - set(people))})
+    receiving = set(candidates) | covers
+    colleagues = {i for i, cover in named.items() if cover in receiving}
+    people.update({p.id: p for p in uow.people.get_many(colleagues - set(people))})
     covering = {
-        p.id: p for p in uow.people.covered_by(set(candidates) | covers) if not p.unreachable
+        i: people[i]
+        for i in colleagues
+        if i in people and people[i].cover_id in receiving and not people[i].unreachable
     }
-    people.update({i: p for i, p in covering.items() if i not in people})
     routes: dict[int, int] = {}
     for i in sorted(set(candidates) | covers | set(covering)):
         if i in people and not guard.memory.left_out(i, now=now):

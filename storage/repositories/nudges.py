@@ -27,11 +27,25 @@ _LIVE = tuple(sorted(state.value for state in LIVE))
 
 #: A recipient's open nudges as comparable values (``NudgeRepository.open_signatures``).
 Signature = tuple[tuple[object, ...], ...]
-#: What a signature holds: every column but the wording (the id first: rows sort by it), as
-#: the driver hands it over (not converted: comparing is all a signature is for).
-_UNSIGNED = {"detail", "state_reason"}
+#: What a signature holds: the columns that decide when a nudge goes and in which order
+#: (``nudges.delivery.plan_delivery`` and ``owed_by``, ``nudges.ranking``): a nudge changed in
+#: any of them changes its recipient's signature; its wording, reason or timestamps do not
+#: (the id first: rows sort by it). As the driver hands them over, unconverted: comparing is
+#: all a signature is for. A new column those read must be added here.
+_SIGNED_COLUMNS = (
+    "id",
+    "recipient_id",
+    "customer_id",
+    "dedupe_key",
+    "state",
+    "snoozed_until",
+    "due_on",
+    "deliver_on",
+    "priority",
+    "facts",
+)
 _SIGNED = tuple(
-    type_coerce(c, String()).label(f"signed_{c.name}") for c in nudge_t.c if c.name not in _UNSIGNED
+    type_coerce(nudge_t.c[name], String()).label(f"signed_{name}") for name in _SIGNED_COLUMNS
 )
 
 #: What a decision refreshes on a live nudge (besides its state).
@@ -270,9 +284,9 @@ class NudgeRepository:
         return found
 
     def open_signatures(self, recipient_ids: Sequence[int]) -> dict[int, Signature]:
-        """For each recipient, everything stored of their open nudges but the wording, as
-        comparable values: equal signatures, the same open nudges (whatever the clocks of
-        those who wrote them). One narrow query, no nudge built."""
+        """For each recipient, what decides when their open nudges go (``_SIGNED_COLUMNS``),
+        as comparable values: equal signatures, the same plan (whatever the clocks of those
+        who wrote the nudges). One narrow query, no nudge built."""
         signed: dict[int, list[tuple[object, ...]]] = {}
         rows = self.session.execute(
             select(*_SIGNED).where(
