@@ -151,7 +151,7 @@ def _plan_batch(
     if not sources:
         return []
     signatures: dict[int, Signature] = {}
-    by_source = uow.nudges.open_for_recipients(sorted(sources), signatures=signatures)
+    by_source = uow.nudges.open_for_recipients(sorted(sources), signatures=signatures, signed=alone)
     routed: dict[int, list[Nudge]] = {}
     for source, target in sorted(sources.items()):
         routed.setdefault(target, []).extend(by_source.get(source, ()))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -261,12 +261,16 @@ class NudgeRepository:
         return [mapping.nudge(r) for r in rows]
 
     def open_for_recipients(
-        self, recipient_ids: Sequence[int], *, signatures: dict[int, Signature] | None = None
+        self,
+        recipient_ids: Sequence[int],
+        *,
+        signatures: dict[int, Signature] | None = None,
+        signed: Collection[int] = (),
     ) -> dict[int, list[Nudge]]:
-        """Open nudges of many recipients in one query, each list ranked; with
-        ``signatures``, each recipient's :meth:`open_signatures` of the same rows too."""
+        """Open nudges of many recipients in one query, each list ranked; into
+        ``signatures``, the :meth:`open_signatures` of the same rows for the ``signed`` ones."""
         found: dict[int, list[Nudge]] = {}
-        signed: dict[int, list[tuple[object, ...]]] = {}
+        rows_of: dict[int, list[tuple[object, ...]]] = {i: [] for i in signed}
         rows: Result[Any] = self.session.execute(
             select(*_SIGNED, nudge_t)
             .where(
@@ -277,10 +281,10 @@ class NudgeRepository:
         )
         for row in rows:
             found.setdefault(row.recipient_id, []).append(mapping.nudge(row))
-            if signatures is not None:
-                signed.setdefault(row.recipient_id, []).append(tuple(row[: len(_SIGNED)]))
+            if (kept := rows_of.get(row.recipient_id)) is not None:
+                kept.append(tuple(row[: len(_SIGNED)]))
         if signatures is not None:
-            signatures.update({i: tuple(sorted(signed.get(i, ()))) for i in recipient_ids})
+            signatures.update({i: tuple(sorted(kept)) for i, kept in rows_of.items()})
         return found
 
     def open_signatures(self, recipient_ids: Sequence[int]) -> dict[int, Signature]:
