@@ -27,6 +27,8 @@ FINISHED = (DeliveryState.SENT.value, DeliveryState.FAILED.value, DeliveryState.
 #: Between two drains that found nothing to claim: at least this, at most the longest wait.
 MIN_PAUSE_SECONDS = 0.005
 MAX_PAUSE_SECONDS = 0.25
+#: The drain is given up when no delivery has been sent or failed for this long.
+STALL_SECONDS = 60.0
 
 
 def clear_outbox(connection: Connection) -> None:
@@ -48,28 +50,27 @@ class Tally:
         self.unreachable += drained.unreachable
 
 
-def deadline_seconds(count: int, rate: float) -> float:
-    """How long the drain may take before what is left is reported unsent: four times the
-    platform's own time for ``count`` sends, and at least a minute."""
-    return max(60.0, 4 * count / rate)
-
-
-async def measure_drain(container: Container, *, count: int, rate: float) -> dict[str, Any]:
-    """Empty the outbox, load ``count`` sendable messages, drain until each is sent or failed
-    (or the deadline passes), and report what became of them."""
+async def measure_drain(
+    container: Container, *, count: int, rate: float, stall_seconds: float = STALL_SECONDS
+) -> dict[str, Any]:
+    """Empty the outbox, load ``count`` sendable messages, and drain until each is sent or
+    failed; stop early only when none has been finished for ``stall_seconds`` (what is left
+    then is reported, with why)."""
     with container.engine.begin() as connection:
         clear_outbox(connection)
     loaded = load_deliveries(container, count=count)
     platform = TokenBucketPlatform(rate=rate)
     outbox = Outbox(container.deps, {p: platform for p in Platform}, worker="bench")
     tally = Tally()
-    started = perf_counter()
-    deadline = started + deadline_seconds(count, rate)
+    started = last_progress = perf_counter()
+    left = loaded.deliveries
     while True:
         drained = await outbox.drain()
         tally.add(drained)
         unfinished, earliest = await asyncio.to_thread(_unfinished, container)
-        if not unfinished or perf_counter() >= deadline:
+        if unfinished < left:
+            left, last_progress = unfinished, perf_counter()
+        if not unfinished or perf_counter() - last_progress >= stall_seconds:
             break
         if not drained.sent and not drained.retried and not drained.failed:
             # Nothing was ready: what is left waits for its next attempt (a rate limit, a
@@ -77,7 +78,7 @@ async def measure_drain(container: Container, *, count: int, rate: float) -> dic
             await asyncio.sleep(_pause(container, earliest))
     seconds = perf_counter() - started
     states = await asyncio.to_thread(_states, container)
-    left = {why: n for why, n in states.items() if not why.startswith(FINISHED)}
+    unsent = {why: n for why, n in states.items() if not why.startswith(FINISHED)}
     achieved = platform.sent / seconds if seconds else 0.0
     return {
         "deliveries": loaded.deliveries,
@@ -89,8 +90,8 @@ async def measure_drain(container: Container, *, count: int, rate: float) -> dic
         "rate_limited": platform.refused,
         "retried": tally.retried,
         "failed": tally.failed + tally.unreachable,
-        "left": sum(left.values()),
-        "left_why": left,
+        "left": sum(unsent.values()),
+        "left_why": unsent,
         "limit_per_second": rate,
         "achieved_per_second": achieved,
         "share_of_limit": achieved / rate,
