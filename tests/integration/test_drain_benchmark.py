@@ -25,7 +25,7 @@ NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def container(database: str) -> Iterator[Container]:
-    generate(Settings(database_url=database), customers=300, owners=3, seed=3, now=NOW)
+    generate(Settings(database_url=database), customers=150, owners=3, seed=3, now=NOW)
     built = build(Settings(database_url=database), clock=FixedClock(NOW), pool_size=4)
     yield built
     built.close()
