@@ -6,7 +6,7 @@ second per conversation) and one per workspace (Teams: 30 a second per tenant; S
 ``chat.postMessage`` workspace allowance). A ``Retry-After`` rests the workspace's bucket until
 then and lowers its rate by a quarter; each success brings the rate back up, never above
 the platform's. A platform whose limits are not known here (a plugged-in one) is not paced, but
-its ``Retry-After`` is still waited out before the next send to that workspace.
+a short ``Retry-After`` the worker waits out itself (``rest``) holds its next send too.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ class Pacer:
     sleep: Sleep = asyncio.sleep
     limits: dict[Platform, Limits] = field(default_factory=lambda: dict(LIMITS))
     _buckets: dict[tuple[Platform, str, int], TokenBucket] = field(default_factory=dict)
-    # Unpaced platforms that said "slow down": by (platform, workspace), until when.
+    # Workspaces resting after a short "slow down": by (platform, workspace), until when.
     _rests: dict[tuple[Platform, int], float] = field(default_factory=dict)
 
     def _bucket(self, platform: Platform, scope: str, key: int) -> TokenBucket | None:
@@ -118,9 +118,11 @@ class Pacer:
         bucket = self._bucket(platform, "workspace", workspace)
         if bucket is not None:
             bucket.slow_down(retry_after=retry_after)
-            return
-        # No rate to lower, but no send before Retry-After either.
-        key, until = (platform, workspace), self.clock() + max(retry_after, 0.0)
+
+    def rest(self, platform: Platform, *, workspace: int, seconds: float) -> None:
+        """No send to ``workspace`` for ``seconds`` (a short Retry-After the worker waits out
+        itself): what :meth:`slow_down` does for a platform it paces, for any platform."""
+        key, until = (platform, workspace), self.clock() + max(seconds, 0.0)
         self._rests[key] = max(self._rests.get(key, until), until)
 
     def succeeded(self, platform: Platform, *, workspace: int) -> None:

@@ -58,13 +58,14 @@ def test_the_console_is_never_paced() -> None:
     assert time.slept == []
 
 
-def test_a_retry_after_is_waited_out_on_a_platform_without_known_limits() -> None:
+def test_a_rest_holds_the_next_send_on_a_platform_without_known_limits() -> None:
     time = FakeTime()
     pacer = Pacer(clock=time, sleep=time.sleep)
     pigeon = Platform("pigeon")  # plugged in: the pacer knows no limits of its own for it
 
     async def two_sends_after_a_slow_down() -> None:
-        pacer.slow_down(pigeon, workspace=1, retry_after=0.5)
+        pacer.slow_down(pigeon, workspace=1, retry_after=0.5)  # no rate of its own to lower
+        pacer.rest(pigeon, workspace=1, seconds=0.5)
         await pacer.wait(pigeon, workspace=2, recipient=5)  # another workspace: not rested
         await pacer.wait(pigeon, workspace=1, recipient=7)
         await pacer.wait(pigeon, workspace=1, recipient=7)  # the pause has passed
