@@ -19,10 +19,9 @@ from datetime import datetime, timedelta
 from time import perf_counter
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import bindparam, text
 
 from benchmarks import home, natural
-from benchmarks.platform import TokenBucketPlatform
 from bot.config import Settings
 from bot.config.loader import parse_settings
 from bot.demo.generate import peak_rss_mb
@@ -84,13 +83,15 @@ def prepare(args: argparse.Namespace) -> Result:
     """Make a random ``--share`` of customers due (the rest far from due), forget what earlier
     runs wrote (open nudges, deliveries), and leave the offer for later, so the sweep measured
     next decides exactly the chosen customers."""
+    from benchmarks.drain import clear_outbox
+
     now = _now(args)
     per_mille = round(args.share * 1000)
     engine = make_engine(args.db)
     started = perf_counter()
     try:
         with engine.begin() as connection:
-            _clear(connection)
+            clear_outbox(connection)
             connection.execute(
                 text(
                     "UPDATE customer SET next_due_at = CASE "
@@ -123,12 +124,6 @@ def prepare(args: argparse.Namespace) -> Result:
     finally:
         engine.dispose()
     return {"seconds": perf_counter() - started, "due": int(due or 0)}
-
-
-def _clear(connection: Connection) -> None:
-    connection.execute(text("DELETE FROM delivery_item"))
-    connection.execute(text("DELETE FROM delivery"))
-    connection.execute(text("DELETE FROM nudge WHERE state <> 'done'"))
 
 
 def _vacuum(engine: Any) -> None:
@@ -202,48 +197,20 @@ def sweep(args: argparse.Namespace) -> Result:
 
 
 def drain(args: argparse.Namespace) -> Result:
-    """``--count`` deliveries through a platform that admits ``--rate`` sends a second."""
+    """``--count`` sendable daily messages through a platform that admits ``--rate`` sends a
+    second, until each is sent or failed (:mod:`benchmarks.drain`)."""
     return asyncio.run(_drain(args))
 
 
 async def _drain(args: argparse.Namespace) -> Result:
-    from benchmarks.outbox import load_deliveries
+    from benchmarks.drain import measure_drain
     from bot.bootstrap import build
-    from bot.delivery.outbox import Outbox
-    from nudges.model import Platform
 
     container = build(_settings(args), auto_migrate=False)
     try:
-        with container.engine.begin() as connection:
-            _clear(connection)
-        load_deliveries(container, count=args.count)
-        platform = TokenBucketPlatform(rate=args.rate)
-        outbox = Outbox(container.deps, {p: platform for p in Platform}, worker="bench")
-        started = perf_counter()
-        retried = failed = 0
-        deadline = started + max(60.0, 4 * args.count / args.rate)
-        while platform.sent < args.count and perf_counter() < deadline:
-            drained = await outbox.drain()
-            retried += drained.retried
-            failed += drained.failed + drained.unreachable
-            if not drained.sent and not drained.retried and not drained.failed:
-                if failed + platform.sent >= args.count:
-                    break
-                await asyncio.sleep(0.005)
-        seconds = perf_counter() - started
+        return await measure_drain(container, count=args.count, rate=args.rate)
     finally:
         container.close()
-    achieved = platform.sent / seconds if seconds else 0.0
-    return {
-        "seconds": seconds,
-        "sent": platform.sent,
-        "rate_limited": platform.refused,
-        "retried": retried,
-        "failed": failed,
-        "limit_per_second": args.rate,
-        "achieved_per_second": achieved,
-        "share_of_limit": achieved / args.rate,
-    }
 
 
 PARTS: dict[str, Callable[[argparse.Namespace], Result]] = {

@@ -116,6 +116,7 @@ def read_daily(
     customers = {c.id: c for c in uow.customers.get_many(wanted)}
     people = {p.id: p for p in uow.people.get_many({d.recipient_id for d in daily})}
     composed: dict[int, Reply | None] = {}
+    todo: list[tuple[Delivery, str, list[Nudge]]] = []
     for delivery in daily:
         reader = people.get(delivery.recipient_id)
         zone = reader.timezone if reader else "UTC"
@@ -124,17 +125,26 @@ def read_daily(
             for n in live[delivery.id]
             if is_actionable(n, customers.get(n.customer_id), now=now, policy=policy, timezone=zone)
         ]
-        if not items:  # everything was answered meanwhile: nothing left to say
+        if items:
+            todo.append((delivery, zone, items))
+        else:  # everything was answered meanwhile: nothing left to say
             composed[delivery.id] = None
-            continue
-        context = read_context(uow, timezone=zone, customer_ids=[n.customer_id for n in items])
+    if not todo:
+        return composed
+    # The contacts and last touches of every message's customers, read once for them all.
+    shared = read_context(
+        uow,
+        timezone="UTC",
+        customer_ids=[n.customer_id for _, _, items in todo for n in items],
+    )
+    for delivery, zone, items in todo:
         composed[delivery.id] = fill_daily_message(
             Reply.from_json(delivery.payload),
             items,
             customers,
             policy=policy,
             now=now,
-            context=context,
+            context=replace(shared, timezone=zone),
         )
     return composed
 

@@ -296,6 +296,10 @@ class Outbox:
                 self.pacer.slow_down(
                     delivery.platform, workspace=recipient.workspace_id, retry_after=exc.retry_after
                 )
+                # The next try waits it out, on a platform the pacer does not pace too.
+                self.pacer.rest(
+                    delivery.platform, workspace=recipient.workspace_id, seconds=exc.retry_after
+                )
                 continue
             self.pacer.succeeded(delivery.platform, workspace=recipient.workspace_id)
             return ref

@@ -5,7 +5,8 @@ One token bucket per recipient (Slack: about one message a second per channel; T
 second per conversation) and one per workspace (Teams: 30 a second per tenant; Slack: the
 ``chat.postMessage`` workspace allowance). A ``Retry-After`` rests the workspace's bucket until
 then and lowers its rate by a quarter; each success brings the rate back up, never above
-the platform's.
+the platform's. A platform whose limits are not known here (a plugged-in one) is not paced, but
+a short ``Retry-After`` the worker waits out itself (``rest``) holds its next send too.
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ class Pacer:
     sleep: Sleep = asyncio.sleep
     limits: dict[Platform, Limits] = field(default_factory=lambda: dict(LIMITS))
     _buckets: dict[tuple[Platform, str, int], TokenBucket] = field(default_factory=dict)
+    # Workspaces resting after a short "slow down": by (platform, workspace), until when.
+    _rests: dict[tuple[Platform, int], float] = field(default_factory=dict)
 
     def _bucket(self, platform: Platform, scope: str, key: int) -> TokenBucket | None:
         limits = self.limits.get(platform)
@@ -105,6 +108,9 @@ class Pacer:
             self._bucket(platform, "recipient", recipient),
         )
         pause = max((b.reserve() for b in buckets if b is not None), default=0.0)
+        rest = self._rests.get((platform, workspace))
+        if rest is not None:
+            pause = max(pause, rest - self.clock())
         if pause > 0:
             await self.sleep(pause)
 
@@ -112,6 +118,12 @@ class Pacer:
         bucket = self._bucket(platform, "workspace", workspace)
         if bucket is not None:
             bucket.slow_down(retry_after=retry_after)
+
+    def rest(self, platform: Platform, *, workspace: int, seconds: float) -> None:
+        """No send to ``workspace`` for ``seconds`` (a short Retry-After the worker waits out
+        itself): what :meth:`slow_down` does for a platform it paces, for any platform."""
+        key, until = (platform, workspace), self.clock() + max(seconds, 0.0)
+        self._rests[key] = max(self._rests.get(key, until), until)
 
     def succeeded(self, platform: Platform, *, workspace: int) -> None:
         bucket = self._bucket(platform, "workspace", workspace)

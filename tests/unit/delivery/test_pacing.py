@@ -8,19 +8,7 @@ import asyncio
 
 from bot.delivery.pacing import LIMITS, Pacer, TokenBucket
 from nudges.model import Platform
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
+from tests.fakes.monotonic import FakeTime
 
 
 def test_a_bucket_lets_a_burst_through_then_paces_at_its_rate() -> None:
@@ -68,3 +56,19 @@ def test_the_console_is_never_paced() -> None:
 
     asyncio.run(send_many())
     assert time.slept == []
+
+
+def test_a_rest_holds_the_next_send_on_a_platform_without_known_limits() -> None:
+    time = FakeTime()
+    pacer = Pacer(clock=time, sleep=time.sleep)
+    pigeon = Platform("pigeon")  # plugged in: the pacer knows no limits of its own for it
+
+    async def two_sends_after_a_slow_down() -> None:
+        pacer.slow_down(pigeon, workspace=1, retry_after=0.5)  # no rate of its own to lower
+        pacer.rest(pigeon, workspace=1, seconds=0.5)
+        await pacer.wait(pigeon, workspace=2, recipient=5)  # another workspace: not rested
+        await pacer.wait(pigeon, workspace=1, recipient=7)
+        await pacer.wait(pigeon, workspace=1, recipient=7)  # the pause has passed
+
+    asyncio.run(two_sends_after_a_slow_down())
+    assert time.slept == [0.5]
