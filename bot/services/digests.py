@@ -54,11 +54,9 @@ class DigestBooks:
             ]
             found = uow.digests.owner_aggregates(missing, self.window, each=self.shared)
             for owner in missing:
-                book = found.get(owner, OwnerAggregate(owner))
-                if reaches:
-                    eligible, pitched = (
-                        sum(r.get(owner, (0, 0))[i] for r in reaches) for i in (0, 1)
-                    )
+                book = found.get(owner) or OwnerAggregate(owner)
+                eligible, pitched = (sum(r.get(owner, (0, 0))[i] for r in reaches) for i in (0, 1))
+                if eligible or pitched:  # most owners' books have no offer to pitch
                     book = replace(book, offers_eligible=eligible, offers_pitched=pitched)
                 self._books[owner] = book
         return {p.id: self._books[p.id] for p in team}

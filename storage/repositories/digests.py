@@ -5,7 +5,7 @@ is read once, in a handful of grouped statements, whatever the number of custome
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -74,69 +74,51 @@ class DigestRepository:
         """Each owner's book added up (offers apart: ``offer_reach``). ``each``: every
         owner's own worst accounts (to compose several teams' digests from); otherwise only
         the worst of all these owners together (one digest), kept with their owners."""
-        found: dict[int, OwnerAggregate] = {}
+        sums: dict[int, Any] = {}
+        lists: dict[int, _Lists] = {}
         for chunk in chunks(owner_ids):
-            sums, peaks = self._sums(chunk, window)
-            self._worst(chunk, window, sums, peaks, each=each)
-            found.update(sums)
-        touches = self._touches(owner_ids, window, sum(a.customers for a in found.values()))
-        for owner, (this, previous) in touches.items():
-            if owner in found:
-                found[owner] = replace(
-                    found[owner], touches_this_period=this, touches_previous_period=previous
-                )
-        return found
+            found = self._sums(chunk, window)
+            lists.update(self._worst(chunk, window, found, each=each))
+            sums.update(found)
+        touches = self._touches(owner_ids, window, sum(row.customers for row in sums.values()))
+        return {
+            owner: _aggregate(owner, row, lists.get(owner, _NONE), touches.get(owner, (0, 0)))
+            for owner, row in sums.items()
+        }
 
     def _book(self, owner_ids: Sequence[int]) -> ColumnElement[bool]:
         return and_(ids_in(self.session, c.owner_id, owner_ids), c.archived.is_(False))
 
-    def _sums(
-        self, chunk: Sequence[int], w: Window
-    ) -> tuple[dict[int, OwnerAggregate], dict[int, int]]:
-        """Each owner's sums, and the value of their most valuable customer."""
+    def _sums(self, chunk: Sequence[int], w: Window) -> dict[int, Any]:
+        """Each owner's sums (and the value of their most valuable customer, ``peak``), one
+        row an owner. Counts are ``count(*) FILTER (WHERE …)``: cheaper per customer than a
+        sum of ``CASE`` on both databases."""
         now = _at(w.now)
         red = c.red_at <= now
         amber = and_(
             or_(c.red_at.is_(None), c.red_at > now), or_(c.quiet_since.is_(None), c.amber_at <= now)
         )
-
-        def count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-            return func.sum(case((condition, 1), else_=0))
-
-        value = case((c.annual_value > 0, c.annual_value), else_=0)
+        positive = c.annual_value > 0
         rows = self.session.execute(
             select(
                 c.owner_id,
-                func.count(),
-                count(red),
-                count(amber),
-                count(c.escalation_at <= now),
-                func.sum(func.coalesce(c.upcoming_dates, 0)),
-                func.sum(value),
-                func.max(value),
-                count(func.coalesce(c.threads, 0) <= 1),
-                *(count(c.health.between(lo, hi)) for _, lo, hi in BUCKETS),
+                func.count().label("customers"),
+                func.count().filter(red).label("red"),
+                func.count().filter(amber).label("amber"),
+                func.count().filter(c.escalation_at <= now).label("escalated"),
+                func.sum(c.upcoming_dates).label("upcoming"),
+                func.sum(c.annual_value).filter(positive).label("value"),
+                func.max(c.annual_value).filter(positive).label("peak"),
+                func.count().filter(func.coalesce(c.threads, 0) <= 1).label("lone"),
+                *(
+                    func.count().filter(c.health.between(lo, hi)).label(f"health_{i}")
+                    for i, (_, lo, hi) in enumerate(BUCKETS)
+                ),
             )
             .where(self._book(chunk))
             .group_by(c.owner_id)
-        ).all()
-        found = {}
-        peaks = {}
-        for owner, n, reds, ambers, escalated, upcoming, total, peak, lone, *health in rows:
-            peaks[owner] = int(peak or 0)
-            found[owner] = OwnerAggregate(
-                owner_id=owner,
-                customers=int(n),
-                amber=int(ambers or 0),
-                red=int(reds or 0),
-                escalated=int(escalated or 0),
-                upcoming_dates=int(upcoming or 0),
-                health=tuple(int(h or 0) for h in health),
-                book_value=int(total or 0),
-                single_threaded=int(lone or 0),
-                quiet=int(reds or 0) + int(ambers or 0),
-            )
-        return found, peaks
+        )
+        return {row.owner_id: row for row in rows}
 
     def _touches(
         self, owner_ids: Sequence[int], w: Window, customers: int
@@ -194,29 +176,30 @@ class DigestRepository:
         return list(self.session.execute(select(ranked).where(ranked.c.rank <= limit)))
 
     def _worst(
-        self,
-        chunk: Sequence[int],
-        w: Window,
-        found: dict[int, OwnerAggregate],
-        peaks: dict[int, int],
-        *,
-        each: bool,
-    ) -> None:
+        self, chunk: Sequence[int], w: Window, sums: dict[int, Any], *, each: bool
+    ) -> dict[int, _Lists]:
+        """The owners' worst accounts of each kind (``each``: every owner's own; otherwise
+        those of all of them together), and their customers above the concentration share."""
         now = _at(w.now)
+        found: dict[int, _Lists] = {}
+
+        def of(owner: int) -> _Lists:
+            lists = found.get(owner)
+            if lists is None:
+                lists = found[owner] = _Lists()
+            return lists
+
         value = case((c.annual_value > 0, c.annual_value), else_=0)
-        escalations: dict[int, list[tuple[datetime, int]]] = {}
         escalated = c.escalation_at <= now
         for row in self._top(
             chunk, (c.id, c.escalation_at), escalated, (c.escalation_at, c.id), w.limit, each
         ):
-            escalations.setdefault(row.owner_id, []).append((row.escalation_at, row.id))
-        lone: dict[int, list[tuple[int, int]]] = {}
+            of(row.owner_id).escalations.append((row.escalation_at, row.id))
         lonely = func.coalesce(c.threads, 0) <= 1
         for row in self._top(
             chunk, (c.id, c.annual_value), lonely, (value.desc(), c.id), w.limit, each
         ):
-            lone.setdefault(row.owner_id, []).append((row.id, max(0, row.annual_value)))
-        quiet: dict[int, list[QuietAccount]] = {}
+            of(row.owner_id).lone.append((row.id, max(0, row.annual_value)))
         _, cooling = kept_levels(w.now)
         order = (func.coalesce(c.quiet_since, now), c.id)
         # One digest's list reads the index alone, then the names of its few accounts;
@@ -234,27 +217,20 @@ class DigestRepository:
         )
         for row in rows:
             name = row.name if each else names[row.id]
-            quiet.setdefault(row.owner_id, []).append(_quiet(row, name, w.now))
-        biggest = self._biggest(w, found, peaks)
-        for owner, aggregate in found.items():
-            found[owner] = replace(
-                aggregate,
-                escalations=tuple(escalations.get(owner, ())),
-                single_threaded_top=tuple(lone.get(owner, ())),
-                quiet_top=tuple(quiet.get(owner, ())),
-                biggest=tuple(biggest.get(owner, ())),
-            )
+            of(row.owner_id).quiet.append(_quiet(row, name, w.now))
+        for owner, biggest in self._biggest(w, sums).items():
+            of(owner).biggest.extend(biggest)
+        return found
 
-    def _biggest(
-        self, w: Window, found: dict[int, OwnerAggregate], peaks: dict[int, int]
-    ) -> dict[int, list[tuple[int, int]]]:
+    def _biggest(self, w: Window, sums: dict[int, Any]) -> dict[int, list[tuple[int, int]]]:
         """Customers above the concentration share of their owner's book: read only for the
-        owners whose most valuable customer is (``peaks``), from the index's range of their
+        owners whose most valuable customer is (``peak``), from the index's range of their
         customers worth that share of the smallest of their books or more."""
+        values = {owner: (int(row.value or 0), int(row.peak or 0)) for owner, row in sums.items()}
         totals = {
-            owner: a.book_value
-            for owner, a in found.items()
-            if a.book_value > 0 and share(peaks.get(owner, 0), a.book_value) > w.concentration_share
+            owner: total
+            for owner, (total, peak) in values.items()
+            if total > 0 and share(peak, total) > w.concentration_share
         }
         if not totals:
             return {}
@@ -338,6 +314,42 @@ def _quiet(row: Any, name: str, now: datetime) -> QuietAccount:
         quiet_since=since,
         days_quiet=max(0, (now - since).days) if since is not None else 0,
         annual_value=row.annual_value,
+    )
+
+
+@dataclass(slots=True)
+class _Lists:
+    """An owner's worst accounts of each kind, as read (worst first; the biggest by id)."""
+
+    escalations: list[tuple[datetime, int]] = field(default_factory=list)
+    lone: list[tuple[int, int]] = field(default_factory=list)
+    quiet: list[QuietAccount] = field(default_factory=list)
+    biggest: list[tuple[int, int]] = field(default_factory=list)
+
+
+_NONE = _Lists()
+
+
+def _aggregate(owner: int, row: Any, lists: _Lists, touches: tuple[int, int]) -> OwnerAggregate:
+    """One owner's book, made once from its sums, its lists and its touches."""
+    reds, ambers = int(row.red or 0), int(row.amber or 0)
+    return OwnerAggregate(
+        owner_id=owner,
+        customers=int(row.customers),
+        amber=ambers,
+        red=reds,
+        escalated=int(row.escalated or 0),
+        escalations=tuple(lists.escalations),
+        touches_this_period=touches[0],
+        touches_previous_period=touches[1],
+        upcoming_dates=int(row.upcoming or 0),
+        health=tuple(int(getattr(row, f"health_{i}") or 0) for i in range(len(BUCKETS))),
+        book_value=int(row.value or 0),
+        biggest=tuple(lists.biggest),
+        single_threaded=int(row.lone or 0),
+        single_threaded_top=tuple(lists.lone),
+        quiet=reds + ambers,
+        quiet_top=tuple(lists.quiet),
     )
 
 
