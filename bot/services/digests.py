@@ -13,7 +13,7 @@ from nudges.digest import OwnerAggregate
 from nudges.model import Person
 from nudges.policy import Policy
 from storage import SqlUnitOfWork
-from storage.repositories.digests import Window
+from storage.repositories.digest_sql import Window
 
 REFRESH_BATCH = 500
 

@@ -5,7 +5,7 @@ is read once, in a handful of grouped statements, whatever the number of custome
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,42 +15,27 @@ from sqlalchemy import (
     TextClause,
     and_,
     bindparam,
-    case,
     func,
-    literal,
     or_,
     select,
     text,
 )
 from sqlalchemy.orm import Session
 
-from nudges.digest import OwnerAggregate, QuietAccount, share
+from nudges.digest import OwnerAggregate, share
 from nudges.health import BUCKETS
 from nudges.model import Offer, OfferKind, PitchState
 from nudges.offers import audience, eligible_kinds
 from nudges.policy import Policy
-from nudges.quiet import Level
+from storage.repositories.digest_lists import Lists, WorstAccounts, bounds
+from storage.repositories.digest_sql import Window, at, c, chunks
 from storage.repositories.ids import ids_in
 from storage.tables import customer_t, customer_tag_t, pitch_t, touchpoint_t
 from storage.tables_digests import OWNER_LOOKUP
 from storage.types import UTCDateTime
 
-CHUNK = 5_000  # owners per statement
 TOUCH_SCAN = 20_000  # customers from which a book's touches are read by instant
 FEW_OWNERS = 100  # owners whose customers to decide first are read through their books
-c = customer_t.c
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """What the digest counts: levels at ``now``, touches in ``period_start``..``now``
-    against ``previous_start``..``period_start``."""
-
-    now: datetime
-    period_start: datetime
-    previous_start: datetime
-    concentration_share: float
-    limit: int
 
 
 @dataclass
@@ -63,7 +48,7 @@ class DigestRepository:
         through the owner index; many owners' from the index of what is due and the partial
         index of the customers never decided (both small once the sweep has run), rather
         than every one of their books."""
-        stale = (c.next_due_at <= _at(now), c.facts_at.is_(None))
+        stale = (c.next_due_at <= at(now), c.facts_at.is_(None))
         if len(set(owner_ids)) <= FEW_OWNERS:
             return sorted(
                 self.session.scalars(select(c.id).where(self._book(owner_ids), or_(*stale)))
@@ -87,26 +72,31 @@ class DigestRepository:
         """Each owner's book added up (offers apart: ``offer_reach``). ``each``: every
         owner's own worst accounts (to compose several teams' digests from); otherwise only
         the worst of all these owners together (one digest), kept with their owners."""
+        worst = WorstAccounts(self.session, window)
         sums: dict[int, Any] = {}
-        lists: dict[int, _Lists] = {}
+        lists: dict[int, Lists] = {}
         for chunk in chunks(owner_ids):
-            found = self._sums(chunk, window)
-            lists.update(self._worst(chunk, window, found, each=each))
-            sums.update(found)
+            sums.update(self._sums(chunk, window, () if each else bounds(window)))
+            if each:
+                lists.update(worst.each(self._book(chunk)))
+        if sums and not each:
+            lists = worst.together(self._book(sorted(sums)), sums)
+        for owner, biggest in self._biggest(window, sums).items():
+            lists.setdefault(owner, Lists()).biggest.extend(biggest)
         touches = self._touches(owner_ids, window, sum(row.customers for row in sums.values()))
         return {
-            owner: _aggregate(owner, row, lists.get(owner, _NONE), touches.get(owner, (0, 0)))
+            owner: _aggregate(owner, row, lists.get(owner, NO_LISTS), touches.get(owner, (0, 0)))
             for owner, row in sums.items()
         }
 
     def _book(self, owner_ids: Sequence[int]) -> ColumnElement[bool]:
         return and_(ids_in(self.session, c.owner_id, owner_ids), c.archived.is_(False))
 
-    def _sums(self, chunk: Sequence[int], w: Window) -> dict[int, Any]:
+    def _sums(self, chunk: Sequence[int], w: Window, extra: Sequence[Any]) -> dict[int, Any]:
         """Each owner's sums (and the value of their most valuable customer, ``peak``), one
         row an owner. Counts are ``count(*) FILTER (WHERE …)``: cheaper per customer than a
         sum of ``CASE`` on both databases."""
-        now = _at(w.now)
+        now = at(w.now)
         red = c.red_at <= now
         amber = and_(
             or_(c.red_at.is_(None), c.red_at > now), or_(c.quiet_since.is_(None), c.amber_at <= now)
@@ -127,6 +117,7 @@ class DigestRepository:
                     func.count().filter(c.health.between(lo, hi)).label(f"health_{i}")
                     for i, (_, lo, hi) in enumerate(BUCKETS)
                 ),
+                *extra,
             )
             .where(self._book(chunk))
             .group_by(c.owner_id)
@@ -146,7 +137,7 @@ class DigestRepository:
             rows = self.session.execute(self._touch_owners(), {**params, "no": False}).all()
         else:
             t = touchpoint_t.c
-            start, middle, end = _at(w.previous_start), _at(w.period_start), _at(w.now)
+            start, middle, end = at(w.previous_start), at(w.period_start), at(w.now)
             rows = [
                 row
                 for chunk in chunks(owner_ids)
@@ -180,71 +171,6 @@ class DigestRepository:
             *(bindparam(name, type_=UTCDateTime()) for name in ("start", "middle", "end")),
             bindparam("no", type_=Boolean()),
         )
-
-    def _top(
-        self,
-        chunk: Sequence[int],
-        columns: Sequence[Any],
-        where: ColumnElement[bool],
-        order: Sequence[Any],
-        limit: int,
-        each: bool,
-    ) -> list[Any]:
-        """The first ``limit`` rows in ``order`` of each owner's book (``each``), or of all
-        of them together."""
-        if not each:
-            query = select(c.owner_id, *columns).where(self._book(chunk), where)
-            return list(self.session.execute(query.order_by(*order).limit(limit)))
-        rank = func.row_number().over(partition_by=c.owner_id, order_by=list(order)).label("rank")
-        ranked = select(c.owner_id, *columns, rank).where(self._book(chunk), where).subquery()
-        return list(self.session.execute(select(ranked).where(ranked.c.rank <= limit)))
-
-    def _worst(
-        self, chunk: Sequence[int], w: Window, sums: dict[int, Any], *, each: bool
-    ) -> dict[int, _Lists]:
-        """The owners' worst accounts of each kind (``each``: every owner's own; otherwise
-        those of all of them together), and their customers above the concentration share."""
-        now = _at(w.now)
-        found: dict[int, _Lists] = {}
-
-        def of(owner: int) -> _Lists:
-            lists = found.get(owner)
-            if lists is None:
-                lists = found[owner] = _Lists()
-            return lists
-
-        value = case((c.annual_value > 0, c.annual_value), else_=0)
-        escalated = c.escalation_at <= now
-        for row in self._top(
-            chunk, (c.id, c.escalation_at), escalated, (c.escalation_at, c.id), w.limit, each
-        ):
-            of(row.owner_id).escalations.append((row.escalation_at, row.id))
-        lonely = func.coalesce(c.threads, 0) <= 1
-        for row in self._top(
-            chunk, (c.id, c.annual_value), lonely, (value.desc(), c.id), w.limit, each
-        ):
-            of(row.owner_id).lone.append((row.id, max(0, row.annual_value)))
-        _, cooling = kept_levels(w.now)
-        order = (func.coalesce(c.quiet_since, now), c.id)
-        # One digest's list reads the index alone, then the names of its few accounts;
-        # every owner's lists (a round of digests) read them with the rest.
-        columns = (c.id, c.annual_value, c.quiet_since, c.red_at, *((c.name,) if each else ()))
-        rows = self._top(chunk, columns, cooling, order, w.limit, each)
-        names = (
-            {}
-            if each
-            else dict(
-                self.session.execute(
-                    select(c.id, c.name).where(c.id.in_(sorted(row.id for row in rows)))
-                ).all()
-            )
-        )
-        for row in rows:
-            name = row.name if each else names[row.id]
-            of(row.owner_id).quiet.append(_quiet(row, name, w.now))
-        for owner, biggest in self._biggest(w, sums).items():
-            of(owner).biggest.extend(biggest)
-        return found
 
     def _biggest(self, w: Window, sums: dict[int, Any]) -> dict[int, list[tuple[int, int]]]:
         """Customers above the concentration share of their owner's book: read only for the
@@ -327,34 +253,10 @@ class DigestRepository:
         return max(0, offer.quantity) + int(declined or 0)
 
 
-def _quiet(row: Any, name: str, now: datetime) -> QuietAccount:
-    since = row.quiet_since
-    red = row.red_at is not None and now >= row.red_at
-    return QuietAccount(
-        customer_id=row.id,
-        name=name,
-        owner_id=row.owner_id,
-        level=Level.RED if red else Level.AMBER,
-        quiet_since=since,
-        days_quiet=max(0, (now - since).days) if since is not None else 0,
-        annual_value=row.annual_value,
-    )
+NO_LISTS = Lists()
 
 
-@dataclass(slots=True)
-class _Lists:
-    """An owner's worst accounts of each kind, as read (worst first; the biggest by id)."""
-
-    escalations: list[tuple[datetime, int]] = field(default_factory=list)
-    lone: list[tuple[int, int]] = field(default_factory=list)
-    quiet: list[QuietAccount] = field(default_factory=list)
-    biggest: list[tuple[int, int]] = field(default_factory=list)
-
-
-_NONE = _Lists()
-
-
-def _aggregate(owner: int, row: Any, lists: _Lists, touches: tuple[int, int]) -> OwnerAggregate:
+def _aggregate(owner: int, row: Any, lists: Lists, touches: tuple[int, int]) -> OwnerAggregate:
     """One owner's book, made once from its sums, its lists and its touches."""
     reds, ambers = int(row.red or 0), int(row.amber or 0)
     return OwnerAggregate(
@@ -375,21 +277,3 @@ def _aggregate(owner: int, row: Any, lists: _Lists, touches: tuple[int, int]) ->
         quiet=reds + ambers,
         quiet_top=tuple(lists.quiet),
     )
-
-
-def kept_levels(now: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """``nudges.facts.level_at`` in SQL, over the facts kept with each customer: (red, amber
-    or red) at ``now``."""
-    at = _at(now)
-    red = c.red_at <= at
-    return red, or_(red, c.quiet_since.is_(None), c.amber_at <= at)
-
-
-def _at(instant: datetime) -> ColumnElement[datetime]:
-    return literal(instant, type_=UTCDateTime())
-
-
-def chunks(ids: Sequence[int]) -> list[Sequence[int]]:
-    """``ids`` sorted, without repeats, in pieces of ``CHUNK`` (one statement each)."""
-    ordered = sorted(set(ids))
-    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
