@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from nudges.digest import QuietAccount
 from nudges.quiet import Level
 from storage.repositories.digest_sql import Window, at, c, kept_levels
+from storage.repositories.mapping import plain
 
 
 @dataclass(slots=True)
@@ -110,7 +111,7 @@ class WorstAccounts:
             flags = (condition.label(name) for name, condition in within.items())
             columns = (c.id, c.escalation_at, c.annual_value, c.quiet_since, c.red_at)
             query = select(c.owner_id, *columns, *flags).where(book, or_(*within.values()))
-            rows = list(self.session.execute(query))
+            rows = plain(self.session.execute(query))
         escalated = [r for r in rows if r.in_escalated] if "in_escalated" in within else []
         quiet = [r for r in rows if r.in_quiet] if "in_quiet" in within else []
         if first_escalated is None:
@@ -146,7 +147,7 @@ class WorstAccounts:
     ) -> list[Any]:
         """The first ``limit`` rows in ``order`` of all the books together."""
         query = select(c.owner_id, *columns).where(book, where).order_by(*order).limit(limit)
-        return list(self.session.execute(query))
+        return plain(self.session.execute(query))
 
     def _ranked(
         self,
@@ -159,7 +160,7 @@ class WorstAccounts:
         """The first ``limit`` rows in ``order`` of each owner's book."""
         rank = func.row_number().over(partition_by=c.owner_id, order_by=list(order)).label("rank")
         ranked = select(c.owner_id, *columns, rank).where(book, where).subquery()
-        return list(self.session.execute(select(ranked).where(ranked.c.rank <= limit)))
+        return plain(self.session.execute(select(ranked).where(ranked.c.rank <= limit)))
 
 
 def _nth(n: int, values: Iterable[Any], *, largest: bool = False) -> Any:

@@ -30,6 +30,7 @@ from nudges.policy import Policy
 from storage.repositories.digest_lists import Lists, WorstAccounts, bounds
 from storage.repositories.digest_sql import Window, at, c, chunks
 from storage.repositories.ids import ids_in
+from storage.repositories.mapping import plain
 from storage.tables import customer_t, customer_tag_t, pitch_t, touchpoint_t
 from storage.tables_digests import OWNER_LOOKUP
 from storage.types import UTCDateTime
@@ -122,7 +123,7 @@ class DigestRepository:
             .where(self._book(chunk))
             .group_by(c.owner_id)
         )
-        return {row.owner_id: row for row in rows}
+        return {row.owner_id: row for row in plain(rows)}
 
     def _touches(
         self, owner_ids: Sequence[int], w: Window, customers: int

@@ -199,13 +199,13 @@ class PersonRepository:
 
     def reports_of(self, manager_id: int) -> list[Person]:
         """Everyone who reports to ``manager_id``, directly or through other managers (in the
-        order of ``report_ids``), read as plain rows in one statement: a head of sales'
-        thousands of reports are not made into ORM objects."""
+        order of ``report_ids``), read in one statement as plain rows: a head of sales'
+        thousands of reports are made into neither ORM objects nor SQLAlchemy rows."""
         ids = self.report_ids(manager_id)
         if not ids:
             return []
         rows = self.session.execute(
             select(person_t).where(ids_in(self.session, person_t.c.id, ids))
         )
-        people = {row.id: mapping.person(row) for row in rows}
+        people = {row.id: mapping.person(row) for row in mapping.plain(rows)}
         return [people[pid] for pid in ids if pid in people]
