@@ -13,7 +13,7 @@ theirs. A kind that fewer than ``limit`` books have is read ordered and cut in S
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -111,7 +111,7 @@ class WorstAccounts:
             flags = (condition.label(name) for name, condition in within.items())
             columns = (c.id, c.escalation_at, c.annual_value, c.quiet_since, c.red_at)
             query = select(c.owner_id, *columns, *flags).where(book, or_(*within.values()))
-            rows = plain(self.session.execute(query))
+            rows = list(plain(self.session.execute(query)))
         escalated = [r for r in rows if r.in_escalated] if "in_escalated" in within else []
         quiet = [r for r in rows if r.in_quiet] if "in_quiet" in within else []
         if first_escalated is None:
@@ -147,7 +147,7 @@ class WorstAccounts:
     ) -> list[Any]:
         """The first ``limit`` rows in ``order`` of all the books together."""
         query = select(c.owner_id, *columns).where(book, where).order_by(*order).limit(limit)
-        return plain(self.session.execute(query))
+        return list(plain(self.session.execute(query)))
 
     def _ranked(
         self,
@@ -156,7 +156,7 @@ class WorstAccounts:
         where: ColumnElement[bool],
         order: Sequence[Any],
         limit: int,
-    ) -> list[Any]:
+    ) -> Iterator[Any]:
         """The first ``limit`` rows in ``order`` of each owner's book."""
         rank = func.row_number().over(partition_by=c.owner_id, order_by=list(order)).label("rank")
         ranked = select(c.owner_id, *columns, rank).where(book, where).subquery()

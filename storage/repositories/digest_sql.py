@@ -12,7 +12,9 @@ from sqlalchemy import ColumnElement, literal, or_
 from storage.tables import customer_t
 from storage.types import UTCDateTime
 
-CHUNK = 5_000  # owners per statement
+# Owners per statement: a head of sales' 11,250 books in one (PostgreSQL reads the whole table
+# once a statement, however few of its owners the statement asks for).
+CHUNK = 20_000
 c = customer_t.c
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import namedtuple
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -70,12 +70,12 @@ def split_set(value: str) -> frozenset[str]:
 # identity map and instance state: several times faster per row, and these are read-only).
 
 
-def plain(result: Result[Any]) -> list[Any]:
-    """The rows of ``result`` as named tuples, for reads of thousands of rows used attribute
-    by attribute: a row looks each attribute up by its name (about a microsecond), a named
-    tuple by its place."""
+def plain(result: Result[Any]) -> Iterator[Any]:
+    """The rows of ``result`` as named tuples, one at a time, for reads of thousands of rows
+    used attribute by attribute: a row looks each attribute up by its name (about a
+    microsecond), a named tuple by its place."""
     shape = _shape(tuple(result.keys()))
-    return [shape._make(row) for row in result]
+    return map(shape._make, result)
 
 
 @lru_cache(maxsize=64)
