@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from nudges.digest import OwnerAggregate, share
+from nudges.digest import ListedAccount, OwnerAggregate, share
 from nudges.health import BUCKETS
 from nudges.model import Offer, OfferKind, PitchState
 from nudges.offers import audience, eligible_kinds
@@ -196,6 +196,13 @@ class DigestRepository:
             if share(value, totals.get(owner, 0)) > w.concentration_share:
                 biggest.setdefault(owner, []).append((customer_id, value))
         return biggest
+
+    def listed(self, ids: Sequence[int]) -> dict[int, ListedAccount]:
+        """What a digest shows of the accounts it lists, by id (a narrow read of a few)."""
+        rows = self.session.execute(
+            select(c.id, c.name, c.owner_id, c.annual_value).where(ids_in(self.session, c.id, ids))
+        )
+        return {i: ListedAccount(name, owner, value) for i, name, owner, value in rows}
 
     def offer_reach(self, offer: Offer, policy: Policy) -> dict[int, tuple[int, int]]:
         """Per owner, the customers ``offer`` reaches (``nudges.offers.audience``) and how

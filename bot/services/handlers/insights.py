@@ -90,7 +90,7 @@ def render_digest(digest: TeamDigest, *, team: dict[int, Person], req: Request) 
         *digest.single_threaded_top,
         *(r.customer_id for r in digest.concentration),
     }
-    customers = {c.id: c for c in req.uow.customers.get_many(sorted(wanted))}
+    customers = req.uow.digests.listed(sorted(wanted))
 
     def name(customer_id: int) -> str:
         found = customers.get(customer_id)
