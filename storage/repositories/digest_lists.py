@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from nudges.digest import QuietAccount
 from nudges.quiet import Level
-from storage.repositories.digest_sql import Window, at, c, kept_levels
+from storage.repositories.digest_sql import Window, at, c, kept_levels, number
 from storage.repositories.mapping import plain
 
 
@@ -52,10 +52,10 @@ class _Kinds:
         now = at(w.now)
         return cls(
             escalated=c.escalation_at <= now,
-            lonely=func.coalesce(c.threads, 0) <= 1,
+            lonely=func.coalesce(c.threads, number(0)) <= number(1),
             cooling=kept_levels(w.now)[1],
             quiet_order=func.coalesce(c.quiet_since, now),
-            value=case((c.annual_value > 0, c.annual_value), else_=0),
+            value=case((c.annual_value > number(0), c.annual_value), else_=number(0)),
         )
 
 
@@ -123,7 +123,7 @@ class WorstAccounts:
             quiet = self._top(book, shown, kinds.cooling, (kinds.quiet_order, c.id), limit)
         lonely = kinds.lonely
         if top_lone is not None and top_lone > 0:  # a range of each book's values
-            lonely = and_(lonely, c.annual_value >= top_lone)
+            lonely = and_(lonely, c.annual_value >= number(top_lone))
         lone = self._top(book, (c.id, c.annual_value), lonely, (kinds.value.desc(), c.id), limit)
         found: dict[int, Lists] = {}
         for row in heapq.nsmallest(limit, escalated, key=lambda r: (r.escalation_at, r.id)):

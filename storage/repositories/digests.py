@@ -28,7 +28,7 @@ from nudges.model import Offer, OfferKind, PitchState
 from nudges.offers import audience, eligible_kinds
 from nudges.policy import Policy
 from storage.repositories.digest_lists import Lists, WorstAccounts, bounds
-from storage.repositories.digest_sql import Window, at, c, chunks
+from storage.repositories.digest_sql import Window, at, c, chunks, number
 from storage.repositories.ids import ids_in
 from storage.repositories.mapping import plain
 from storage.tables import customer_t, customer_tag_t, pitch_t, touchpoint_t
@@ -37,6 +37,7 @@ from storage.types import UTCDateTime
 
 TOUCH_SCAN = 20_000  # customers from which a book's touches are read by instant
 FEW_OWNERS = 100  # owners whose customers to decide first are read through their books
+HEALTH = tuple(f"health_{i}" for i in range(len(BUCKETS)))  # a book's sums of each bucket
 
 
 @dataclass
@@ -95,14 +96,14 @@ class DigestRepository:
 
     def _sums(self, chunk: Sequence[int], w: Window, extra: Sequence[Any]) -> dict[int, Any]:
         """Each owner's sums (and the value of their most valuable customer, ``peak``), one
-        row an owner. Counts are ``count(*) FILTER (WHERE …)``: cheaper per customer than a
-        sum of ``CASE`` on both databases."""
+        row an owner, with the ``extra`` columns asked for."""
         now = at(w.now)
         red = c.red_at <= now
         amber = and_(
             or_(c.red_at.is_(None), c.red_at > now), or_(c.quiet_since.is_(None), c.amber_at <= now)
         )
-        positive = c.annual_value > 0
+        positive = c.annual_value > number(0)
+        lonely = func.coalesce(c.threads, number(0)) <= number(1)
         rows = self.session.execute(
             select(
                 c.owner_id,
@@ -113,10 +114,10 @@ class DigestRepository:
                 func.sum(c.upcoming_dates).label("upcoming"),
                 func.sum(c.annual_value).filter(positive).label("value"),
                 func.max(c.annual_value).filter(positive).label("peak"),
-                func.count().filter(func.coalesce(c.threads, 0) <= 1).label("lone"),
+                func.count().filter(lonely).label("lone"),
                 *(
-                    func.count().filter(c.health.between(lo, hi)).label(f"health_{i}")
-                    for i, (_, lo, hi) in enumerate(BUCKETS)
+                    func.count().filter(c.health.between(number(low), number(high))).label(name)
+                    for name, (_, low, high) in zip(HEALTH, BUCKETS, strict=True)
                 ),
                 *extra,
             )
@@ -168,9 +169,12 @@ class DigestRepository:
             "count(*) FILTER (WHERE t.at < :middle) "
             f"FROM touchpoint AS t JOIN customer AS c{lookup} ON c.id = t.customer_id + 0 "
             "WHERE c.archived = :no AND t.at >= :start AND t.at < :end GROUP BY c.owner_id"
-        ).bindparams(
-            *(bindparam(name, type_=UTCDateTime()) for name in ("start", "middle", "end")),
-            bindparam("no", type_=Boolean()),
+        ).bindparams(  # written into the statement, see ``digest_sql.number``
+            *(
+                bindparam(name, type_=UTCDateTime(), literal_execute=True)
+                for name in ("start", "middle", "end")
+            ),
+            bindparam("no", type_=Boolean(), literal_execute=True),
         )
 
     def _biggest(self, w: Window, sums: dict[int, Any]) -> dict[int, list[tuple[int, int]]]:
@@ -188,7 +192,11 @@ class DigestRepository:
         least = min(totals.values()) * max(0.0, w.concentration_share - 0.001)
         rows = self.session.execute(
             select(c.id, c.owner_id, c.annual_value)
-            .where(self._book(sorted(totals)), c.annual_value > 0, c.annual_value >= least)
+            .where(
+                self._book(sorted(totals)),
+                c.annual_value > number(0),
+                c.annual_value >= number(least),
+            )
             .order_by(c.id)
         )
         biggest: dict[int, list[tuple[int, int]]] = {}
@@ -277,7 +285,7 @@ def _aggregate(owner: int, row: Any, lists: Lists, touches: tuple[int, int]) -> 
         touches_this_period=touches[0],
         touches_previous_period=touches[1],
         upcoming_dates=int(row.upcoming or 0),
-        health=tuple(int(getattr(row, f"health_{i}") or 0) for i in range(len(BUCKETS))),
+        health=tuple(int(getattr(row, name) or 0) for name in HEALTH),
         book_value=int(row.value or 0),
         biggest=tuple(lists.biggest),
         single_threaded=int(row.lone or 0),
