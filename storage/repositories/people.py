@@ -179,6 +179,17 @@ class PersonRepository:
         )
         return found is not None
 
+    def teams(self, manager_ids: Iterable[int]) -> dict[int, list[Person]]:
+        """``reports_of`` each of the managers, from one read of everyone: a round of
+        digests writes hundreds of teams' digests."""
+        rows = self.session.execute(select(person_t).order_by(person_t.c.id))
+        everyone = {row.id: mapping.person(row) for row in mapping.plain(rows)}
+        children: dict[int, list[int]] = {}
+        for person in everyone.values():  # in id order
+            if person.manager_id is not None:
+                children.setdefault(person.manager_id, []).append(person.id)
+        return {m: [everyone[p] for p in _under(m, children)] for m in manager_ids}
+
     def report_ids(self, manager_id: int) -> list[int]:
         """The ids of everyone who reports to ``manager_id``, directly or through other
         managers: nearest first, each level in id order, nobody twice (a cycle in the
@@ -209,3 +220,16 @@ class PersonRepository:
         )
         people = {row.id: mapping.person(row) for row in mapping.plain(rows)}
         return [people[pid] for pid in ids if pid in people]
+
+
+def _under(manager_id: int, children: dict[int, list[int]]) -> list[int]:
+    """``report_ids`` over the hierarchy in memory (``children``: each manager's reports)."""
+    seen = {manager_id}
+    frontier = [manager_id]
+    found: list[int] = []
+    while frontier:
+        level = sorted(child for parent in frontier for child in children.get(parent, ()))
+        frontier = [pid for pid in level if pid not in seen]
+        seen.update(frontier)
+        found.extend(frontier)
+    return found

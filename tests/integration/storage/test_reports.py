@@ -101,3 +101,12 @@ def test_someone_nobody_reports_to_has_no_reports(engine: Engine):
     with SqlUnitOfWork(make_session_factory(engine)) as uow:
         assert uow.people.reports_of(ids["p30"]) == []
         assert uow.people.report_ids(ids["p30"]) == []
+
+
+def test_every_team_from_one_read_is_each_managers_reports(engine: Engine):
+    _, ids = _hierarchy(engine)
+    with SqlUnitOfWork(make_session_factory(engine)) as uow:
+        everyone = sorted(ids.values())
+        teams = uow.people.teams(everyone)
+        assert teams == {pid: uow.people.reports_of(pid) for pid in everyone}
+        assert len(teams[ids["p00"]]) == 43
