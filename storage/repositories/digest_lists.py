@@ -43,6 +43,7 @@ class _Kinds:
 
     escalated: ColumnElement[bool]
     lonely: ColumnElement[bool]
+    red: ColumnElement[bool]
     cooling: ColumnElement[bool]
     quiet_order: ColumnElement[datetime]  # longest quiet first
     value: ColumnElement[int]  # most valuable first
@@ -50,10 +51,12 @@ class _Kinds:
     @classmethod
     def at(cls, w: Window) -> _Kinds:
         now = at(w.now)
+        red, cooling = kept_levels(w.now)
         return cls(
             escalated=c.escalation_at <= now,
             lonely=func.coalesce(c.threads, number(0)) <= number(1),
-            cooling=kept_levels(w.now)[1],
+            red=red,
+            cooling=cooling,
             quiet_order=func.coalesce(c.quiet_since, now),
             value=case((c.annual_value > number(0), c.annual_value), else_=number(0)),
         )
@@ -85,7 +88,7 @@ class WorstAccounts:
         order = (kinds.value.desc(), c.id)
         for row in self._ranked(book, (c.id, c.annual_value), kinds.lonely, order, limit):
             _of(found, row.owner_id).lone.append((row.id, max(0, row.annual_value)))
-        quiet = (c.id, c.annual_value, c.quiet_since, c.red_at, c.name)
+        quiet = (c.id, c.annual_value, c.quiet_since, kinds.red.label("red"), c.name)
         order = (kinds.quiet_order, c.id)
         for row in self._ranked(book, quiet, kinds.cooling, order, limit):
             _of(found, row.owner_id).quiet.append(_quiet(row, row.name, self.w.now))
@@ -109,7 +112,7 @@ class WorstAccounts:
         rows: list[Any] = []
         if within:  # one pass for both kinds: each row says which it is within
             flags = (condition.label(name) for name, condition in within.items())
-            columns = (c.id, c.escalation_at, c.annual_value, c.quiet_since, c.red_at)
+            columns = (c.id, c.escalation_at, c.annual_value, c.quiet_since, kinds.red.label("red"))
             query = select(c.owner_id, *columns, *flags).where(book, or_(*within.values()))
             rows = list(plain(self.session.execute(query)))
         escalated = [r for r in rows if r.in_escalated] if "in_escalated" in within else []
@@ -119,7 +122,7 @@ class WorstAccounts:
                 book, (c.id, c.escalation_at), kinds.escalated, (c.escalation_at, c.id), limit
             )
         if first_quiet is None:
-            shown = (c.id, c.annual_value, c.quiet_since, c.red_at)
+            shown = (c.id, c.annual_value, c.quiet_since, kinds.red.label("red"))
             quiet = self._top(book, shown, kinds.cooling, (kinds.quiet_order, c.id), limit)
         lonely = kinds.lonely
         if top_lone is not None and top_lone > 0:  # a range of each book's values
@@ -181,13 +184,13 @@ def _of(found: dict[int, Lists], owner: int) -> Lists:
 
 
 def _quiet(row: Any, name: str, now: datetime) -> QuietAccount:
+    """A quiet account as a list shows it (``row.red``: whether it is red at ``now``)."""
     since = row.quiet_since
-    red = row.red_at is not None and now >= row.red_at
     return QuietAccount(
         customer_id=row.id,
         name=name,
         owner_id=row.owner_id,
-        level=Level.RED if red else Level.AMBER,
+        level=Level.RED if row.red else Level.AMBER,
         quiet_since=since,
         days_quiet=max(0, (now - since).days) if since is not None else 0,
         annual_value=row.annual_value,
