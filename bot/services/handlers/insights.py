@@ -113,6 +113,7 @@ def render_digest(digest: TeamDigest, *, team: dict[int, Person], req: Request) 
 
     sellers = []
     leads = {p.manager_id for p in team.values()}
+    upcoming = f"Dates in the next {req.deps.policy.digest_upcoming_days} days"
     for s in digest.sellers:
         person = team[s.person_id]
         if person.id in leads and not s.customers:
@@ -126,10 +127,7 @@ def render_digest(digest: TeamDigest, *, team: dict[int, Person], req: Request) 
                     ("Amber / red", f"{s.amber} / {s.red}"),
                     ("Escalations", str(s.escalations)),
                     ("Touches", f"{s.touches_this_period} (previous {s.touches_previous_period})"),
-                    (
-                        f"Dates in the next {req.deps.policy.digest_upcoming_days} days",
-                        str(s.upcoming_dates),
-                    ),
+                    (upcoming, str(s.upcoming_dates)),
                     ("Offer pitch coverage", _pitch_coverage(s.pitch_coverage, s.offers_eligible)),
                 ),
             )
