@@ -4,6 +4,7 @@ is read once, in a handful of grouped statements, whatever the number of custome
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -189,7 +190,8 @@ class DigestRepository:
         }
         if not totals:
             return {}
-        least = min(totals.values()) * max(0.0, w.concentration_share - 0.001)
+        # Values are whole: the range starts at the first whole value at or above the share.
+        least = math.ceil(min(totals.values()) * max(0.0, w.concentration_share - 0.001))
         rows = self.session.execute(
             select(c.id, c.owner_id, c.annual_value)
             .where(
