@@ -17,6 +17,7 @@ import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from nudges.facts import CustomerFacts, customer_facts, escalated_at, level_at, single_threaded
 from nudges.health import BUCKETS, bucket
@@ -37,6 +38,14 @@ class QuietAccount:
 
     def order(self, now: datetime) -> tuple[datetime, int]:
         return (self.quiet_since or now, self.customer_id)  # longest quiet first
+
+
+class ListedAccount(NamedTuple):
+    """What a digest shows of an account it lists: its name, whose it is, what it is worth."""
+
+    name: str
+    owner_id: int
+    annual_value: int
 
 
 @dataclass(frozen=True, slots=True)

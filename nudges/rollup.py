@@ -36,14 +36,18 @@ def rollup(
     sellers: Sequence[SellerDigest], *, managers: Mapping[int, int | None], reports: Sequence[int]
 ) -> list[TeamRollup]:
     """One line per direct report in ``reports``, over the sellers of their subtree
-    (``managers``: each team member's manager)."""
+    (``managers``: each team member's manager). Each subtree's sellers are found by their
+    place in ``sellers`` and added up in that order, whatever the number of reports."""
     children: dict[int | None, list[int]] = {}
     for pid, manager in managers.items():
         children.setdefault(manager, []).append(pid)
+    places: dict[int, list[int]] = {}
+    for place, s in enumerate(sellers):
+        places.setdefault(s.person_id, []).append(place)
     out = []
     for report in reports:
         members = _under(report, children)
-        rows = [s for s in sellers if s.person_id in members]
+        rows = [sellers[i] for i in sorted(i for m in members for i in places.get(m, ()))]
         customers = sum(s.customers for s in rows)
         green = sum((s.coverage or 0.0) * s.customers for s in rows)
         out.append(

@@ -38,10 +38,11 @@ def plan_digests(deps: Deps, *, now: datetime, horizon: datetime) -> list[tuple[
         ]
         # Most beats of the week find every digest written already: one read says so.
         written = uow.deliveries.existing_keys([key for _, _, key in due])
+        due = [(manager, slot, key) for manager, slot, key in due if key not in written]
+        # Every team of the round from one read of the hierarchy.
+        teams = uow.people.teams(manager.id for manager, _, _ in due) if due else {}
     books = DigestBooks(now=now, policy=deps.policy)
     for manager, slot, key in due:
-        if key in written:
-            continue
         if lifecycle.requested():  # stopping: the next round plans the rest
             break
         with deps.uow() as uow:
@@ -50,7 +51,7 @@ def plan_digests(deps: Deps, *, now: datetime, horizon: datetime) -> list[tuple[
             workspace = uow.workspaces.get(manager.workspace_id)
             if workspace is None:  # pragma: no cover - a foreign key
                 continue
-            team = uow.people.reports_of(manager.id)
+            team = teams[manager.id]
             request = Request(deps, uow, Actor(workspace, manager), now)
             reply = digest_reply(request, manager=manager, team=team, books=books)
             try:  # flushed at once: a digest another replica just wrote fails here

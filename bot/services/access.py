@@ -27,7 +27,7 @@ def scope_ids(uow: SqlUnitOfWork, person: Person) -> set[int] | None:
     """The owners whose customers ``person`` may see: None means everyone (an admin)."""
     if person.is_admin:
         return None
-    return {person.id} | {p.id for p in uow.people.reports_of(person.id)}
+    return {person.id, *uow.people.report_ids(person.id)}
 
 
 def in_scope(uow: SqlUnitOfWork, person: Person, owner_id: int) -> bool:

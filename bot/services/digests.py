@@ -13,7 +13,7 @@ from nudges.digest import OwnerAggregate
 from nudges.model import Person
 from nudges.policy import Policy
 from storage import SqlUnitOfWork
-from storage.repositories.digests import Window
+from storage.repositories.digest_sql import Window
 
 REFRESH_BATCH = 500
 
@@ -52,13 +52,16 @@ class DigestBooks:
                 for workspace in sorted({p.workspace_id for p in team})
                 for reach in self._live_offers(uow, workspace)
             ]
+            reached: dict[int, tuple[int, int]] = {}  # every live offer's reach, by owner
+            for reach in reaches:
+                for owner, (eligible, pitched) in reach.items():
+                    before = reached.get(owner, (0, 0))
+                    reached[owner] = (before[0] + eligible, before[1] + pitched)
             found = uow.digests.owner_aggregates(missing, self.window, each=self.shared)
             for owner in missing:
-                book = found.get(owner, OwnerAggregate(owner))
-                if reaches:
-                    eligible, pitched = (
-                        sum(r.get(owner, (0, 0))[i] for r in reaches) for i in (0, 1)
-                    )
+                book = found.get(owner) or OwnerAggregate(owner)
+                if owner in reached:  # most owners' books have no offer to pitch
+                    eligible, pitched = reached[owner]
                     book = replace(book, offers_eligible=eligible, offers_pitched=pitched)
                 self._books[owner] = book
         return {p.id: self._books[p.id] for p in team}

@@ -26,7 +26,7 @@ from nudges.model import Customer
 from nudges.names import name_key
 from storage.bulk import BulkLoader
 from storage.repositories import mapping
-from storage.repositories.digests import chunks, kept_levels
+from storage.repositories.digest_sql import chunks, kept_levels
 from storage.repositories.ids import ids_in
 from storage.tables import CustomerRow, customer_t, customer_tag_t
 from storage.types import UTCDateTime

@@ -4,40 +4,41 @@ is read once, in a handful of grouped statements, whatever the number of custome
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    TextClause,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
-from nudges.digest import OwnerAggregate, QuietAccount, share
+from nudges.digest import ListedAccount, OwnerAggregate, share
 from nudges.health import BUCKETS
 from nudges.model import Offer, OfferKind, PitchState
 from nudges.offers import audience, eligible_kinds
 from nudges.policy import Policy
-from nudges.quiet import Level
+from storage.repositories.digest_lists import Lists, WorstAccounts, bounds
+from storage.repositories.digest_sql import Window, at, c, chunks, number
 from storage.repositories.ids import ids_in
+from storage.repositories.mapping import plain
 from storage.tables import customer_t, customer_tag_t, pitch_t, touchpoint_t
+from storage.tables_digests import OWNER_LOOKUP
 from storage.types import UTCDateTime
 
-CHUNK = 5_000  # owners per statement
 TOUCH_SCAN = 20_000  # customers from which a book's touches are read by instant
 FEW_OWNERS = 100  # owners whose customers to decide first are read through their books
-c = customer_t.c
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """What the digest counts: levels at ``now``, touches in ``period_start``..``now``
-    against ``previous_start``..``period_start``."""
-
-    now: datetime
-    period_start: datetime
-    previous_start: datetime
-    concentration_share: float
-    limit: int
+HEALTH = tuple(f"health_{i}" for i in range(len(BUCKETS)))  # a book's sums of each bucket
 
 
 @dataclass
@@ -50,7 +51,7 @@ class DigestRepository:
         through the owner index; many owners' from the index of what is due and the partial
         index of the customers never decided (both small once the sweep has run), rather
         than every one of their books."""
-        stale = (c.next_due_at <= _at(now), c.facts_at.is_(None))
+        stale = (c.next_due_at <= at(now), c.facts_at.is_(None))
         if len(set(owner_ids)) <= FEW_OWNERS:
             return sorted(
                 self.session.scalars(select(c.id).where(self._book(owner_ids), or_(*stale)))
@@ -74,194 +75,130 @@ class DigestRepository:
         """Each owner's book added up (offers apart: ``offer_reach``). ``each``: every
         owner's own worst accounts (to compose several teams' digests from); otherwise only
         the worst of all these owners together (one digest), kept with their owners."""
-        found: dict[int, OwnerAggregate] = {}
+        worst = WorstAccounts(self.session, window)
+        sums: dict[int, Any] = {}
+        lists: dict[int, Lists] = {}
         for chunk in chunks(owner_ids):
-            sums, peaks = self._sums(chunk, window)
-            self._worst(chunk, window, sums, peaks, each=each)
-            found.update(sums)
-        touches = self._touches(owner_ids, window, sum(a.customers for a in found.values()))
-        for owner, (this, previous) in touches.items():
-            if owner in found:
-                found[owner] = replace(
-                    found[owner], touches_this_period=this, touches_previous_period=previous
-                )
-        return found
+            sums.update(self._sums(chunk, window, () if each else bounds(window)))
+            if each:
+                lists.update(worst.each(self._book(chunk)))
+        if sums and not each:
+            lists = worst.together(self._book(sorted(sums)), sums)
+        for owner, biggest in self._biggest(window, sums).items():
+            lists.setdefault(owner, Lists()).biggest.extend(biggest)
+        touches = self._touches(owner_ids, window, sum(row.customers for row in sums.values()))
+        return {
+            owner: _aggregate(owner, row, lists.get(owner, NO_LISTS), touches.get(owner, (0, 0)))
+            for owner, row in sums.items()
+        }
 
     def _book(self, owner_ids: Sequence[int]) -> ColumnElement[bool]:
         return and_(ids_in(self.session, c.owner_id, owner_ids), c.archived.is_(False))
 
-    def _sums(
-        self, chunk: Sequence[int], w: Window
-    ) -> tuple[dict[int, OwnerAggregate], dict[int, int]]:
-        """Each owner's sums, and the value of their most valuable customer."""
-        now = _at(w.now)
+    def _sums(self, chunk: Sequence[int], w: Window, extra: Sequence[Any]) -> dict[int, Any]:
+        """Each owner's sums (and the value of their most valuable customer, ``peak``), one
+        row an owner, with the ``extra`` columns asked for."""
+        now = at(w.now)
         red = c.red_at <= now
         amber = and_(
             or_(c.red_at.is_(None), c.red_at > now), or_(c.quiet_since.is_(None), c.amber_at <= now)
         )
-
-        def count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-            return func.sum(case((condition, 1), else_=0))
-
-        value = case((c.annual_value > 0, c.annual_value), else_=0)
+        positive = c.annual_value > number(0)
+        lonely = func.coalesce(c.threads, number(0)) <= number(1)
         rows = self.session.execute(
             select(
                 c.owner_id,
-                func.count(),
-                count(red),
-                count(amber),
-                count(c.escalation_at <= now),
-                func.sum(func.coalesce(c.upcoming_dates, 0)),
-                func.sum(value),
-                func.max(value),
-                count(func.coalesce(c.threads, 0) <= 1),
-                *(count(c.health.between(lo, hi)) for _, lo, hi in BUCKETS),
+                func.count().label("customers"),
+                func.count().filter(red).label("red"),
+                func.count().filter(amber).label("amber"),
+                func.count().filter(c.escalation_at <= now).label("escalated"),
+                func.sum(c.upcoming_dates).label("upcoming"),
+                func.sum(c.annual_value).filter(positive).label("value"),
+                func.max(c.annual_value).filter(positive).label("peak"),
+                func.count().filter(lonely).label("lone"),
+                *(
+                    func.count().filter(c.health.between(number(low), number(high))).label(name)
+                    for name, (_, low, high) in zip(HEALTH, BUCKETS, strict=True)
+                ),
+                *extra,
             )
             .where(self._book(chunk))
             .group_by(c.owner_id)
-        ).all()
-        found = {}
-        peaks = {}
-        for owner, n, reds, ambers, escalated, upcoming, total, peak, lone, *health in rows:
-            peaks[owner] = int(peak or 0)
-            found[owner] = OwnerAggregate(
-                owner_id=owner,
-                customers=int(n),
-                amber=int(ambers or 0),
-                red=int(reds or 0),
-                escalated=int(escalated or 0),
-                upcoming_dates=int(upcoming or 0),
-                health=tuple(int(h or 0) for h in health),
-                book_value=int(total or 0),
-                single_threaded=int(lone or 0),
-                quiet=int(reds or 0) + int(ambers or 0),
-            )
-        return found, peaks
+        )
+        return {row.owner_id: row for row in plain(rows)}
 
     def _touches(
         self, owner_ids: Sequence[int], w: Window, customers: int
     ) -> dict[int, tuple[int, int]]:
         """Touches this period and the previous one, by owner. Big books (``customers``
         between them) read the periods' touches by instant, once for all the owners, each
-        touch's customer by its key (the join on ``customer_id + 0`` keeps the planner from
-        reading the book first and every customer's touches from there); small ones read
-        their customers' touches."""
-        t = touchpoint_t.c
-        start, middle, end = _at(w.previous_start), _at(w.period_start), _at(w.now)
-        counts = (
-            c.owner_id,
-            func.sum(case((t.at >= middle, 1), else_=0)),
-            func.sum(case((t.at < middle, 1), else_=0)),
-        )
-        period = and_(t.at >= start, t.at < end)
-        if customers < TOUCH_SCAN:
-            queries = [
-                select(*counts)
-                .select_from(touchpoint_t.join(customer_t, c.id == t.customer_id))
-                .where(self._book(chunk), period)
-                for chunk in chunks(owner_ids)
-            ]
-        else:
-            queries = [
-                select(*counts)
-                .select_from(touchpoint_t.join(customer_t, c.id == t.customer_id + 0))
-                .where(c.archived.is_(False), period)
-            ]
+        touch's owner by its customer's key (``_touch_owners``); small ones read their
+        customers' touches."""
         wanted = set(owner_ids)
-        return {
-            owner: (int(a or 0), int(b or 0))
-            for query in queries
-            for owner, a, b in self.session.execute(query.group_by(c.owner_id))
-            if owner in wanted
-        }
+        if customers >= TOUCH_SCAN:
+            params = {"start": w.previous_start, "middle": w.period_start, "end": w.now}
+            rows = self.session.execute(self._touch_owners(), {**params, "no": False}).all()
+        else:
+            t = touchpoint_t.c
+            start, middle, end = at(w.previous_start), at(w.period_start), at(w.now)
+            rows = [
+                row
+                for chunk in chunks(owner_ids)
+                for row in self.session.execute(
+                    select(
+                        c.owner_id,
+                        func.count().filter(t.at >= middle),
+                        func.count().filter(t.at < middle),
+                    )
+                    .select_from(touchpoint_t.join(customer_t, c.id == t.customer_id))
+                    .where(self._book(chunk), t.at >= start, t.at < end)
+                    .group_by(c.owner_id)
+                )
+            ]
+        return {owner: (int(a), int(b)) for owner, a, b in rows if owner in wanted}
 
-    def _top(
-        self,
-        chunk: Sequence[int],
-        columns: Sequence[Any],
-        where: ColumnElement[bool],
-        order: Sequence[Any],
-        limit: int,
-        each: bool,
-    ) -> list[Any]:
-        """The first ``limit`` rows in ``order`` of each owner's book (``each``), or of all
-        of them together."""
-        if not each:
-            query = select(c.owner_id, *columns).where(self._book(chunk), where)
-            return list(self.session.execute(query.order_by(*order).limit(limit)))
-        rank = func.row_number().over(partition_by=c.owner_id, order_by=list(order)).label("rank")
-        ranked = select(c.owner_id, *columns, rank).where(self._book(chunk), where).subquery()
-        return list(self.session.execute(select(ranked).where(ranked.c.rank <= limit)))
-
-    def _worst(
-        self,
-        chunk: Sequence[int],
-        w: Window,
-        found: dict[int, OwnerAggregate],
-        peaks: dict[int, int],
-        *,
-        each: bool,
-    ) -> None:
-        now = _at(w.now)
-        value = case((c.annual_value > 0, c.annual_value), else_=0)
-        escalations: dict[int, list[tuple[datetime, int]]] = {}
-        escalated = c.escalation_at <= now
-        for row in self._top(
-            chunk, (c.id, c.escalation_at), escalated, (c.escalation_at, c.id), w.limit, each
-        ):
-            escalations.setdefault(row.owner_id, []).append((row.escalation_at, row.id))
-        lone: dict[int, list[tuple[int, int]]] = {}
-        lonely = func.coalesce(c.threads, 0) <= 1
-        for row in self._top(
-            chunk, (c.id, c.annual_value), lonely, (value.desc(), c.id), w.limit, each
-        ):
-            lone.setdefault(row.owner_id, []).append((row.id, max(0, row.annual_value)))
-        quiet: dict[int, list[QuietAccount]] = {}
-        _, cooling = kept_levels(w.now)
-        order = (func.coalesce(c.quiet_since, now), c.id)
-        # One digest's list reads the index alone, then the names of its few accounts;
-        # every owner's lists (a round of digests) read them with the rest.
-        columns = (c.id, c.annual_value, c.quiet_since, c.red_at, *((c.name,) if each else ()))
-        rows = self._top(chunk, columns, cooling, order, w.limit, each)
-        names = (
-            {}
-            if each
-            else dict(
-                self.session.execute(
-                    select(c.id, c.name).where(c.id.in_(sorted(row.id for row in rows)))
-                ).all()
-            )
+    def _touch_owners(self) -> TextClause:
+        """The two periods' touches counted by their customers' owners: the touches read
+        by instant from their index, each one's owner looked up by its customer's key in
+        the narrow owner index (on SQLite by name: its planner would read the wide row).
+        The join on ``customer_id + 0`` keeps the planner from reading the book first and
+        every customer's touches from there."""
+        sqlite = self.session.get_bind().dialect.name == "sqlite"
+        lookup = f" INDEXED BY {OWNER_LOOKUP}" if sqlite else ""
+        return text(
+            "SELECT c.owner_id, count(*) FILTER (WHERE t.at >= :middle), "
+            "count(*) FILTER (WHERE t.at < :middle) "
+            f"FROM touchpoint AS t JOIN customer AS c{lookup} ON c.id = t.customer_id + 0 "
+            "WHERE c.archived = :no AND t.at >= :start AND t.at < :end GROUP BY c.owner_id"
+        ).bindparams(  # written into the statement, see ``digest_sql.number``
+            *(
+                bindparam(name, type_=UTCDateTime(), literal_execute=True)
+                for name in ("start", "middle", "end")
+            ),
+            bindparam("no", type_=Boolean(), literal_execute=True),
         )
-        for row in rows:
-            name = row.name if each else names[row.id]
-            quiet.setdefault(row.owner_id, []).append(_quiet(row, name, w.now))
-        biggest = self._biggest(w, found, peaks)
-        for owner, aggregate in found.items():
-            found[owner] = replace(
-                aggregate,
-                escalations=tuple(escalations.get(owner, ())),
-                single_threaded_top=tuple(lone.get(owner, ())),
-                quiet_top=tuple(quiet.get(owner, ())),
-                biggest=tuple(biggest.get(owner, ())),
-            )
 
-    def _biggest(
-        self, w: Window, found: dict[int, OwnerAggregate], peaks: dict[int, int]
-    ) -> dict[int, list[tuple[int, int]]]:
+    def _biggest(self, w: Window, sums: dict[int, Any]) -> dict[int, list[tuple[int, int]]]:
         """Customers above the concentration share of their owner's book: read only for the
-        owners whose most valuable customer is (``peaks``), from the index's range of their
+        owners whose most valuable customer is (``peak``), from the index's range of their
         customers worth that share of the smallest of their books or more."""
+        values = {owner: (int(row.value or 0), int(row.peak or 0)) for owner, row in sums.items()}
         totals = {
-            owner: a.book_value
-            for owner, a in found.items()
-            if a.book_value > 0 and share(peaks.get(owner, 0), a.book_value) > w.concentration_share
+            owner: total
+            for owner, (total, peak) in values.items()
+            if total > 0 and share(peak, total) > w.concentration_share
         }
         if not totals:
             return {}
-        least = min(totals.values()) * max(0.0, w.concentration_share - 0.001)
+        # Values are whole: the range starts at the first whole value at or above the share.
+        least = math.ceil(min(totals.values()) * max(0.0, w.concentration_share - 0.001))
         rows = self.session.execute(
             select(c.id, c.owner_id, c.annual_value)
-            .where(self._book(sorted(totals)), c.annual_value > 0, c.annual_value >= least)
+            .where(
+                self._book(sorted(totals)),
+                c.annual_value > number(0),
+                c.annual_value >= number(least),
+            )
             .order_by(c.id)
         )
         biggest: dict[int, list[tuple[int, int]]] = {}
@@ -269,6 +206,13 @@ class DigestRepository:
             if share(value, totals.get(owner, 0)) > w.concentration_share:
                 biggest.setdefault(owner, []).append((customer_id, value))
         return biggest
+
+    def listed(self, ids: Sequence[int]) -> dict[int, ListedAccount]:
+        """What a digest shows of the accounts it lists, by id (a narrow read of a few)."""
+        rows = self.session.execute(
+            select(c.id, c.name, c.owner_id, c.annual_value).where(ids_in(self.session, c.id, ids))
+        )
+        return {i: ListedAccount(name, owner, value) for i, name, owner, value in rows}
 
     def offer_reach(self, offer: Offer, policy: Policy) -> dict[int, tuple[int, int]]:
         """Per owner, the customers ``offer`` reaches (``nudges.offers.audience``) and how
@@ -327,33 +271,27 @@ class DigestRepository:
         return max(0, offer.quantity) + int(declined or 0)
 
 
-def _quiet(row: Any, name: str, now: datetime) -> QuietAccount:
-    since = row.quiet_since
-    red = row.red_at is not None and now >= row.red_at
-    return QuietAccount(
-        customer_id=row.id,
-        name=name,
-        owner_id=row.owner_id,
-        level=Level.RED if red else Level.AMBER,
-        quiet_since=since,
-        days_quiet=max(0, (now - since).days) if since is not None else 0,
-        annual_value=row.annual_value,
+NO_LISTS = Lists()
+
+
+def _aggregate(owner: int, row: Any, lists: Lists, touches: tuple[int, int]) -> OwnerAggregate:
+    """One owner's book, made once from its sums, its lists and its touches."""
+    reds, ambers = int(row.red or 0), int(row.amber or 0)
+    return OwnerAggregate(
+        owner_id=owner,
+        customers=int(row.customers),
+        amber=ambers,
+        red=reds,
+        escalated=int(row.escalated or 0),
+        escalations=tuple(lists.escalations),
+        touches_this_period=touches[0],
+        touches_previous_period=touches[1],
+        upcoming_dates=int(row.upcoming or 0),
+        health=tuple(int(getattr(row, name) or 0) for name in HEALTH),
+        book_value=int(row.value or 0),
+        biggest=tuple(lists.biggest),
+        single_threaded=int(row.lone or 0),
+        single_threaded_top=tuple(lists.lone),
+        quiet=reds + ambers,
+        quiet_top=tuple(lists.quiet),
     )
-
-
-def kept_levels(now: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """``nudges.facts.level_at`` in SQL, over the facts kept with each customer: (red, amber
-    or red) at ``now``."""
-    at = _at(now)
-    red = c.red_at <= at
-    return red, or_(red, c.quiet_since.is_(None), c.amber_at <= at)
-
-
-def _at(instant: datetime) -> ColumnElement[datetime]:
-    return literal(instant, type_=UTCDateTime())
-
-
-def chunks(ids: Sequence[int]) -> list[Sequence[int]]:
-    """``ids`` sorted, without repeats, in pieces of ``CHUNK`` (one statement each)."""
-    ordered = sorted(set(ids))
-    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]

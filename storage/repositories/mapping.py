@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections import namedtuple
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import Result, Row
 
 from nudges.model import (
     AuditEntry,
@@ -66,6 +68,19 @@ def split_set(value: str) -> frozenset[str]:
 
 # Each function maps an ORM row or a Core row of the same table (a bulk read skips the ORM's
 # identity map and instance state: several times faster per row, and these are read-only).
+
+
+def plain(result: Result[Any]) -> Iterator[Any]:
+    """The rows of ``result`` as named tuples, one at a time, for reads of thousands of rows
+    used attribute by attribute: a row looks each attribute up by its name (about a
+    microsecond), a named tuple by its place."""
+    shape = _shape(tuple(result.keys()))
+    return map(shape._make, result)
+
+
+@lru_cache(maxsize=64)
+def _shape(keys: Sequence[str]) -> Any:
+    return namedtuple("Plain", keys, rename=True)
 
 
 def _id(value: int | None) -> int:

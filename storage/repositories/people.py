@@ -186,19 +186,57 @@ class PersonRepository:
         )
         return found is not None
 
-    def reports_of(self, manager_id: int) -> list[Person]:
-        """Everyone who reports to ``manager_id``, directly or through other managers."""
+    def teams(self, manager_ids: Iterable[int]) -> dict[int, list[Person]]:
+        """``reports_of`` each of the managers, from one read of everyone: a round of
+        digests writes hundreds of teams' digests."""
+        rows = self.session.execute(select(person_t).order_by(person_t.c.id))
+        everyone = {row.id: mapping.person(row) for row in mapping.plain(rows)}
+        children: dict[int, list[int]] = {}
+        for person in everyone.values():  # in id order
+            if person.manager_id is not None:
+                children.setdefault(person.manager_id, []).append(person.id)
+        return {m: [everyone[p] for p in _under(m, children)] for m in manager_ids}
+
+    def report_ids(self, manager_id: int) -> list[int]:
+        """The ids of everyone who reports to ``manager_id``, directly or through other
+        managers: nearest first, each level in id order, nobody twice (a cycle in the
+        hierarchy ends the walk). One narrow read a level."""
         seen: set[int] = {manager_id}
         frontier = [manager_id]
-        found: list[Person] = []
+        found: list[int] = []
         while frontier:
-            rows = self.session.scalars(
-                select(PersonRow).where(person_t.c.manager_id.in_(frontier)).order_by(person_t.c.id)
+            level = self.session.scalars(
+                select(person_t.c.id)
+                .where(ids_in(self.session, person_t.c.manager_id, frontier))
+                .order_by(person_t.c.id)
             ).all()
-            frontier = []
-            for row in rows:
-                if row.id is not None and row.id not in seen:
-                    seen.add(row.id)
-                    frontier.append(row.id)
-                    found.append(mapping.person(row))
+            frontier = [pid for pid in level if pid not in seen]
+            seen.update(frontier)
+            found.extend(frontier)
         return found
+
+    def reports_of(self, manager_id: int) -> list[Person]:
+        """Everyone who reports to ``manager_id``, directly or through other managers (in the
+        order of ``report_ids``), read in one statement as plain rows: a head of sales'
+        thousands of reports are made into neither ORM objects nor SQLAlchemy rows."""
+        ids = self.report_ids(manager_id)
+        if not ids:
+            return []
+        rows = self.session.execute(
+            select(person_t).where(ids_in(self.session, person_t.c.id, ids))
+        )
+        people = {row.id: mapping.person(row) for row in mapping.plain(rows)}
+        return [people[pid] for pid in ids if pid in people]
+
+
+def _under(manager_id: int, children: dict[int, list[int]]) -> list[int]:
+    """``report_ids`` over the hierarchy in memory (``children``: each manager's reports)."""
+    seen = {manager_id}
+    frontier = [manager_id]
+    found: list[int] = []
+    while frontier:
+        level = sorted(child for parent in frontier for child in children.get(parent, ()))
+        frontier = [pid for pid in level if pid not in seen]
+        seen.update(frontier)
+        found.extend(frontier)
+    return found

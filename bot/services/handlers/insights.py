@@ -90,7 +90,7 @@ def render_digest(digest: TeamDigest, *, team: dict[int, Person], req: Request) 
         *digest.single_threaded_top,
         *(r.customer_id for r in digest.concentration),
     }
-    customers = {c.id: c for c in req.uow.customers.get_many(sorted(wanted))}
+    customers = req.uow.digests.listed(sorted(wanted))
 
     def name(customer_id: int) -> str:
         found = customers.get(customer_id)
@@ -113,6 +113,7 @@ def render_digest(digest: TeamDigest, *, team: dict[int, Person], req: Request) 
 
     sellers = []
     leads = {p.manager_id for p in team.values()}
+    upcoming = f"Dates in the next {req.deps.policy.digest_upcoming_days} days"
     for s in digest.sellers:
         person = team[s.person_id]
         if person.id in leads and not s.customers:
@@ -126,10 +127,7 @@ def render_digest(digest: TeamDigest, *, team: dict[int, Person], req: Request) 
                     ("Amber / red", f"{s.amber} / {s.red}"),
                     ("Escalations", str(s.escalations)),
                     ("Touches", f"{s.touches_this_period} (previous {s.touches_previous_period})"),
-                    (
-                        f"Dates in the next {req.deps.policy.digest_upcoming_days} days",
-                        str(s.upcoming_dates),
-                    ),
+                    (upcoming, str(s.upcoming_dates)),
                     ("Offer pitch coverage", _pitch_coverage(s.pitch_coverage, s.offers_eligible)),
                 ),
             )

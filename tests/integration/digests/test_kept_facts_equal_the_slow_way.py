@@ -4,6 +4,7 @@ seeded demo book, for every manager and for the head of sales, same counts, same
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,6 +24,8 @@ from bot.services.request import Request
 from bot.services.summaries import build_summaries
 from nudges.digest import TeamDigest, compose_digest, team_digest
 from nudges.model import Person, PitchState
+from nudges.policy import Policy
+from storage.repositories import digest_sql
 from storage.repositories import digests as digest_reads
 from storage.tables import customer_t, pitch_t
 
@@ -107,14 +110,14 @@ def fast(
 
 @pytest.mark.parametrize(
     ("touch_scan", "chunk"),
-    [(0, digest_reads.CHUNK), (10**12, 2)],
+    [(0, digest_sql.CHUNK), (10**12, 2)],
     ids=["touches-by-instant", "touches-by-customer-owners-two-at-a-time"],
 )
 def test_every_managers_digest_from_kept_facts_equals_the_slow_way(
     demo: Container, touch_scan: int, chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(digest_reads, "TOUCH_SCAN", touch_scan)
-    monkeypatch.setattr(digest_reads, "CHUNK", chunk)  # owners read per statement
+    monkeypatch.setattr(digest_sql, "CHUNK", chunk)  # owners read per statement
     books = DigestBooks(now=TICK, policy=demo.deps.policy)
     with demo.deps.uow() as uow:
         managers = uow.people.managers()
@@ -166,3 +169,30 @@ def test_the_scheduled_digests_are_the_slow_way_too(demo: Container) -> None:
             written = uow.deliveries.by_key(f"digest:{manager_id}:{slot.date().isoformat()}")
         assert manager is not None and written is not None
         assert written.payload == slow(demo, manager, team)[1].to_json()
+
+
+@pytest.mark.parametrize("limit", [1, 3, 7])
+def test_one_digests_lists_bounded_by_each_books_worst_equal_the_slow_way(
+    demo: Container, database: str, limit: int
+) -> None:
+    # Lists shorter than the number of books with accounts of each kind: one digest's lists
+    # are read within the bounds its books' worst accounts give.
+    policy = replace(Policy(), digest_list_limit=limit)
+    container = build(Settings(database_url=database, policy=policy), clock=FixedClock(TICK))
+    try:
+        with container.deps.uow() as uow:
+            managers = uow.people.managers()
+            teams = {m.id: uow.people.reports_of(m.id) for m in managers}
+        for manager in managers:
+            books = DigestBooks(now=TICK, policy=policy, shared=False)
+            expected = slow(container, manager, teams[manager.id])
+            assert fast(container, manager, teams[manager.id], books) == expected
+        head = max(managers, key=lambda m: len(teams[m.id]))
+        books = DigestBooks(now=TICK, policy=policy, shared=False)
+        with container.deps.uow() as uow:
+            found = books.of(uow, teams[head.id]).values()
+        assert sum(a.escalated > 0 for a in found) > limit
+        assert sum(a.quiet > 0 for a in found) > limit
+        assert sum(a.single_threaded > 0 for a in found) > limit
+    finally:
+        container.close()
