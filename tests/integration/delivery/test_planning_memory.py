@@ -6,33 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import event
 
 from tests.fakes import FakePlatform
-from tests.integration.delivery.conftest import START, Book
+from tests.integration.delivery.conftest import Book
+from tests.integration.delivery.test_catch_up import TUESDAY, at
+from tests.integration.delivery.test_catch_up import messages as sent
 
-TUESDAY = START.replace(hour=0)  # 20 January 2026; Maria's messages go out at 09:00 UTC
 WEDNESDAY = TUESDAY + timedelta(days=1)
-
-
-def at(day: datetime, clock: str) -> datetime:
-    hour, minute = map(int, clock.split(":"))
-    return day.replace(hour=hour, minute=minute)
-
-
-def sent(book: Book, platform: FakePlatform) -> list[tuple[datetime | None, list[str]]]:
-    """Each message Maria got: when it was sent, and the customers its items are about."""
-    sent_at = {d.id: d.sent_at for d in book.deliveries()}
-    return [
-        (
-            sent_at[s.delivery_id],
-            [i.title.split(" — ")[0] for section in s.reply.sections for i in section.items],
-        )
-        for s in platform.sent_to(book.maria.person.id)
-    ]
 
 
 @contextmanager
