@@ -79,6 +79,7 @@ def read_scheduler(table: Table) -> SchedulerSettings:
         housekeeping_minutes=table.integer(
             "housekeeping_minutes", default.housekeeping_minutes, low=1, high=1440
         ),
+        decide_workers=table.integer("decide_workers", default.decide_workers, low=0, high=64),
     )
     table.finish()
     return scheduler

@@ -38,6 +38,9 @@ class SchedulerSettings:
     sweep_minutes: int = 5
     deliver_seconds: int = 30
     housekeeping_minutes: int = 60
+    #: Worker processes deciding a sweep with thousands of customers due
+    #: (``bot.delivery.deciders``): 0 is one per core, 1 decides in the bot's own process.
+    decide_workers: int = 0
 
 
 @dataclass(frozen=True, slots=True)

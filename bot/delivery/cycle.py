@@ -70,9 +70,14 @@ async def run_cycle(
     if dry_run:
         recorder = RecordingPlatform()
         with container.rolled_back() as units:
-            # Reads see the dry run; one connection for every unit of work: sends one at a time.
+            # Reads see the dry run; one connection for every unit of work: sends one at a
+            # time, and deciding stays in this process (workers could not see the dry run).
             settings = container.deps.settings
-            settings = replace(settings, delivery=replace(settings.delivery, concurrency=1))
+            settings = replace(
+                settings,
+                delivery=replace(settings.delivery, concurrency=1),
+                scheduler=replace(settings.scheduler, decide_workers=1),
+            )
             deps = replace(container.deps, uow=units, read_only=None, settings=settings)
             swept = sweep(deps, now=now)
             swept.digests += plan_digests(deps, now=now, horizon=now + _lookahead(deps))

@@ -8,11 +8,13 @@ hold up the morning's nudges. How the sweep's transactions share the database wi
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.delivery import turns as turns_module
+from bot.delivery.deciders import decide_in_workers
 from bot.delivery.isolation import decide_customers, decide_offer
 from bot.delivery.planning import plan_messages
 from bot.delivery.turns import Turns
@@ -21,10 +23,13 @@ from bot.services.context import Deps
 from bot.services.decisions import Applied
 from storage import SqlUnitOfWork
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class SweepResult:
     customers: int = 0
+    in_workers: int = 0  # of ``customers``: decided in worker processes
     offers: int = 0
     nudges: int = 0
     expired: int = 0
@@ -58,9 +63,15 @@ def sweep(deps: Deps, *, now: datetime, lookahead: timedelta | None = None) -> S
 
 
 def decide_due(deps: Deps, *, now: datetime, result: SweepResult) -> None:
-    """Every customer whose ``next_due_at`` has come, a batch per transaction. Each decision
-    moves ``next_due_at`` past ``now`` (one that cannot be decided is set aside, which moves
-    it too), so the loop ends; a guard stops a runaway anyway."""
+    """Every customer whose ``next_due_at`` has come, a batch per transaction: many of them
+    first in worker processes (``bot.delivery.deciders``), then whatever is left here. Each
+    decision moves ``next_due_at`` past ``now`` (one that cannot be decided is set aside, which
+    moves it too), so the loop ends; a guard stops a runaway anyway."""
+    try:
+        decide_in_workers(deps, now=now, result=result)
+    except Exception as exc:  # the workers could not start, say: deciding goes on here
+        log.warning("sweep: deciding in workers failed (%s); deciding here", type(exc).__name__)
+        log.debug("sweep: deciding in workers failed", exc_info=exc)
     seen: set[int] = set()
     turns = Turns(deps)
     while not lifecycle.requested():  # stopping: the rest stays due for the next sweep

@@ -17,7 +17,7 @@ from bot.services.summaries import build_summaries
 from nudges.calendar import local_date, start_of_day
 from nudges.dates import coming_up
 from nudges.engine import CustomerView, decide_customer
-from nudges.facts import customer_facts
+from nudges.facts import CustomerFacts, customer_facts
 from nudges.model import Nudge, NudgeState, NudgeStatus, Offer
 from nudges.offers import OfferCandidate, audience, decide_offer
 from nudges.policy import Policy
@@ -48,12 +48,34 @@ class Applied:
     expired: int
 
 
+@dataclass(slots=True)
+class Outcome:
+    """What deciding a batch of customers works out, before anything is written: plain data,
+    so a batch may be decided in one process (or transaction) and written in another."""
+
+    customers: int
+    nudges: list[Nudge]
+    #: What was stored under each dedupe key when the batch was read.
+    existing: dict[str, NudgeStatus]
+    held: list[Held]
+    expiring: list[str]
+    next_due: dict[int, datetime | None]
+    facts: list[CustomerFacts]
+
+
 def refresh_customers(
     uow: SqlUnitOfWork, customer_ids: Sequence[int], *, now: datetime, policy: Policy
 ) -> Applied:
     """Decide again for these customers and store the outcome (in the caller's unit of work)."""
+    return apply_outcome(uow, decide_batch(uow, customer_ids, now=now, policy=policy), now=now)
+
+
+def decide_batch(
+    uow: SqlUnitOfWork, customer_ids: Sequence[int], *, now: datetime, policy: Policy
+) -> Outcome:
+    """Read these customers (and what deciding them needs) and decide them; writes nothing."""
     if not customer_ids:
-        return Applied(0, 0, 0)
+        return Outcome(0, [], {}, [], [], {}, [])
     ids = list(customer_ids)
     customers = uow.customers.get_many(ids)
     owners = {p.id: p for p in uow.people.get_many({c.owner_id for c in customers})}
@@ -64,6 +86,7 @@ def refresh_customers(
     touches = _group(uow.touches.recent(ids, since=since))
     statuses = uow.nudges.statuses_by_customer(ids)
     decided: list[Nudge] = []
+    held: list[Held] = []
     expiring: list[str] = []
     next_due: dict[int, datetime | None] = {}
     quiet: dict[int, QuietStatus] = {}
@@ -80,7 +103,7 @@ def refresh_customers(
         )
         decision = decide_customer(view, now=now, policy=policy)
         decided.extend(decision.nudges)
-        hold_open(uow, decision.held, view.existing, now=now)
+        held.extend(decision.held)
         expiring.extend(decision.expired)
         next_due[customer.id] = decision.next_due_at
         if decision.quiet is not None and decision.events is not None:
@@ -93,8 +116,6 @@ def refresh_customers(
                     days=policy.digest_upcoming_days,
                 )
             )
-    # Decide and read everything first, then write the whole batch in a few set-based
-    # statements (on SQLite the sweep holds the write lock only while it writes).
     summaries = build_summaries(
         uow,
         customers,
@@ -116,11 +137,21 @@ def refresh_customers(
         )
         for s in summaries
     ]
-    uow.nudges.upsert_many(decided, existing=_flat(statuses), now=now)
-    metrics.nudges_created_on_commit(uow, decided, existing=_flat(statuses))
-    expired = uow.nudges.expire(expiring, now=now)
-    uow.customers.set_decided_many(next_due, facts)
-    return Applied(len(customers), len(decided), expired)
+    return Outcome(len(customers), decided, _flat(statuses), held, expiring, next_due, facts)
+
+
+def apply_outcome(uow: SqlUnitOfWork, outcome: Outcome, *, now: datetime) -> Applied:
+    """Write what deciding a batch worked out, in a few set-based statements (on SQLite the
+    sweep holds the write lock only while it writes). Correct only if nothing the decision
+    read has changed since: the caller reads and writes in one transaction, or knows."""
+    if not outcome.customers:
+        return Applied(0, 0, 0)
+    hold_open(uow, outcome.held, outcome.existing, now=now)
+    uow.nudges.upsert_many(outcome.nudges, existing=outcome.existing, now=now)
+    metrics.nudges_created_on_commit(uow, outcome.nudges, existing=outcome.existing)
+    expired = uow.nudges.expire(outcome.expiring, now=now)
+    uow.customers.set_decided_many(outcome.next_due, outcome.facts)
+    return Applied(outcome.customers, len(outcome.nudges), expired)
 
 
 def refresh_offers(uow: SqlUnitOfWork, *, now: datetime, policy: Policy) -> Applied:

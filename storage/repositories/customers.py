@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Row,
+    and_,
     case,
     delete,
     func,
@@ -314,6 +315,32 @@ class CustomerRepository:
         if skip_locked:
             query = query.with_for_update(skip_locked=True)
         return list(self.session.scalars(query))
+
+    def due_page(
+        self,
+        *,
+        now: datetime,
+        after: tuple[datetime, int] | None,
+        limit: int,
+        skip_locked: bool = False,
+    ) -> list[tuple[int, datetime]]:
+        """The next ``limit`` due customers after ``after`` (an earlier page's last
+        ``(next_due_at, id)``), oldest first, with their next-due instants: a sweep pages
+        through what is due while earlier pages are still being decided. ``skip_locked`` as in
+        :meth:`due_ids`."""
+        due, key = customer_t.c.next_due_at, customer_t.c.id
+        query = select(key, due).where(due <= now).order_by(due, key).limit(limit)
+        if after is not None:
+            at, last = after
+            query = query.where(or_(due > at, and_(due == at, key > last)))
+        if skip_locked:
+            query = query.with_for_update(skip_locked=True)
+        return [(row[0], row[1]) for row in self.session.execute(query)]
+
+    def due_count(self, *, now: datetime, up_to: int) -> int:
+        """How many customers are due, counted up to ``up_to`` (an index range, never more)."""
+        due = select(customer_t.c.id).where(customer_t.c.next_due_at <= now).limit(up_to)
+        return int(self.session.scalar(select(func.count()).select_from(due.subquery())) or 0)
 
 
 #: The columns a ``Customer`` is made of (``mapping.customer``): bulk reads leave out the kept

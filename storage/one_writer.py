@@ -1,0 +1,71 @@
+"""SQLite: writing, on one connection, what was worked out from reads made elsewhere (another
+process deciding a batch of the sweep), and knowing whether any other connection wrote since
+those reads began.
+
+SQLite counts, per connection, the commits made by every *other* connection
+(``PRAGMA data_version``). A stamp taken on this connection before the reads start, and
+compared inside this connection's write transaction (which holds the one write lock, so no one
+can commit meanwhile), tells whether what was read is still what is stored: this connection's
+own commits (the other batches it wrote) do not count, anyone else's do.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
+from storage.uow import SqlUnitOfWork
+
+
+class OneWriter:
+    """``with OneWriter(engine) as writer:`` one connection, held until the block ends."""
+
+    def __init__(self, engine: Engine) -> None:
+        if engine.dialect.name != "sqlite":
+            raise ValueError("OneWriter is for SQLite, whose one write lock it relies on")
+        self._engine = engine
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> OneWriter:
+        self._connection = self._engine.connect()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    @property
+    def connection(self) -> Connection:
+        if self._connection is None:
+            raise RuntimeError("OneWriter used outside its with block")
+        return self._connection
+
+    def stamp(self) -> int:
+        """The count of other connections' commits, as this connection sees it now (taken
+        outside a transaction: before the reads it is to vouch for begin)."""
+        driver = self.connection.connection.driver_connection
+        if driver is None:  # pragma: no cover - a checked-out connection always has one
+            raise RuntimeError("no driver connection")
+        row = driver.execute("PRAGMA data_version").fetchone()
+        return int(row[0])
+
+    def uow(self) -> SqlUnitOfWork:
+        """A unit of work on this connection; its transaction takes the write lock at once."""
+        connection = self.connection
+        return SqlUnitOfWork(
+            lambda: Session(bind=connection, expire_on_commit=False, autoflush=False)
+        )
+
+    def unchanged_since(self, uow: SqlUnitOfWork, stamp: int) -> bool:
+        """Inside ``uow`` (begun here, holding the write lock): no other connection has
+        committed since ``stamp`` was taken."""
+        uow.session.connection()  # BEGIN IMMEDIATE: from here on no one else commits
+        return self.stamp() == stamp
