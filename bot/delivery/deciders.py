@@ -2,23 +2,22 @@
 
 When thousands of customers are due at once (the first sweep of an imported or generated
 book, a bot back after a long stop), deciding them is most of the sweep, and it is Python
-work: one process uses one core. Here worker processes each read a batch of due customers
-and decide it (``bot.services.decisions.decide_batch``, writing nothing), while the sweep's
-own process pages through what is due and writes what the workers worked out
-(``apply_outcome``), one transaction a batch, in the order the batches were handed out.
+work: one process uses one core. Here the sweep's process pages through what is due and hands
+each page to one of several worker processes:
 
-A batch is written only if nothing it was decided from can have changed since its worker read
-it:
+- PostgreSQL: the worker decides the page as the sweep itself would, in its own transaction
+  (``bot.delivery.isolation.decide_customers``): it locks the page's rows that are still due
+  (``FOR UPDATE SKIP LOCKED``, leaving those another transaction holds), reads, decides and
+  writes them, a customer it cannot decide set aside; as a replica's sweep would.
+- SQLite has one writer. The worker reads and decides the page
+  (``bot.services.decisions.decide_batch``, writing nothing), and the sweep's process writes
+  what it worked out (``apply_outcome``), in the order the pages were handed out, on one
+  connection (``storage.one_writer``) that took a stamp of the other connections' commits
+  before the worker began reading. Inside the write, holding the one write lock, the stamp
+  must be the same: if anyone else wrote meanwhile (a ``/touch``, a replica), the page is not
+  written and stays due.
 
-- PostgreSQL: the sweep's process locks the batch's rows (``FOR UPDATE SKIP LOCKED``, as every
-  sweep does) before the worker reads them, and writes in that same transaction: whoever
-  changes one of those customers meanwhile waits for it, as with a sweep deciding in process.
-- SQLite: before the worker reads, the writing connection takes a stamp of the other
-  connections' commits (``storage.one_writer``); inside the write, holding the one write lock,
-  the stamp must be the same. If anyone else wrote meanwhile (a ``/touch``, a replica), the
-  batch is not written: it is still due, and the sweep decides it in process afterwards.
-
-Whatever is not written here (a stale batch, a worker's error, a stop) stays due, and the
+Whatever is not decided here (a stale page, a worker's error, a stop) stays due, and the
 sweep's usual loop decides it next, each customer it cannot decide set aside as always.
 """
 
@@ -28,6 +27,7 @@ import logging
 import multiprocessing
 import os
 import signal
+from collections import Counter as Tally
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -41,12 +41,20 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from bot.config import LoggingSettings
 from bot.delivery import turns
-from bot.ops import lifecycle, metrics
+from bot.delivery.isolation import decide_customers
+from bot.ops import lifecycle, logs, metrics
 from bot.services.context import Deps
 from bot.services.decisions import Applied, Outcome, apply_outcome, decide_batch
 from nudges.policy import Policy
-from storage import SqlUnitOfWork, is_sqlite, make_engine, make_session_factory
+from storage import (
+    SqlUnitOfWork,
+    is_sqlite,
+    make_engine,
+    make_session_factory,
+    run_in_transaction,
+)
 from storage.one_writer import OneWriter
 
 if TYPE_CHECKING:
@@ -108,7 +116,7 @@ def decide_in_workers(deps: Deps, *, now: datetime, result: SweepResult) -> None
                 max_workers=workers,
                 mp_context=started,
                 initializer=_start_worker,
-                initargs=(deps.settings.database_url, deps.policy),
+                initargs=(deps.settings.database_url, deps.policy, _logging(deps)),
             )
         )
         stack.callback(pool.shutdown, wait=True, cancel_futures=True)
@@ -118,10 +126,10 @@ def decide_in_workers(deps: Deps, *, now: datetime, result: SweepResult) -> None
 @dataclass
 class _Batch:
     ids: list[int]
-    decided: Future[Outcome]
-    #: PostgreSQL: the transaction holding the batch's rows, written in; SQLite: the stamp.
-    uow: SqlUnitOfWork | None = None
-    stamp: int = 0
+    #: SQLite: what the worker decided (an ``Outcome``); PostgreSQL: what it wrote
+    #: (``Applied``) and what that added to the sweep's counters.
+    done: Future[Any]
+    stamp: int = 0  # SQLite: the writer's stamp, taken before the worker began reading
 
 
 class _Sweep:
@@ -135,7 +143,7 @@ class _Sweep:
         result: SweepResult,
         ahead: int,
     ) -> None:
-        self.deps, self.pool, self.stack, self.now, self.result = deps, pool, stack, now, result
+        self.deps, self.pool, self.now, self.result = deps, pool, now, result
         self.ahead = ahead
         self.after: tuple[datetime, int] | None = None
         self.done = False  # every due customer handed out
@@ -158,55 +166,35 @@ class _Sweep:
                 self._write(self.batches.popleft())
         finally:
             for batch in self.batches:  # stopping, or an error: these stay due
-                batch.decided.cancel()
-                if batch.uow is not None:
-                    batch.uow.__exit__(None, None, None)
+                batch.done.cancel()
 
     def _hand_out(self) -> None:
         """The next page of due customers, to a worker."""
-        uow: SqlUnitOfWork | None = None
-        stamp = 0
-        if self.writer is None:
-            uow = self.deps.uow().__enter__()
-            page = uow.customers.due_page(
-                now=self.now, after=self.after, limit=turns.BATCH, skip_locked=True
-            )
-        else:
-            with self.deps.reader() as reader:
-                page = reader.customers.due_page(now=self.now, after=self.after, limit=turns.BATCH)
-            stamp = self.writer.stamp()
+        with self.deps.reader() as reader:
+            page = reader.customers.due_page(now=self.now, after=self.after, limit=turns.BATCH)
         if not page:
             self.done = True
-            if uow is not None:
-                uow.__exit__(None, None, None)
             return
         self.after = (page[-1][1], page[-1][0])
         ids = [customer_id for customer_id, _ in page]
-        decided = self.pool.submit(_decide, ids, self.now)
-        self.batches.append(_Batch(ids, decided, uow, stamp))
+        if self.writer is None:
+            self.batches.append(_Batch(ids, self.pool.submit(_decide_and_write, ids, self.now)))
+        else:
+            stamp = self.writer.stamp()
+            self.batches.append(_Batch(ids, self.pool.submit(_decide, ids, self.now), stamp))
 
     def _write(self, batch: _Batch) -> None:
+        """The page's outcome: written by its worker (PostgreSQL) or here (SQLite)."""
         try:
-            outcome = batch.decided.result()
-        except Exception as exc:  # the worker's error: the batch stays due
+            if self.writer is None:
+                applied, counts = batch.done.result()
+                metrics.add_worker_counts(counts)
+            else:
+                applied = self._write_sqlite(batch, batch.done.result())
+        except Exception as exc:  # the worker's error, a conflict: the page stays due
             # The error's class only: its message may hold a customer's data.
             log.warning(
-                "sweep: a worker could not decide a batch of %s customers (%s); "
-                "they are decided in this process",
-                len(batch.ids),
-                type(exc).__name__,
-            )
-            if batch.uow is not None:
-                batch.uow.__exit__(None, None, None)
-            return
-        try:
-            if batch.uow is not None:
-                applied: Applied | None = self._write_locked(batch.uow, outcome)
-            else:
-                applied = self._write_sqlite(batch, outcome)
-        except Exception as exc:  # a conflict, the database gone: the batch stays due
-            log.warning(
-                "sweep: a batch of %s customers decided by a worker could not be written (%s); "
+                "sweep: a page of %s customers could not be decided in a worker (%s); "
                 "they are decided in this process",
                 len(batch.ids),
                 type(exc).__name__,
@@ -219,16 +207,6 @@ class _Sweep:
         self.result.in_workers += applied.decided
         self.result.nudges += applied.nudges
         self.result.expired += applied.expired
-
-    def _write_locked(self, uow: SqlUnitOfWork, outcome: Outcome) -> Applied:
-        """PostgreSQL: in the transaction that has held the batch's rows since it was handed
-        out."""
-        try:
-            applied = apply_outcome(uow, outcome, now=self.now)
-            uow.commit()
-        finally:
-            uow.__exit__(None, None, None)
-        return applied
 
     def _write_sqlite(self, batch: _Batch, outcome: Outcome) -> Applied | None:
         writer = self.writer
@@ -248,27 +226,62 @@ class _Sweep:
 
 # -- in the worker processes ----------------------------------------------------------------
 
-_reader: Callable[[], SqlUnitOfWork] | None = None
+_units: Callable[[], SqlUnitOfWork] | None = None
 _policy: Policy | None = None
 
 
-def _start_worker(url: str, policy: Policy) -> None:
-    """A worker's start: its own engine, which only reads. Stopping is the sweep's to decide
-    (it stops handing out batches): an interrupt meant for the bot does not kill a worker
-    mid-batch."""
-    global _reader, _policy
+def _logging(deps: Deps) -> tuple[LoggingSettings, int] | None:
+    """How this process logs, for its workers: the ``[logging]`` settings and the root level
+    (``-v``), if the bot set its logging up."""
+    if not logs.installed():
+        return None
+    return deps.settings.logging, logging.getLogger().level
+
+
+def _start_worker(url: str, policy: Policy, logged: tuple[LoggingSettings, int] | None) -> None:
+    """A worker's start: its own engine, and logging as the bot's. Stopping is the sweep's to
+    decide (it stops handing out pages): an interrupt meant for the bot does not kill a worker
+    mid-page."""
+    global _units, _policy
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if logged is not None:
+        settings, level = logged
+        logs.configure(settings)
+        logging.getLogger().setLevel(level)
     engine = make_engine(url, pool_size=1)
-    readers = make_session_factory(engine, read_only=True)
-    _reader = lambda: SqlUnitOfWork(readers, read_only=True)  # noqa: E731
+    # SQLite: the worker only reads, never taking the write lock.
+    sessions = make_session_factory(engine, read_only=is_sqlite(url))
+    _units = lambda: SqlUnitOfWork(sessions, read_only=is_sqlite(url))  # noqa: E731
     _policy = policy
 
 
 def _decide(ids: list[int], now: datetime) -> Outcome:
-    if _reader is None or _policy is None:  # pragma: no cover - started by _start_worker
-        raise RuntimeError("a decider used before it was started")
-    with _reader() as uow:
-        return decide_batch(uow, ids, now=now, policy=_policy)
+    """SQLite: the page read and decided; the sweep's process writes it."""
+    units, policy = _started()
+    with units() as uow:
+        return decide_batch(uow, ids, now=now, policy=policy)
+
+
+def _decide_and_write(ids: list[int], now: datetime) -> tuple[Applied, Tally[tuple[str, str]]]:
+    """PostgreSQL: the page's customers still due locked, decided and written, as the sweep
+    decides a batch (a conflict with another transaction: run again); with what the page
+    added to the sweep's counters."""
+    units, policy = _started()
+    before = metrics.worker_counts()
+
+    def batch() -> Applied:
+        due = uow.customers.lock_due(ids, now=now)
+        return decide_customers(uow, due, now=now, policy=policy)
+
+    with units() as uow:
+        applied = run_in_transaction(uow, batch, commit=True, what="sweep page in a worker")
+    return applied, metrics.worker_counts() - before
+
+
+def _started() -> tuple[Callable[[], SqlUnitOfWork], Policy]:
+    if _units is None or _policy is None:  # pragma: no cover - started by _start_worker
+        raise RuntimeError("a worker used before it was started")
+    return _units, _policy
 
 
 def _cores() -> int:

@@ -104,6 +104,12 @@ def configure(
     return handler
 
 
+def installed() -> bool:
+    """Whether :func:`configure` set up this process's logging (a worker process it starts
+    then logs the same way)."""
+    return any(h.get_name() == _HANDLER_NAME for h in logging.getLogger().handlers)
+
+
 #: Probes and scrapes come every few seconds: a successful one is logged at DEBUG only.
 PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
 

@@ -135,6 +135,30 @@ def set_aside(kind: str) -> None:
     SWEEP_SET_ASIDE.labels(kind=kind).inc()
 
 
+#: The counters a sweep's worker process moves (``bot.delivery.deciders``), by their label.
+_WORKER_COUNTERS = ((NUDGES_CREATED, "reason"), (SWEEP_SET_ASIDE, "kind"))
+
+
+def worker_counts() -> Tally[tuple[str, str]]:
+    """What this process's sweep counters hold: a worker hands what a page added to them to
+    the sweep's process (``add_worker_counts``), whose counters are the ones scraped."""
+    counts: Tally[tuple[str, str]] = Tally()
+    for counter, label in _WORKER_COUNTERS:
+        for metric in counter.collect():
+            for sample in metric.samples:
+                if sample.name.endswith("_total"):
+                    counts[(metric.name, sample.labels[label])] += int(sample.value)
+    return counts
+
+
+def add_worker_counts(counts: Tally[tuple[str, str]]) -> None:
+    for counter, label in _WORKER_COUNTERS:
+        (metric,) = counter.collect()
+        for (name, value), count in counts.items():
+            if name == metric.name and count > 0:
+                counter.labels(**{label: value}).inc(count)
+
+
 def customers_decided(count: int) -> None:
     CUSTOMERS_DECIDED.inc(count)
 

@@ -337,6 +337,16 @@ class CustomerRepository:
             query = query.with_for_update(skip_locked=True)
         return [(row[0], row[1]) for row in self.session.execute(query)]
 
+    def lock_due(self, ids: Sequence[int], *, now: datetime) -> list[int]:
+        """Of ``ids``, those still due, locked until the transaction ends; rows another
+        transaction holds are left out (PostgreSQL; SQLite has no row locks)."""
+        c = customer_t.c
+        due = ids_in(self.session, c.id, ids)
+        query = select(c.id).where(due, c.next_due_at <= now).order_by(c.id)
+        if self.session.get_bind().dialect.name != "sqlite":
+            query = query.with_for_update(skip_locked=True)
+        return list(self.session.scalars(query))
+
     def due_count(self, *, now: datetime, up_to: int) -> int:
         """How many customers are due, counted up to ``up_to`` (an index range, never more)."""
         due = select(customer_t.c.id).where(customer_t.c.next_due_at <= now).limit(up_to)

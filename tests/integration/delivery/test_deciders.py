@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -16,10 +16,12 @@ from bot.bootstrap import Container, build
 from bot.clock import FixedClock
 from bot.config import SchedulerSettings, Settings
 from bot.delivery import deciders, turns
+from bot.delivery.isolation import SET_ASIDE
 from bot.delivery.sweep import SweepResult, decide_due
 from bot.demo import generate
+from bot.ops import metrics
 from bot.services.decisions import Outcome, decide_batch, refresh_customers
-from nudges.model import NudgeReason, NudgeState, Touch
+from nudges.model import Customer, NudgeReason, NudgeState, Touch
 from storage.tables import customer_t, nudge_t
 
 pytestmark = pytest.mark.db
@@ -116,9 +118,11 @@ def test_what_workers_decide_is_stored_as_deciding_in_one_process_stores_it(
 def test_a_customer_touched_while_its_worker_decides_it_ends_as_the_touch_left_it(
     book: Container, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The first batch is written only after its worker has decided it and, meanwhile, its
-    owner has logged a touch with its quiet customer (from another connection): the quiet
-    nudge the worker decided from what it read must not come back."""
+    """Its owner logs a touch with a quiet customer of the first page (from another
+    connection) after the page's worker has decided it: the quiet nudge the worker decided
+    from what it read must not stay open. (SQLite: the sweep has not written the page yet and
+    must not; PostgreSQL: the worker has written it, and the touch decides its customer
+    again.)"""
     ids = due(book)
     quiet = _quiet_customer(book, ids[: turns.BATCH])
     write = deciders._Sweep._write
@@ -126,13 +130,11 @@ def test_a_customer_touched_while_its_worker_decides_it_ends_as_the_touch_left_i
 
     def touched_first(sweep: Any, batch: Any) -> None:
         if not touches:
-            batch.decided.result()  # the worker has read and decided the customer untouched
+            batch.done.result()  # the worker has read and decided the customer untouched
             touch = threading.Thread(target=_touch, args=(book, quiet))
             touches.append(touch)
             touch.start()
-            # SQLite: the touch is written at once. PostgreSQL: it waits for the batch's
-            # rows, which the sweep holds until it has written them.
-            touch.join(timeout=3)
+            touch.join(timeout=30)
         write(sweep, batch)
 
     monkeypatch.setattr(deciders._Sweep, "_write", touched_first)
@@ -149,8 +151,8 @@ def test_a_customer_touched_while_its_worker_decides_it_ends_as_the_touch_left_i
     nudges, _ = stored(book, [quiet])
     state = NUDGE_COLUMNS.index("state")
     quiet_nudges = {k: row[state] for k, row in nudges.items() if k.startswith("quiet:")}
-    # None open: either never written (SQLite: the batch was decided again after the touch)
-    # or closed by the touch (PostgreSQL: written first, the touch waiting for the rows).
+    # None open: never written (SQLite: the page was decided again after the touch), or
+    # closed by the touch (PostgreSQL: written by the worker first).
     assert NudgeState.OPEN.value not in quiet_nudges.values(), quiet_nudges
     assert due(book) == []
 
@@ -178,3 +180,43 @@ def _touch(container: Container, customer_id: int) -> None:
         )
         refresh_customers(uow, [customer_id], now=TICK, policy=deps.policy)
         uow.commit()
+
+
+def test_a_customer_no_one_can_decide_is_set_aside_and_every_other_is_decided(
+    book: Container,
+) -> None:
+    """Its page fails in its worker (SQLite: the page is decided again in the sweep's process;
+    PostgreSQL: the worker decides the page one by one): the customer is set aside, audited
+    and counted in the sweep's process, and every other customer is decided."""
+    with book.deps.uow() as uow:
+        owner = uow.customers.get(due(book)[0])
+        assert owner is not None
+        bad = uow.customers.add(
+            Customer(
+                id=0,
+                workspace_id=owner.workspace_id,
+                name="Far Corp",
+                owner_id=owner.owner_id,
+                tier="key",
+                since=date(9999, 12, 30),  # the calendar's last days: the engine fails on them
+                renewal_on=date(9999, 12, 31),
+            ),
+            now=NOW,
+        )
+        uow.customers.set_next_due(bad.id, NOW)
+        uow.commit()
+    ids = due(book)
+    set_aside_before = metrics.SWEEP_SET_ASIDE.labels(kind="customer")._value.get()
+
+    result = SweepResult()
+    decide_due(book.deps, now=TICK, result=result)
+
+    assert result.customers == len(ids) - 1
+    assert result.in_workers > 0
+    assert due(book) == []
+    with book.deps.uow() as uow:
+        far = uow.customers.get(bad.id)
+        actions = {(e.action, e.subject_type, e.subject_id) for e in uow.audit.entries()}
+    assert far is not None and far.next_due_at == TICK + SET_ASIDE
+    assert ("sweep.set_aside", "customer", bad.id) in actions
+    assert metrics.SWEEP_SET_ASIDE.labels(kind="customer")._value.get() == set_aside_before + 1
