@@ -52,7 +52,12 @@ FLOOR_QUERIES = {
 
 
 def settings_of(args: argparse.Namespace) -> Settings:
-    return parse_settings({}, env={"NUDGEBOT_DATABASE_URL": args.db}, source="benchmark")
+    workers = getattr(args, "decide_workers", 0)
+    return parse_settings(
+        {"scheduler": {"decide_workers": workers}},
+        env={"NUDGEBOT_DATABASE_URL": args.db},
+        source="benchmark",
+    )
 
 
 _settings = settings_of
@@ -235,9 +240,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", metavar="FILE", help="sweep: write a cProfile here")
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument(
+        "--decide-workers",
+        type=int,
+        default=0,
+        help="scheduler.decide_workers: 0 one per core, 1 deciding in the sweep's process",
+    )
     args = parser.parse_args(argv)
     result = PARTS[args.part](args)
     result["peak_rss_mb"] = peak_rss_mb()
+    # The largest worker process a sweep started (``bot.delivery.deciders``), if any.
+    result["worker_peak_rss_mb"] = peak_rss_mb(children=True)
     print("RESULT " + json.dumps(result), flush=True)
     return 0
 

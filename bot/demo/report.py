@@ -28,9 +28,11 @@ def add_time(seconds: dict[str, float], phase: str, spent: float) -> None:
     seconds[phase] = seconds.get(phase, 0.0) + spent
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident memory so far, in MB."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def peak_rss_mb(*, children: bool = False) -> float:
+    """This process's peak resident memory so far, in MB (``children``: the largest of the
+    processes it started and waited for)."""
+    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
+    peak = resource.getrusage(who).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
