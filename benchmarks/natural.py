@@ -245,7 +245,7 @@ def print_natural(rows: list[Result]) -> None:
     header = (
         f"{'database':<10} {'book':>5} {'decided':>8} {'floor':>7} {'decide':>7} {'ratio':>6} "
         f"{'sweep':>7} "
-        f"{'digests':>7} {'digest':>7} {'facts':>7} {'tick':>7} {'tick MB':>7} {'worker':>7} "
+        f"{'digests':>7} {'digest':>7} {'facts':>7} {'tick':>7} {'tick MB':>7} {'all MB':>7} "
         f"{'steady':>7} "
         f"{'monday':>7} {'home':>6}"
     )
@@ -254,7 +254,7 @@ def print_natural(rows: list[Result]) -> None:
         "Natural book: demo --now T, first tick at T+30min (Monday digests included), steady "
         "tick at T+35min (same process), the Monday digests alone, a head of sales' team "
         "digest (App Home); ratio: deciding the due customers against the floor; tick MB: the "
-        "sweep's process, worker: the largest worker process deciding with it"
+        "sweep's process, all MB: it and its worker processes at once"
     )
     print(header)
     print("-" * len(header))
@@ -267,7 +267,7 @@ def print_natural(rows: list[Result]) -> None:
             f"{first['sweep_s']:>6.2f}s "
             f"{first['digests']:>7} {first['digests_s']:>6.2f}s {floor['digest_s']:>6.2f}s "
             f"{first['seconds']:>6.2f}s {first['peak_rss_mb']:>7.0f} "
-            f"{first.get('worker_peak_rss_mb', 0):>7.0f} "
+            f"{first.get('tree_peak_rss_mb') or 0:>7.0f} "
             f"{first['steady_seconds']:>6.2f}s {r['monday']['seconds']:>6.2f}s "
             f"{r['home']['seconds']:>5.2f}s"
         )

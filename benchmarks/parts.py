@@ -12,10 +12,13 @@ import contextlib
 import cProfile
 import io
 import json
+import os
 import pstats
 import sys
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from time import perf_counter
 from typing import Any
 
@@ -49,6 +52,55 @@ FLOOR_QUERIES = {
     "nudges": "SELECT n.customer_id, n.dedupe_key, n.state, n.snoozed_until FROM nudge n "
     "JOIN customer c ON c.id = n.customer_id WHERE c.next_due_at <= :now",
 }
+
+
+class TreeMemory:
+    """The most resident memory this process and its descendants held at once, sampled every
+    0.2 s from ``/proc`` (None where there is no ``/proc``)."""
+
+    def __init__(self) -> None:
+        self.peak_mb: float | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        if Path("/proc/self/status").exists():
+            self.peak_mb = 0.0
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _sample(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.2):
+            total = sum(_rss_mb(pid) for pid in _tree(me))
+            self.peak_mb = max(self.peak_mb or 0.0, total)
+
+
+def _tree(root: int) -> list[int]:
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        try:
+            todo += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def settings_of(args: argparse.Namespace) -> Settings:
@@ -247,10 +299,13 @@ def main(argv: list[str] | None = None) -> int:
         help="scheduler.decide_workers: 0 one per core, 1 deciding in the sweep's process",
     )
     args = parser.parse_args(argv)
-    result = PARTS[args.part](args)
+    with TreeMemory() as tree:
+        result = PARTS[args.part](args)
     result["peak_rss_mb"] = peak_rss_mb()
-    # The largest worker process a sweep started (``bot.delivery.deciders``), if any.
+    # The largest worker process a sweep started (``bot.delivery.deciders``), if any, and the
+    # most this process and the ones it started held at once (sampled; Linux only).
     result["worker_peak_rss_mb"] = peak_rss_mb(children=True)
+    result["tree_peak_rss_mb"] = tree.peak_mb
     print("RESULT " + json.dumps(result), flush=True)
     return 0
 

@@ -26,34 +26,23 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import signal
-from collections import Counter as Tally
 from collections import deque
-from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
-from multiprocessing.reduction import ForkingPickler
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from bot.config import LoggingSettings
-from bot.delivery import turns
-from bot.delivery.isolation import decide_customers
+from bot.delivery import decider_worker as worker
 from bot.ops import lifecycle, logs, metrics
 from bot.services.context import Deps
-from bot.services.decisions import Applied, Outcome, apply_outcome, decide_batch
-from nudges.policy import Policy
+from bot.services.decisions import Applied, Outcome, apply_outcome
 from storage import (
-    SqlUnitOfWork,
     is_sqlite,
-    make_engine,
-    make_session_factory,
-    run_in_transaction,
 )
 from storage.one_writer import OneWriter
 
@@ -65,23 +54,12 @@ log = logging.getLogger(__name__)
 #: Below this many due customers deciding in process is quicker than starting workers
 #: (each takes about a second to start).
 PARALLEL_FROM = 6000
+#: Customers a page: what a worker reads, decides and (PostgreSQL) writes at once. Smaller
+#: than the sweep's own batch: each worker holds a page in memory besides the bot's.
+PAGE = 1000
 #: Batches handed out ahead of the one being written, per worker: a worker always has the
 #: next batch to read while the sweep's process writes.
 AHEAD = 2
-
-
-def _mapping_proxy(
-    proxy: MappingProxyType[Any, Any],
-) -> tuple[Callable[[dict[Any, Any]], MappingProxyType[Any, Any]], tuple[dict[Any, Any]]]:
-    return _read_only, (dict(proxy),)
-
-
-def _read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
-    return MappingProxyType(mapping)
-
-
-# The policy's read-only mappings, handed to the workers as they start.
-ForkingPickler.register(MappingProxyType, _mapping_proxy)
 
 
 def workers_for(deps: Deps) -> int:
@@ -104,10 +82,10 @@ def decide_in_workers(deps: Deps, *, now: datetime, result: SweepResult) -> None
     if workers < 2:
         return
     with deps.reader() as reader:
-        due = reader.customers.due_count(now=now, up_to=max(PARALLEL_FROM, workers * turns.BATCH))
+        due = reader.customers.due_count(now=now, up_to=max(PARALLEL_FROM, workers * PAGE))
     if due < PARALLEL_FROM:
         return
-    workers = min(workers, -(-due // turns.BATCH))
+    workers = min(workers, -(-due // PAGE))
     started = multiprocessing.get_context("spawn")
     log.info("sweep: deciding %s or more due customers in %s worker processes", due, workers)
     with ExitStack() as stack:
@@ -115,7 +93,7 @@ def decide_in_workers(deps: Deps, *, now: datetime, result: SweepResult) -> None
             ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=started,
-                initializer=_start_worker,
+                initializer=worker.start,
                 initargs=(deps.settings.database_url, deps.policy, _logging(deps)),
             )
         )
@@ -171,17 +149,18 @@ class _Sweep:
     def _hand_out(self) -> None:
         """The next page of due customers, to a worker."""
         with self.deps.reader() as reader:
-            page = reader.customers.due_page(now=self.now, after=self.after, limit=turns.BATCH)
+            page = reader.customers.due_page(now=self.now, after=self.after, limit=PAGE)
         if not page:
             self.done = True
             return
         self.after = (page[-1][1], page[-1][0])
         ids = [customer_id for customer_id, _ in page]
         if self.writer is None:
-            self.batches.append(_Batch(ids, self.pool.submit(_decide_and_write, ids, self.now)))
+            written = self.pool.submit(worker.decide_and_write, ids, self.now)
+            self.batches.append(_Batch(ids, written))
         else:
             stamp = self.writer.stamp()
-            self.batches.append(_Batch(ids, self.pool.submit(_decide, ids, self.now), stamp))
+            self.batches.append(_Batch(ids, self.pool.submit(worker.decide, ids, self.now), stamp))
 
     def _write(self, batch: _Batch) -> None:
         """The page's outcome: written by its worker (PostgreSQL) or here (SQLite)."""
@@ -224,64 +203,12 @@ class _Sweep:
         return applied
 
 
-# -- in the worker processes ----------------------------------------------------------------
-
-_units: Callable[[], SqlUnitOfWork] | None = None
-_policy: Policy | None = None
-
-
 def _logging(deps: Deps) -> tuple[LoggingSettings, int] | None:
     """How this process logs, for its workers: the ``[logging]`` settings and the root level
     (``-v``), if the bot set its logging up."""
     if not logs.installed():
         return None
     return deps.settings.logging, logging.getLogger().level
-
-
-def _start_worker(url: str, policy: Policy, logged: tuple[LoggingSettings, int] | None) -> None:
-    """A worker's start: its own engine, and logging as the bot's. Stopping is the sweep's to
-    decide (it stops handing out pages): an interrupt meant for the bot does not kill a worker
-    mid-page."""
-    global _units, _policy
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if logged is not None:
-        settings, level = logged
-        logs.configure(settings)
-        logging.getLogger().setLevel(level)
-    engine = make_engine(url, pool_size=1)
-    # SQLite: the worker only reads, never taking the write lock.
-    sessions = make_session_factory(engine, read_only=is_sqlite(url))
-    _units = lambda: SqlUnitOfWork(sessions, read_only=is_sqlite(url))  # noqa: E731
-    _policy = policy
-
-
-def _decide(ids: list[int], now: datetime) -> Outcome:
-    """SQLite: the page read and decided; the sweep's process writes it."""
-    units, policy = _started()
-    with units() as uow:
-        return decide_batch(uow, ids, now=now, policy=policy)
-
-
-def _decide_and_write(ids: list[int], now: datetime) -> tuple[Applied, Tally[tuple[str, str]]]:
-    """PostgreSQL: the page's customers still due locked, decided and written, as the sweep
-    decides a batch (a conflict with another transaction: run again); with what the page
-    added to the sweep's counters."""
-    units, policy = _started()
-    before = metrics.worker_counts()
-
-    def batch() -> Applied:
-        due = uow.customers.lock_due(ids, now=now)
-        return decide_customers(uow, due, now=now, policy=policy)
-
-    with units() as uow:
-        applied = run_in_transaction(uow, batch, commit=True, what="sweep page in a worker")
-    return applied, metrics.worker_counts() - before
-
-
-def _started() -> tuple[Callable[[], SqlUnitOfWork], Policy]:
-    if _units is None or _policy is None:  # pragma: no cover - started by _start_worker
-        raise RuntimeError("a worker used before it was started")
-    return _units, _policy
 
 
 def _cores() -> int:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.bootstrap import Container, build
 from bot.clock import FixedClock
 from bot.config import SchedulerSettings, Settings
-from bot.delivery import deciders, turns
+from bot.delivery import deciders
 from bot.delivery.isolation import SET_ASIDE
 from bot.delivery.sweep import SweepResult, decide_due
 from bot.demo import generate
@@ -45,7 +45,7 @@ def book(database: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Container]:
     generate(Settings(database_url=database), customers=1_200, owners=12, seed=7, now=NOW)
     settings = Settings(database_url=database, scheduler=SchedulerSettings(decide_workers=2))
     container = build(settings, clock=FixedClock(TICK))
-    monkeypatch.setattr(turns, "BATCH", 40)
+    monkeypatch.setattr(deciders, "PAGE", 40)
     monkeypatch.setattr(deciders, "PARALLEL_FROM", 1)
     yield container
     container.close()
@@ -80,7 +80,7 @@ def test_what_workers_decide_is_stored_as_deciding_in_one_process_stores_it(
     book: Container,
 ) -> None:
     ids = due(book)
-    assert len(ids) > 5 * turns.BATCH  # several batches for each worker
+    assert len(ids) > 5 * deciders.PAGE  # several batches for each worker
     expected = in_one_process(book, ids)
 
     result = SweepResult()
@@ -124,7 +124,7 @@ def test_a_customer_touched_while_its_worker_decides_it_ends_as_the_touch_left_i
     must not; PostgreSQL: the worker has written it, and the touch decides its customer
     again.)"""
     ids = due(book)
-    quiet = _quiet_customer(book, ids[: turns.BATCH])
+    quiet = _quiet_customer(book, ids[: deciders.PAGE])
     write = deciders._Sweep._write
     touches: list[threading.Thread] = []
 
