@@ -16,6 +16,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
+from storage.engine import LOCK_AT_FIRST_WRITE
 from storage.uow import SqlUnitOfWork
 
 
@@ -57,9 +58,13 @@ class OneWriter:
         row = driver.execute("PRAGMA data_version").fetchone()
         return int(row[0])
 
-    def uow(self) -> SqlUnitOfWork:
-        """A unit of work on this connection; its transaction takes the write lock at once."""
-        connection = self.connection
+    def uow(self, *, lock_at_first_write: bool = False) -> SqlUnitOfWork:
+        """A unit of work on this connection. Its transaction takes the write lock at once,
+        or (``lock_at_first_write``) reads without it and takes it at its first write, which
+        fails at once if another connection wrote since the transaction's first read
+        (``SqlUnitOfWork.lock_at_first_write``)."""
+        # Set for every transaction: the option stays on the connection once set.
+        connection = self.connection.execution_options(**{LOCK_AT_FIRST_WRITE: lock_at_first_write})
         return SqlUnitOfWork(
             lambda: Session(bind=connection, expire_on_commit=False, autoflush=False)
         )

@@ -95,7 +95,8 @@ class CustomerRow(Imported, table=True):
             "external_id",
             unique=True,
         ),
-        Index("ix_customer_next_due_at", "next_due_at"),
+        # The sweep pages through due customers in this order (storage migration 0009).
+        Index("ix_customer_next_due_at_id", "next_due_at", "id"),
         Index("ix_customer_owner_id_name_key", "owner_id", "name_key"),
         Index("ix_customer_workspace_id_annual_value", "workspace_id", "annual_value"),
         *customer_indexes(),

@@ -23,6 +23,7 @@ sweep's usual loop decides it next, each customer it cannot decide set aside as 
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -38,12 +39,11 @@ from sqlalchemy.engine import make_url
 
 from bot.config import LoggingSettings
 from bot.delivery import decider_worker as worker
+from bot.delivery.isolation import decide_customers
 from bot.ops import lifecycle, logs, metrics
 from bot.services.context import Deps
 from bot.services.decisions import Applied, Outcome, apply_outcome
-from storage import (
-    is_sqlite,
-)
+from storage import is_retryable, is_sqlite, run_in_transaction
 from storage.one_writer import OneWriter
 
 if TYPE_CHECKING:
@@ -59,13 +59,13 @@ PARALLEL_FROM = 6000
 PAGE = 1000
 #: Batches handed out ahead of the one being written, per worker: a worker always has the
 #: next batch to read while the sweep's process writes.
-AHEAD = 2
+AHEAD = 4
 
 
-def workers_for(deps: Deps) -> int:
-    """How many worker processes a sweep may use: ``scheduler.decide_workers``, or one per
-    core this process may run on (0); fewer than 2 means deciding in process. A database
-    only this process can see (SQLite in memory) is decided in process."""
+def deciders_for(deps: Deps) -> int:
+    """How many processes may decide a big sweep, the sweep's own included:
+    ``scheduler.decide_workers``, or one per core this process may run on (0). 1 (or a
+    database only this process can see, SQLite in memory) decides in process."""
     configured = deps.settings.scheduler.decide_workers
     if configured == 0:
         configured = _cores()
@@ -76,19 +76,24 @@ def workers_for(deps: Deps) -> int:
 
 
 def decide_in_workers(deps: Deps, *, now: datetime, result: SweepResult) -> None:
-    """Decide what is due at ``now`` in worker processes, if there is enough of it (see the
-    module's docstring); anything left is for the sweep's usual loop."""
-    workers = workers_for(deps)
-    if workers < 2:
+    """Decide what is due at ``now`` in this process and worker processes, if there is enough
+    of it (see the module's docstring); anything left is for the sweep's usual loop."""
+    deciders = deciders_for(deps)
+    if deciders < 2:
         return
     with deps.reader() as reader:
-        due = reader.customers.due_count(now=now, up_to=max(PARALLEL_FROM, workers * PAGE))
+        due = reader.customers.due_count(now=now, up_to=max(PARALLEL_FROM, deciders * PAGE))
     if due < PARALLEL_FROM:
         return
-    workers = min(workers, -(-due // PAGE))
+    workers = min(deciders, -(-due // PAGE)) - 1
     started = multiprocessing.get_context("spawn")
-    log.info("sweep: deciding %s or more due customers in %s worker processes", due, workers)
+    log.info("sweep: deciding %s or more due customers with %s worker processes", due, workers)
     with ExitStack() as stack:
+        # What this process holds already (the bot, its caches) is left out of the garbage
+        # collector's full passes while it decides: at 1M those passes cost more than deciding.
+        gc.collect()
+        gc.freeze()
+        stack.callback(gc.unfreeze)
         pool = stack.enter_context(
             ProcessPoolExecutor(
                 max_workers=workers,
@@ -135,32 +140,73 @@ class _Sweep:
             self.writer = stack.enter_context(OneWriter(engine))
 
     def run(self) -> None:
+        """Pages handed out ahead to the workers; their outcomes taken in order; while the
+        oldest is not ready, a page decided here (so this process is never idle, and decides
+        while the workers start)."""
         try:
             while not lifecycle.requested():
                 while not self.done and len(self.batches) < self.ahead:
                     self._hand_out()
-                if not self.batches:
+                if self.batches and (self.done or self.batches[0].done.done()):
+                    self._write(self.batches.popleft())
+                elif not self.done:
+                    self._decide_here()
+                else:
                     return
-                self._write(self.batches.popleft())
         finally:
             for batch in self.batches:  # stopping, or an error: these stay due
                 batch.done.cancel()
 
-    def _hand_out(self) -> None:
-        """The next page of due customers, to a worker."""
+    def _page(self) -> list[int]:
+        """The next page of due customers ([] once every one is handed out)."""
         with self.deps.reader() as reader:
             page = reader.customers.due_page(now=self.now, after=self.after, limit=PAGE)
         if not page:
             self.done = True
-            return
+            return []
         self.after = (page[-1][1], page[-1][0])
-        ids = [customer_id for customer_id, _ in page]
+        return [customer_id for customer_id, _ in page]
+
+    def _hand_out(self) -> None:
+        """The next page of due customers, to a worker."""
+        ids = self._page()
+        if not ids:
+            return
         if self.writer is None:
             written = self.pool.submit(worker.decide_and_write, ids, self.now)
             self.batches.append(_Batch(ids, written))
         else:
             stamp = self.writer.stamp()
             self.batches.append(_Batch(ids, self.pool.submit(worker.decide, ids, self.now), stamp))
+
+    def _decide_here(self) -> None:
+        """The next page decided and written in this process, as the sweep's usual loop does
+        (SQLite: on the writer's connection, whose own commits leave the workers' stamps as
+        they are; read without the write lock, taken at the first write, which fails if anyone
+        else wrote meanwhile: the page then stays due)."""
+        ids = self._page()
+        if not ids:
+            return
+        policy = self.deps.policy
+        try:
+            if self.writer is None:
+                with self.deps.uow() as uow:
+
+                    def page() -> Applied:
+                        due = uow.customers.lock_due(ids, now=self.now)
+                        return decide_customers(uow, due, now=self.now, policy=policy)
+
+                    applied = run_in_transaction(uow, page, commit=True, what="sweep page")
+            else:
+                with self.writer.uow(lock_at_first_write=True) as uow:
+                    applied = decide_customers(uow, ids, now=self.now, policy=policy)
+                    uow.commit()
+        except Exception as exc:
+            if not is_retryable(exc):
+                raise
+            log.info("sweep: a page of %s customers met another writer; decided later", len(ids))
+            return
+        self._count(applied, in_worker=False)
 
     def _write(self, batch: _Batch) -> None:
         """The page's outcome: written by its worker (PostgreSQL) or here (SQLite)."""
@@ -181,9 +227,12 @@ class _Sweep:
             return
         if applied is None:
             return
+        self._count(applied, in_worker=True)
+
+    def _count(self, applied: Applied, *, in_worker: bool) -> None:
         metrics.customers_decided(applied.decided)
         self.result.customers += applied.decided
-        self.result.in_workers += applied.decided
+        self.result.in_workers += applied.decided if in_worker else 0
         self.result.nudges += applied.nudges
         self.result.expired += applied.expired
 

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Row,
-    and_,
     case,
     delete,
     func,
@@ -322,20 +321,27 @@ class CustomerRepository:
         now: datetime,
         after: tuple[datetime, int] | None,
         limit: int,
-        skip_locked: bool = False,
     ) -> list[tuple[int, datetime]]:
         """The next ``limit`` due customers after ``after`` (an earlier page's last
         ``(next_due_at, id)``), oldest first, with their next-due instants: a sweep pages
-        through what is due while earlier pages are still being decided. ``skip_locked`` as in
-        :meth:`due_ids`."""
+        through what is due while earlier pages are still being decided. Each page is an
+        index range (``ix_customer_next_due_at_id``), however many customers share an
+        instant (an imported book: all of them)."""
         due, key = customer_t.c.next_due_at, customer_t.c.id
-        query = select(key, due).where(due <= now).order_by(due, key).limit(limit)
+        found: list[tuple[int, datetime]] = []
         if after is not None:
             at, last = after
-            query = query.where(or_(due > at, and_(due == at, key > last)))
-        if skip_locked:
-            query = query.with_for_update(skip_locked=True)
-        return [(row[0], row[1]) for row in self.session.execute(query)]
+            # The rest of the last page's instant, then the instants after it: two ranges of
+            # the index (SQLite would scan a row comparison from the instant's first row).
+            same = select(key, due).where(due == at, key > last).order_by(key).limit(limit)
+            found = [(row[0], row[1]) for row in self.session.execute(same)]
+        if len(found) < limit:
+            later = select(key, due).where(due <= now).order_by(due, key)
+            if after is not None:
+                later = later.where(due > after[0])
+            later = later.limit(limit - len(found))
+            found += [(row[0], row[1]) for row in self.session.execute(later)]
+        return found
 
     def lock_due(self, ids: Sequence[int], *, now: datetime) -> list[int]:
         """Of ``ids``, those still due, locked until the transaction ends; rows another
