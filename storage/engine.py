@@ -105,6 +105,11 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def in_memory(url: str) -> bool:
+    """A database only the process that opens it sees (SQLite in memory)."""
+    return is_sqlite(url) and make_url(url).database in (None, "", ":memory:")
+
+
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
     check_url(url)
     url = normalize_url(url)

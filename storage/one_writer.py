@@ -11,6 +11,7 @@ own commits (the other batches it wrote) do not count, anyone else's do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine
@@ -28,6 +29,15 @@ class OneWriter:
             raise ValueError("OneWriter is for SQLite, whose one write lock it relies on")
         self._engine = engine
         self._connection: Connection | None = None
+
+    @classmethod
+    def of(cls, units: Callable[[], SqlUnitOfWork]) -> OneWriter:
+        """On the engine of ``units`` (units of work of an engine, not of one connection)."""
+        with units() as probe:
+            engine = probe.session.get_bind()
+        if not isinstance(engine, Engine):
+            raise ValueError("OneWriter needs units of work of an engine")
+        return cls(engine)
 
     def __enter__(self) -> OneWriter:
         self._connection = self._engine.connect()

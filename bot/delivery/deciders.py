@@ -2,8 +2,10 @@
 
 When thousands of customers are due at once (the first sweep of an imported or generated
 book, a bot back after a long stop), deciding them is most of the sweep, and it is Python
-work: one process uses one core. Here the sweep's process pages through what is due and hands
-each page to one of several worker processes:
+work: one process uses one core. Here the sweep's process pages through what is due, hands
+pages out to worker processes (one fewer than the cores: the sweep's process is the last
+one), and decides a page itself whenever the oldest page handed out is not ready yet (so it is
+never idle, and decides while the workers start):
 
 - PostgreSQL: the worker decides the page as the sweep itself would, in its own transaction
   (``bot.delivery.isolation.decide_customers``): it locks the page's rows that are still due
@@ -16,6 +18,11 @@ each page to one of several worker processes:
   before the worker began reading. Inside the write, holding the one write lock, the stamp
   must be the same: if anyone else wrote meanwhile (a ``/touch``, a replica), the page is not
   written and stays due.
+
+The pages the sweep's process decides itself are decided as its usual loop decides a batch
+(on SQLite on the writer's connection, reading without the write lock and taking it at the
+first write, which fails if anyone else wrote meanwhile; its own commits leave the workers'
+stamps as they are).
 
 Whatever is not decided here (a stale page, a worker's error, a stop) stays due, and the
 sweep's usual loop decides it next, each customer it cannot decide set aside as always.
@@ -34,16 +41,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-
 from bot.config import LoggingSettings
 from bot.delivery import decider_worker as worker
 from bot.delivery.isolation import decide_customers
 from bot.ops import lifecycle, logs, metrics
 from bot.services.context import Deps
 from bot.services.decisions import Applied, Outcome, apply_outcome
-from storage import is_retryable, is_sqlite, run_in_transaction
+from storage import in_memory, is_retryable, is_sqlite, run_in_transaction
 from storage.one_writer import OneWriter
 
 if TYPE_CHECKING:
@@ -57,8 +61,8 @@ PARALLEL_FROM = 6000
 #: Customers a page: what a worker reads, decides and (PostgreSQL) writes at once. Smaller
 #: than the sweep's own batch: each worker holds a page in memory besides the bot's.
 PAGE = 1000
-#: Batches handed out ahead of the one being written, per worker: a worker always has the
-#: next batch to read while the sweep's process writes.
+#: Pages in flight per worker: a worker always has the next page to read while the sweep's
+#: process writes, or decides a page itself.
 AHEAD = 4
 
 
@@ -69,10 +73,7 @@ def deciders_for(deps: Deps) -> int:
     configured = deps.settings.scheduler.decide_workers
     if configured == 0:
         configured = _cores()
-    url = deps.settings.database_url
-    if is_sqlite(url) and make_url(url).database in (None, "", ":memory:"):
-        return 1
-    return configured
+    return 1 if in_memory(deps.settings.database_url) else configured
 
 
 def decide_in_workers(deps: Deps, *, now: datetime, result: SweepResult) -> None:
@@ -86,18 +87,20 @@ def decide_in_workers(deps: Deps, *, now: datetime, result: SweepResult) -> None
     if due < PARALLEL_FROM:
         return
     workers = min(deciders, -(-due // PAGE)) - 1
-    started = multiprocessing.get_context("spawn")
+    # A fresh interpreter for each worker: forking a process that runs threads (the
+    # scheduler's, the server's) can copy a lock some thread holds.
+    spawned = multiprocessing.get_context("spawn")
     log.info("sweep: deciding %s or more due customers with %s worker processes", due, workers)
     with ExitStack() as stack:
         # What this process holds already (the bot, its caches) is left out of the garbage
-        # collector's full passes while it decides: at 1M those passes cost more than deciding.
+        # collector's full passes while it decides (at 100k they took 0.4 s of 8).
         gc.collect()
         gc.freeze()
         stack.callback(gc.unfreeze)
         pool = stack.enter_context(
             ProcessPoolExecutor(
                 max_workers=workers,
-                mp_context=started,
+                mp_context=spawned,
                 initializer=worker.start,
                 initargs=(deps.settings.database_url, deps.policy, _logging(deps)),
             )
@@ -133,11 +136,7 @@ class _Sweep:
         self.batches: deque[_Batch] = deque()
         self.writer: OneWriter | None = None
         if is_sqlite(deps.settings.database_url):
-            with deps.uow() as probe:
-                engine = probe.session.get_bind()
-            if not isinstance(engine, Engine):  # pragma: no cover - units of work of the engine
-                raise RuntimeError("deciding in workers needs the engine's own units of work")
-            self.writer = stack.enter_context(OneWriter(engine))
+            self.writer = stack.enter_context(OneWriter.of(deps.uow))
 
     def run(self) -> None:
         """Pages handed out ahead to the workers; their outcomes taken in order; while the
