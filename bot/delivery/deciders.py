@@ -153,8 +153,12 @@ class _Sweep:
                 else:
                     return
         finally:
-            for batch in self.batches:  # stopping, or an error: these stay due
-                batch.done.cancel()
+            # Stopping, or an error: the pages not started stay due. On PostgreSQL a page a
+            # worker has started is written whatever happens here: it is waited for and
+            # counted. (On SQLite nothing a worker did is written but here.)
+            for batch in self.batches:
+                if not batch.done.cancel() and self.writer is None:
+                    self._write(batch)
 
     def _page(self) -> list[int]:
         """The next page of due customers ([] once every one is handed out)."""

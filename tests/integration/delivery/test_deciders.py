@@ -4,6 +4,7 @@ else while a worker decided it ends as that change left it."""
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -19,7 +20,7 @@ from bot.delivery import deciders
 from bot.delivery.isolation import SET_ASIDE
 from bot.delivery.sweep import SweepResult, decide_due
 from bot.demo import generate
-from bot.ops import metrics
+from bot.ops import lifecycle, metrics
 from bot.services.decisions import Outcome, decide_batch, refresh_customers
 from nudges.model import Customer, NudgeReason, NudgeState, Touch
 from storage.tables import customer_t, nudge_t
@@ -241,3 +242,30 @@ def test_pages_hand_out_every_due_customer_once_in_order_however_many_share_an_i
             after = (page[-1][1], page[-1][0])
     assert [customer_id for page in pages for customer_id, _ in page] == expected
     assert all(len(page) == 7 for page in pages[:-1])
+
+
+def test_a_stop_asked_for_mid_sweep_leaves_the_rest_due_and_no_worker_behind(
+    book: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot is told to stop once a first page is written: nothing new is handed out, a
+    page not started stays due for the next sweep (a page a worker had started is written and
+    counted on PostgreSQL, dropped on SQLite), the worker exits. Pages of 10: 30 of them."""
+    monkeypatch.setattr(deciders, "PAGE", 10)
+    ids = due(book)
+    count = deciders._Sweep._count
+
+    def stop_after_first(sweep: Any, applied: Any, *, in_worker: bool) -> None:
+        count(sweep, applied, in_worker=in_worker)
+        lifecycle.stopping.set()
+
+    monkeypatch.setattr(deciders._Sweep, "_count", stop_after_first)
+    result = SweepResult()
+    try:
+        decide_due(book.deps, now=TICK, result=result)
+    finally:
+        lifecycle.stopping.clear()
+
+    left = due(book)
+    assert 0 < result.customers < len(ids)
+    assert len(left) == len(ids) - result.customers
+    assert not multiprocessing.active_children()
