@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -46,7 +46,7 @@ def check_url(url: str) -> None:
             f"{backend} is not supported: use PostgreSQL (postgresql://...) or SQLite "
             "(sqlite:///path/to/nudgebot.db)"
         )
-    if backend != "sqlite" or parsed.database in (None, "", ":memory:"):
+    if backend != "sqlite" or in_memory(parsed):
         return
     path = Path(str(parsed.database))
     folder = path.parent if str(path.parent) else Path(".")
@@ -105,9 +105,10 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def in_memory(url: str) -> bool:
+def in_memory(url: str | URL) -> bool:
     """A database only the process that opens it sees (SQLite in memory)."""
-    return is_sqlite(url) and make_url(url).database in (None, "", ":memory:")
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
 
 
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
@@ -136,7 +137,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        if engine.url.database not in (None, "", ":memory:"):
+        if not in_memory(engine.url):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

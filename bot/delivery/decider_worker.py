@@ -80,14 +80,23 @@ def decide_and_write(ids: list[int], now: datetime) -> tuple[Applied, Tally[tupl
     added to the sweep's counters."""
     units, policy = _started()
     before = metrics.worker_counts()
-
-    def batch() -> Applied:
-        due = uow.customers.lock_due(ids, now=now)
-        return decide_customers(uow, due, now=now, policy=policy)
-
-    with units() as uow:
-        applied = run_in_transaction(uow, batch, commit=True, what="sweep page in a worker")
+    applied = decide_page(units, ids, now=now, policy=policy)
     return applied, metrics.worker_counts() - before
+
+
+def decide_page(
+    units: Callable[[], SqlUnitOfWork], ids: list[int], *, now: datetime, policy: Policy
+) -> Applied:
+    """PostgreSQL: a page decided in its own transaction, wherever it runs: its customers
+    still due locked (those another transaction holds left out), decided and written as the
+    sweep decides a batch (a conflict with another transaction: run again)."""
+    with units() as uow:
+
+        def page() -> Applied:
+            due = uow.customers.lock_due(ids, now=now)
+            return decide_customers(uow, due, now=now, policy=policy)
+
+        return run_in_transaction(uow, page, commit=True, what="sweep page")
 
 
 def _started() -> tuple[Callable[[], SqlUnitOfWork], Policy]:

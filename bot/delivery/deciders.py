@@ -47,7 +47,7 @@ from bot.delivery.isolation import decide_customers
 from bot.ops import lifecycle, logs, metrics
 from bot.services.context import Deps
 from bot.services.decisions import Applied, Outcome, apply_outcome
-from storage import in_memory, is_retryable, is_sqlite, run_in_transaction
+from storage import in_memory, is_retryable, is_sqlite
 from storage.one_writer import OneWriter
 
 if TYPE_CHECKING:
@@ -193,13 +193,7 @@ class _Sweep:
         policy = self.deps.policy
         try:
             if self.writer is None:
-                with self.deps.uow() as uow:
-
-                    def page() -> Applied:
-                        due = uow.customers.lock_due(ids, now=self.now)
-                        return decide_customers(uow, due, now=self.now, policy=policy)
-
-                    applied = run_in_transaction(uow, page, commit=True, what="sweep page")
+                applied = worker.decide_page(self.deps.uow, ids, now=self.now, policy=policy)
             else:
                 with self.writer.uow(lock_at_first_write=True) as uow:
                     applied = decide_customers(uow, ids, now=self.now, policy=policy)
