@@ -114,6 +114,31 @@ class BulkLoader:
         statement = f"UPDATE {q(table.name)} SET {assignments} WHERE {condition}"
         return self._many(statement, table, [*columns, key], rows)
 
+    def update_changed(
+        self,
+        table: Table,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        key: str = "id",
+        where: str = "",
+    ) -> int:
+        """``update_each``, leaving alone a row whose ``columns`` hold these values already.
+        SQLite rewrites the entries of every index on a column an ``UPDATE`` sets, whatever
+        its value; comparing first costs a lookup of a row just read. PostgreSQL writes a new
+        version of the row and of its every index entry for any change: there, the same as
+        ``update_each``."""
+        if self.is_postgresql:
+            return self.update_each(table, columns, rows, key=key, where=where)
+        q = self.dialect.identifier_preparer.quote
+        # Numbered parameters: each value is bound once, set and compared.
+        assignments = ", ".join(f"{q(c)}=?{i}" for i, c in enumerate(columns, 1))
+        same = " AND ".join(f"{q(c)} IS ?{i}" for i, c in enumerate(columns, 1))
+        condition = f"{q(key)} = ?{len(columns) + 1} AND NOT ({same})"
+        condition += f" AND ({where})" if where else ""
+        statement = f"UPDATE {q(table.name)} SET {assignments} WHERE {condition}"
+        return self._many(statement, table, [*columns, key], rows)
+
     def _update_from_copy(
         self,
         table: Table,

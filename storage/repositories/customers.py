@@ -291,14 +291,26 @@ class CustomerRepository:
     def set_decided_many(
         self, next_due: Mapping[int, datetime | None], facts: Sequence[CustomerFacts]
     ) -> None:
-        """``set_next_due_many`` with the facts kept from the same decisions, one statement."""
+        """``set_next_due_many`` with the facts kept from the same decisions. On SQLite the
+        facts digests count are written only where they changed (most decisions leave them
+        as they were; SQLite would rewrite the digest index's entry of each row set,
+        ``BulkLoader.update_changed``); on PostgreSQL, one statement."""
         kept = {f.customer_id: f for f in facts}
+        rows = [_decided(cid, due, kept.get(cid)) for cid, due in next_due.items()]
         # Straight to the driver: a sweep writes thousands of these rows a batch.
-        BulkLoader(self.session.connection()).update_each(
-            customer_t,
-            ("next_due_at", *FACT_COLUMNS),
-            (_decided(cid, due, kept.get(cid)) for cid, due in next_due.items()),
+        loader = BulkLoader(self.session.connection())
+        if loader.is_postgresql:
+            loader.update_each(
+                customer_t, ("next_due_at", *FACT_COLUMNS), rows, where="NOT archived"
+            )
+            return
+        counted = FACT_COLUMNS[:-1]  # facts_at last: when they were worked out
+        loader.update_each(
+            customer_t, ("next_due_at", "facts_at"), [(r[0], r[-2], r[-1]) for r in rows],
             where="NOT archived",
+        )  # fmt: skip
+        loader.update_changed(
+            customer_t, counted, [r[1:-2] + r[-1:] for r in rows], where="NOT archived"
         )
 
     def due_ids(self, *, now: datetime, limit: int, skip_locked: bool = False) -> list[int]:

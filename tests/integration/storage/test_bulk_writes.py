@@ -82,3 +82,46 @@ def test_a_key_taken_meanwhile_is_an_integrity_error_and_nothing_is_kept(
     assert is_duplicate(raised.value)
     with engine.connect() as connection:
         assert list(connection.execute(select(c.name)).scalars()) == ["Acme"]
+
+
+def test_only_rows_whose_values_differ_are_written(engine: Engine, owner: tuple[int, int]) -> None:
+    """``update_changed``: every row ends up holding the values given; on SQLite the rows that
+    held them already are not written at all (their index entries stay as they are)."""
+    workspace, owner_id = owner
+    columns = ["workspace_id", "name", "name_key", "owner_id", "tier", "kind", "archived",
+               "annual_value", "created_at", "red_at", "health"]  # fmt: skip
+    before = {  # name: (red_at, health)
+        "same": (NOW, 40),
+        "null to value": (None, None),
+        "value to null": (NOW, 41),
+        "other value": (NOW, 42),
+        "archived": (NOW, 43),
+    }
+    rows = [
+        (workspace, name, name, owner_id, "key", "customer", name == "archived", 0, NOW, *kept)
+        for name, kept in before.items()
+    ]
+    later = NOW + timedelta(days=3)
+    after = {
+        "same": (NOW, 40),
+        "null to value": (later, 7),
+        "value to null": (None, 41),
+        "other value": (NOW, 50),
+        "archived": (later, 1),
+    }
+    with engine.begin() as connection:
+        BulkLoader(connection).insert_each(customer_t, columns, rows)
+        ids = dict(connection.execute(select(c.name, c.id)).all())
+    with engine.begin() as connection:
+        driver = connection.connection.driver_connection
+        sqlite = engine.dialect.name == "sqlite"
+        changes = driver.total_changes if sqlite else 0  # type: ignore[union-attr]
+        sets = [(*kept, ids[name]) for name, kept in after.items()]
+        BulkLoader(connection).update_changed(
+            customer_t, ["red_at", "health"], sets, where="NOT archived"
+        )
+        if sqlite:  # the three that differ, not the one that holds these values already
+            assert driver.total_changes - changes == 3  # type: ignore[union-attr]
+    with engine.connect() as connection:
+        stored = {row.name: (row.red_at, row.health) for row in connection.execute(select(c))}
+    assert stored == {**after, "archived": before["archived"]}
