@@ -10,7 +10,7 @@ from nudges.calendar import local_date
 from nudges.facts import CustomerFacts, customer_facts, summarise
 from nudges.model import Person
 from nudges.policy import Policy
-from storage.repositories.customers import FACT_COLUMNS, fact_values
+from storage.repositories.kept_facts import FACT_COLUMNS, fact_values
 
 __all__ = ["FACT_COLUMNS", "fact_values", "kept_facts"]
 

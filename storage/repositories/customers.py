@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 from nudges.facts import CustomerFacts
 from nudges.model import Customer
 from nudges.names import name_key
-from storage.bulk import BulkLoader
 from storage.repositories import mapping
 from storage.repositories.digest_sql import chunks, kept_levels
 from storage.repositories.ids import ids_in
+from storage.repositories.kept_facts import write_decided
 from storage.tables import CustomerRow, customer_t, customer_tag_t
 from storage.types import UTCDateTime
 
@@ -291,27 +291,9 @@ class CustomerRepository:
     def set_decided_many(
         self, next_due: Mapping[int, datetime | None], facts: Sequence[CustomerFacts]
     ) -> None:
-        """``set_next_due_many`` with the facts kept from the same decisions. On SQLite the
-        facts digests count are written only where they changed (most decisions leave them
-        as they were; SQLite would rewrite the digest index's entry of each row set,
-        ``BulkLoader.update_changed``); on PostgreSQL, one statement."""
-        kept = {f.customer_id: f for f in facts}
-        rows = [_decided(cid, due, kept.get(cid)) for cid, due in next_due.items()]
-        # Straight to the driver: a sweep writes thousands of these rows a batch.
-        loader = BulkLoader(self.session.connection())
-        if loader.is_postgresql:
-            loader.update_each(
-                customer_t, ("next_due_at", *FACT_COLUMNS), rows, where="NOT archived"
-            )
-            return
-        counted = FACT_COLUMNS[:-1]  # facts_at last: when they were worked out
-        loader.update_each(
-            customer_t, ("next_due_at", "facts_at"), [(r[0], r[-2], r[-1]) for r in rows],
-            where="NOT archived",
-        )  # fmt: skip
-        loader.update_changed(
-            customer_t, counted, [r[1:-2] + r[-1:] for r in rows], where="NOT archived"
-        )
+        """``set_next_due_many`` with the facts kept from the same decisions
+        (``kept_facts.write_decided``)."""
+        write_decided(self.session.connection(), next_due, facts)
 
     def due_ids(self, *, now: datetime, limit: int, skip_locked: bool = False) -> list[int]:
         """Customers whose next-due instant has come: an index range scan, oldest first. With
@@ -382,31 +364,3 @@ DOMAIN_COLUMNS = tuple(
         "owner_last_touch_at", "next_due_at", "created_at",
     )
 )  # fmt: skip
-
-FACT_COLUMNS = (
-    "quiet_since", "amber_at", "red_at", "escalation_at",
-    "health", "upcoming_dates", "threads", "facts_at",
-)  # fmt: skip
-
-
-def fact_values(facts: CustomerFacts | None) -> tuple[Any, ...]:
-    """The facts in ``FACT_COLUMNS`` order (all None: none kept), for the bulk writers."""
-    if facts is None:
-        return tuple(None for _ in FACT_COLUMNS)
-    return (
-        facts.quiet_since,
-        facts.amber_at,
-        facts.red_at,
-        facts.escalation_at,
-        facts.health,
-        facts.upcoming_dates,
-        facts.threads,
-        facts.decided_at,
-    )
-
-
-def _decided(
-    customer_id: int, due: datetime | None, facts: CustomerFacts | None
-) -> tuple[Any, ...]:
-    """A row of ``set_decided_many``: next-due, the ``FACT_COLUMNS``, then the id."""
-    return (due, *fact_values(facts), customer_id)
