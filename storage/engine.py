@@ -155,8 +155,13 @@ def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionm
     """Sessions for units of work; ``read_only`` ones never take SQLite's write lock (so they
     never queue behind a writer), and PostgreSQL refuses writes in them."""
     if read_only:
-        options: dict[str, Any] = {READ_ONLY: True}
-        if engine.dialect.name == "postgresql":
-            options["postgresql_readonly"] = True
-        engine = engine.execution_options(**options)
+        engine = engine.execution_options(**read_only_options(engine))
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+def read_only_options(engine: Engine) -> dict[str, Any]:
+    """The execution options of a connection that only reads (see ``make_session_factory``)."""
+    options: dict[str, Any] = {READ_ONLY: True}
+    if engine.dialect.name == "postgresql":
+        options["postgresql_readonly"] = True
+    return options

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,6 +22,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from nudges.digest import ListedAccount, OwnerAggregate, share
@@ -28,6 +30,7 @@ from nudges.health import BUCKETS
 from nudges.model import Offer, OfferKind, PitchState
 from nudges.offers import audience, eligible_kinds
 from nudges.policy import Policy
+from storage.engine import in_memory, read_only_options
 from storage.repositories.digest_lists import Lists, WorstAccounts, bounds
 from storage.repositories.digest_sql import Window, at, c, chunks, number
 from storage.repositories.ids import ids_in
@@ -37,6 +40,7 @@ from storage.tables_digests import OWNER_LOOKUP
 from storage.types import UTCDateTime
 
 TOUCH_SCAN = 20_000  # customers from which a book's touches are read by instant
+TOUCH_BESIDE = 200  # owners from whom they are read by instant beside the sums
 FEW_OWNERS = 100  # owners whose customers to decide first are read through their books
 HEALTH = tuple(f"health_{i}" for i in range(len(BUCKETS)))  # a book's sums of each bucket
 
@@ -78,15 +82,21 @@ class DigestRepository:
         worst = WorstAccounts(self.session, window)
         sums: dict[int, Any] = {}
         lists: dict[int, Lists] = {}
-        for chunk in chunks(owner_ids):
-            sums.update(self._sums(chunk, window, () if each else bounds(window)))
-            if each:
-                lists.update(worst.each(self._book(chunk)))
-        if sums and not each:
-            lists = worst.together(self._book(sorted(sums)), sums)
-        for owner, biggest in self._biggest(window, sums).items():
-            lists.setdefault(owner, Lists()).biggest.extend(biggest)
-        touches = self._touches(owner_ids, window, sum(row.customers for row in sums.values()))
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-touches") as beside:
+            ahead = self._touches_beside(beside, owner_ids, window)
+            for chunk in chunks(owner_ids):
+                sums.update(self._sums(chunk, window, () if each else bounds(window)))
+                if each:
+                    lists.update(worst.each(self._book(chunk)))
+            if sums and not each:
+                lists = worst.together(self._book(sorted(sums)), sums)
+            for owner, biggest in self._biggest(window, sums).items():
+                lists.setdefault(owner, Lists()).biggest.extend(biggest)
+            if ahead is not None:
+                touches = ahead.result()
+            else:
+                customers = sum(row.customers for row in sums.values())
+                touches = self._touches(owner_ids, window, customers)
         return {
             owner: _aggregate(owner, row, lists.get(owner, NO_LISTS), touches.get(owner, (0, 0)))
             for owner, row in sums.items()
@@ -156,6 +166,32 @@ class DigestRepository:
                 )
             ]
         return {owner: (int(a), int(b)) for owner, a, b in rows if owner in wanted}
+
+    def _touches_beside(
+        self, pool: ThreadPoolExecutor, owner_ids: Sequence[int], w: Window
+    ) -> Future[dict[int, tuple[int, int]]] | None:
+        """SQLite: many owners' touches (``TOUCH_BESIDE`` or more: a big book, read by
+        instant) read on a connection of their own while this one adds the books up. The two
+        reads take about as long each, and SQLite runs them at once (it lets go of the
+        interpreter's lock while it reads); PostgreSQL already spreads each over the cores
+        (a parallel scan), and gains nothing. A transaction of its own: it sees what was
+        committed, whatever this session has written and not yet (deciding writes no touch).
+        None (read here, after the sums): fewer owners, PostgreSQL, a connection handed in,
+        or a database only this process sees."""
+        bind = self.session.get_bind()
+        if len(set(owner_ids)) < TOUCH_BESIDE or not isinstance(bind, Engine):
+            return None
+        if bind.dialect.name != "sqlite" or in_memory(bind.url):
+            return None
+        statement, wanted = self._touch_owners(), set(owner_ids)
+        params = {"start": w.previous_start, "middle": w.period_start, "end": w.now, "no": False}
+
+        def read() -> dict[int, tuple[int, int]]:
+            with bind.connect().execution_options(**read_only_options(bind)) as connection:
+                rows = connection.execute(statement, params).all()
+            return {owner: (int(a), int(b)) for owner, a, b in rows if owner in wanted}
+
+        return pool.submit(read)
 
     def _touch_owners(self) -> TextClause:
         """The two periods' touches counted by their customers' owners: the touches read
