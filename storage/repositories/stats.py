@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.orm import Session
 
+from storage.repositories.ids import ids_in
 from storage.tables import pitch_t, touchpoint_t
 from storage.types import UTCDateTime
 
@@ -22,6 +23,15 @@ class TouchCounts:
     previous_90_days: int = 0
     distinct_contacts: int = 0
     recent_contacts: int = 0  # distinct contacts touched since ``threads_since``
+
+
+def _among(session: Session, column: ColumnElement[Any], ids: Sequence[int]) -> ColumnElement[Any]:
+    """``column IN ids`` for a page of customers: on PostgreSQL one array parameter
+    (``ids_in``: its planner took a quarter of the touch counts' time with a thousand
+    parameters); SQLite's own ``IN`` list is quicker there than the JSON list."""
+    if session.get_bind().dialect.name == "postgresql":
+        return ids_in(session, column, ids)
+    return column.in_(ids)
 
 
 @dataclass
@@ -69,7 +79,7 @@ class StatsRepository:
                         )
                     ),
                 )
-                .where(touchpoint_t.c.customer_id.in_(chunk))
+                .where(_among(self.session, touchpoint_t.c.customer_id, chunk))
                 .group_by(touchpoint_t.c.customer_id)
             )
             for customer_id, this, prev, l90, p90, contacts, recent in rows:
@@ -88,7 +98,9 @@ class StatsRepository:
         for start in range(0, len(customer_ids), 1000):
             rows = self.session.execute(
                 select(pitch_t.c.customer_id, pitch_t.c.state, func.count())
-                .where(pitch_t.c.customer_id.in_(customer_ids[start : start + 1000]))
+                .where(
+                    _among(self.session, pitch_t.c.customer_id, customer_ids[start : start + 1000])
+                )
                 .group_by(pitch_t.c.customer_id, pitch_t.c.state)
             )
             for customer_id, state, count in rows:
@@ -101,7 +113,7 @@ class StatsRepository:
         for start in range(0, len(customer_ids), 1000):
             rows = self.session.execute(
                 select(pitch_t.c.customer_id, pitch_t.c.offer_id).where(
-                    pitch_t.c.customer_id.in_(customer_ids[start : start + 1000]),
+                    _among(self.session, pitch_t.c.customer_id, customer_ids[start : start + 1000]),
                     pitch_t.c.state != "pending",
                 )
             )
