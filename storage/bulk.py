@@ -11,7 +11,7 @@ id sequences past them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, select, text
@@ -157,13 +157,27 @@ class BulkLoader:
         )
         self.connection.exec_driver_sql(f"DELETE FROM {staged}")
         names = ", ".join(q(c) for c in every)
-        count = self._copy(f"COPY {staged} ({names}) FROM STDIN", table, every, rows)
+        keys: list[Any] = []
+
+        def keyed() -> Iterator[Sequence[Any]]:  # the keys kept as the rows are copied
+            for row in rows:
+                keys.append(row[-1])
+                yield row
+
+        count = self._copy(f"COPY {staged} ({names}) FROM STDIN", table, every, keyed())
         if count:
             assignments = ", ".join(f"{q(c)}=s.{q(c)}" for c in columns)
             extra = f" AND ({where})" if where else ""
+            # The keys once more, as an array: the planner, which knows nothing of the
+            # temporary table, would otherwise join it to the whole table read in full (at
+            # 100k customers 27 ms of a page's 60), not to the rows found by the key's index.
+            column = f"{q(table.name)}.{q(key)}"
+            array = f"{table.c[key].type.compile(dialect=self.dialect)}[]"
             self.connection.exec_driver_sql(
                 f"UPDATE {q(table.name)} SET {assignments} FROM {staged} AS s "
-                f"WHERE {q(table.name)}.{q(key)} = s.{q(key)}{extra}"
+                f"WHERE {column} = s.{q(key)} AND {column} = ANY(CAST({self._mark} AS {array}))"
+                f"{extra}",
+                (keys,),
             )
         return count
 
