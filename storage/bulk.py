@@ -125,9 +125,9 @@ class BulkLoader:
     ) -> int:
         """``update_each``, leaving alone a row whose ``columns`` hold these values already.
         SQLite rewrites the entries of every index on a column an ``UPDATE`` sets, whatever
-        its value; comparing first costs a lookup of a row just read. PostgreSQL writes a new
-        version of the row and of its every index entry for any change: there, the same as
-        ``update_each``."""
+        its value; comparing first costs a lookup of a row just read or written. PostgreSQL
+        writes a new version of the row and of its every index entry for any change: there,
+        the same as ``update_each``."""
         if self.is_postgresql:
             return self.update_each(table, columns, rows, key=key, where=where)
         q = self.dialect.identifier_preparer.quote

@@ -175,7 +175,8 @@ class DigestRepository:
         reads take about as long each, and SQLite runs them at once (it lets go of the
         interpreter's lock while it reads); PostgreSQL already spreads each over the cores
         (a parallel scan), and gains nothing. A transaction of its own: it sees what was
-        committed, whatever this session has written and not yet (deciding writes no touch).
+        committed, not what this session wrote and has not committed yet (deciding the
+        undecided customers first writes no touch).
         None (read here, after the sums): fewer owners, PostgreSQL, a connection handed in,
         or a database only this process sees."""
         bind = self.session.get_bind()
