@@ -182,7 +182,7 @@ class DigestRepository:
         bind = self.session.get_bind()
         if len(set(owner_ids)) < TOUCH_BESIDE or not isinstance(bind, Engine):
             return None
-        if bind.dialect.name != "sqlite" or in_memory(bind.url):
+        if bind.dialect.name != "sqlite" or in_memory(bind.url) or not _spare(bind):
             return None
         statement, wanted = self._touch_owners(), set(owner_ids)
         params = {"start": w.previous_start, "middle": w.period_start, "end": w.now, "no": False}
@@ -309,6 +309,17 @@ class DigestRepository:
 
 
 NO_LISTS = Lists()
+
+
+def _spare(engine: Engine) -> bool:
+    """Whether the engine's pool has a connection to spare without growing past its size: a
+    digest never waits for a second connection while holding its first (many digests at
+    once, each holding one, could otherwise wait for each other until the pool times out)."""
+    pool = engine.pool
+    size, out = getattr(pool, "size", None), getattr(pool, "checkedout", None)
+    if not callable(size) or not callable(out):
+        return False
+    return bool(out() < size())
 
 
 def _aggregate(owner: int, row: Any, lists: Lists, touches: tuple[int, int]) -> OwnerAggregate:
