@@ -100,42 +100,28 @@ class BulkLoader:
         *,
         key: str = "id",
         where: str = "",
+        changed_only: bool = False,
     ) -> int:
         """Set ``columns`` of the row whose ``key`` is each row's last value (``where``: a
         further condition in SQL on the table's own columns, those among ``columns``
-        qualified by the table's name). On PostgreSQL the rows are
-        copied into a temporary table (dropped at the commit) and set by one ``UPDATE``
-        joined to it; elsewhere one ``UPDATE`` per row."""
+        qualified by the table's name). On PostgreSQL the rows are copied into a temporary
+        table (dropped at the commit) and set by one ``UPDATE`` joined to it; on SQLite one
+        ``UPDATE`` per row. ``changed_only`` (SQLite): a row whose ``columns`` hold these
+        values already is left alone. SQLite rewrites the entries of every index on a column
+        an ``UPDATE`` sets, whatever its value, and comparing first costs a lookup of a row
+        just read or written; PostgreSQL writes a new version of the row and of its every
+        index entry for any change, so there it changes nothing."""
         q = self.dialect.identifier_preparer.quote
         if self.is_postgresql:
             return self._update_from_copy(table, columns, rows, key=key, where=where)
-        assignments = ", ".join(f"{q(c)}={self._mark}" for c in columns)
-        condition = f"{q(key)} = {self._mark}" + (f" AND ({where})" if where else "")
-        statement = f"UPDATE {q(table.name)} SET {assignments} WHERE {condition}"
-        return self._many(statement, table, [*columns, key], rows)
-
-    def update_changed(
-        self,
-        table: Table,
-        columns: Sequence[str],
-        rows: Iterable[Sequence[Any]],
-        *,
-        key: str = "id",
-        where: str = "",
-    ) -> int:
-        """``update_each``, leaving alone a row whose ``columns`` hold these values already.
-        SQLite rewrites the entries of every index on a column an ``UPDATE`` sets, whatever
-        its value; comparing first costs a lookup of a row just read or written. PostgreSQL
-        writes a new version of the row and of its every index entry for any change: there,
-        the same as ``update_each``."""
-        if self.is_postgresql:
-            return self.update_each(table, columns, rows, key=key, where=where)
-        q = self.dialect.identifier_preparer.quote
-        # Numbered parameters: each value is bound once, set and compared.
-        assignments = ", ".join(f"{q(c)}=?{i}" for i, c in enumerate(columns, 1))
-        same = " AND ".join(f"{q(c)} IS ?{i}" for i, c in enumerate(columns, 1))
-        condition = f"{q(key)} = ?{len(columns) + 1} AND NOT ({same})"
-        condition += f" AND ({where})" if where else ""
+        if changed_only:  # numbered parameters: each value bound once, set and compared
+            marks = [f"?{i}" for i in range(1, len(columns) + 2)]
+            same = " AND ".join(f"{q(c)} IS {m}" for c, m in zip(columns, marks[:-1], strict=True))
+            unchanged = f" AND NOT ({same})"
+        else:
+            marks, unchanged = [self._mark] * (len(columns) + 1), ""
+        assignments = ", ".join(f"{q(c)}={m}" for c, m in zip(columns, marks[:-1], strict=True))
+        condition = f"{q(key)} = {marks[-1]}{unchanged}" + (f" AND ({where})" if where else "")
         statement = f"UPDATE {q(table.name)} SET {assignments} WHERE {condition}"
         return self._many(statement, table, [*columns, key], rows)
 

@@ -50,7 +50,7 @@ def write_decided(
     """Each customer's next-due instant and the facts kept from the same decision. On SQLite
     the facts digests count are written only where they changed (most decisions leave them
     as they were; SQLite would rewrite the digest index's entry of each row set,
-    ``BulkLoader.update_changed``); on PostgreSQL, one statement."""
+    ``BulkLoader.update_each``, ``changed_only``); on PostgreSQL, one statement."""
     kept = {f.customer_id: f for f in facts}
     rows = [_decided(cid, due, kept.get(cid)) for cid, due in next_due.items()]
     # Straight to the driver: a sweep writes thousands of these rows a batch.
@@ -61,4 +61,6 @@ def write_decided(
     when = [(row[0], row[-2], row[-1]) for row in rows]  # next-due, facts_at, id
     loader.update_each(customer_t, ("next_due_at", "facts_at"), when, where="NOT archived")
     counted = [row[1:-2] + row[-1:] for row in rows]  # the facts but facts_at, id
-    loader.update_changed(customer_t, FACT_COLUMNS[:-1], counted, where="NOT archived")
+    loader.update_each(
+        customer_t, FACT_COLUMNS[:-1], counted, where="NOT archived", changed_only=True
+    )

@@ -85,8 +85,9 @@ def test_a_key_taken_meanwhile_is_an_integrity_error_and_nothing_is_kept(
 
 
 def test_only_rows_whose_values_differ_are_written(engine: Engine, owner: tuple[int, int]) -> None:
-    """``update_changed``: every row ends up holding the values given; on SQLite the rows that
-    held them already are not written at all (their index entries stay as they are)."""
+    """``update_each(changed_only=True)``: every row ends up holding the values given; on
+    SQLite the rows that held them already are not written at all (their index entries stay
+    as they are)."""
     workspace, owner_id = owner
     columns = ["workspace_id", "name", "name_key", "owner_id", "tier", "kind", "archived",
                "annual_value", "created_at", "red_at", "health"]  # fmt: skip
@@ -117,8 +118,8 @@ def test_only_rows_whose_values_differ_are_written(engine: Engine, owner: tuple[
         sqlite = engine.dialect.name == "sqlite"
         changes = driver.total_changes if sqlite else 0  # type: ignore[union-attr]
         sets = [(*kept, ids[name]) for name, kept in after.items()]
-        BulkLoader(connection).update_changed(
-            customer_t, ["red_at", "health"], sets, where="NOT archived"
+        BulkLoader(connection).update_each(
+            customer_t, ["red_at", "health"], sets, where="NOT archived", changed_only=True
         )
         if sqlite:  # the three that differ, not the one that holds these values already
             assert driver.total_changes - changes == 3  # type: ignore[union-attr]
