@@ -119,9 +119,20 @@ def days_between(start: date, end: date) -> int:
     return (end - start).days
 
 
+#: A ``timedelta`` of each number of days the engine adds most (its leads, windows, cadences
+#: and their sums): building one costs several times the sum it is made for.
+_DAYS = {n: timedelta(days=n) for n in range(-1000, 1001)}
+
+
+def days_delta(days: int) -> timedelta:
+    """``timedelta(days=days)``, the common ones made once (raises ``OverflowError`` as it)."""
+    delta = _DAYS.get(days)
+    return timedelta(days=days) if delta is None else delta
+
+
 def plus_days(day: date, days: int) -> date:
     """``day`` plus ``days``, saturating at the ends of the calendar instead of raising."""
     try:
-        return day + timedelta(days=days)
+        return day + days_delta(days)
     except OverflowError:
         return date.max if days > 0 else date.min

@@ -14,10 +14,10 @@ threshold from then. With neither a touch, customer-since nor ``added_at``, it i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
-from nudges.calendar import start_of_day
+from nudges.calendar import days_delta, start_of_day
 from nudges.model import Cadence, Customer
 from nudges.policy import Policy
 
@@ -92,7 +92,7 @@ def clock_start(
 
 def _after(start: datetime, days: int) -> datetime | None:
     try:
-        return start + timedelta(days=days)
+        return start + days_delta(days)
     except OverflowError:
         return None
 
