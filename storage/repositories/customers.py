@@ -100,7 +100,7 @@ class CustomerRepository:
                     ids_in(self.session, customer_tag_t.c.customer_id, id_list[start : start + 500])
                 )
             )
-            for customer_id, tag in rows:
+            for customer_id, tag in rows.all():
                 found.setdefault(customer_id, set()).add(tag)
         return {k: frozenset(v) for k, v in found.items()}
 
@@ -122,7 +122,7 @@ class CustomerRepository:
                     select(*DOMAIN_COLUMNS).where(
                         ids_in(self.session, customer_t.c.id, ids[start : start + 500])
                     )
-                )
+                ).all()
             )
         rows.sort(key=lambda r: int(r.id))
         return self._many(rows)

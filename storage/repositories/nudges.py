@@ -169,7 +169,7 @@ class NudgeRepository:
                     ids_in(self.session, nudge_t.c.customer_id, customer_ids[start : start + 1000])
                 )
             )
-            for customer_id, key, state, until in rows:
+            for customer_id, key, state, until in rows.all():
                 found.setdefault(customer_id, {})[key] = NudgeStatus(
                     state=NudgeState(state), snoozed_until=until
                 )

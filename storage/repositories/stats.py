@@ -82,7 +82,7 @@ class StatsRepository:
                 .where(_among(self.session, touchpoint_t.c.customer_id, chunk))
                 .group_by(touchpoint_t.c.customer_id)
             )
-            for customer_id, this, prev, l90, p90, contacts, recent in rows:
+            for customer_id, this, prev, l90, p90, contacts, recent in rows.all():
                 found[customer_id] = TouchCounts(
                     int(this or 0),
                     int(prev or 0),
@@ -103,7 +103,7 @@ class StatsRepository:
                 )
                 .group_by(pitch_t.c.customer_id, pitch_t.c.state)
             )
-            for customer_id, state, count in rows:
+            for customer_id, state, count in rows.all():
                 found.setdefault(customer_id, {})[state] = int(count)
         return found
 
