@@ -4,6 +4,7 @@ memory it holds besides the bot's."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 from collections import Counter as Tally
@@ -44,6 +45,22 @@ def _read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
 ForkingPickler.register(MappingProxyType, _mapping_proxy)
 
 
+#: While deciding, the garbage collector looks at new objects once this many have been made
+#: (700 by default): deciding a page of 1,000 customers makes hundreds of thousands, nearly
+#: none of them garbage in a cycle, and collecting every 700 took about a sixth of deciding.
+YOUNG_OBJECTS = 50_000
+
+
+def collect_less() -> tuple[int, int, int]:
+    """Collect as above, and leave what the process holds already out of the collector's
+    passes (``gc.freeze``); the thresholds before, to put back once deciding is done."""
+    before = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(max(YOUNG_OBJECTS, before[0]), before[1], before[2])
+    return before
+
+
 _units: Callable[[], SqlUnitOfWork] | None = None
 _policy: Policy | None = None
 
@@ -65,6 +82,7 @@ def start(url: str, policy: Policy, logged: tuple[LoggingSettings, int] | None) 
     sessions = make_session_factory(engine, read_only=is_sqlite(url))
     _units = lambda: SqlUnitOfWork(sessions, read_only=is_sqlite(url))  # noqa: E731
     _policy = policy
+    collect_less()  # a worker only decides
 
 
 def decide(ids: list[int], now: datetime) -> Outcome:
