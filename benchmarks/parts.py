@@ -53,6 +53,23 @@ FLOOR_QUERIES = {
     "JOIN customer c ON c.id = n.customer_id WHERE c.next_due_at <= :now",
 }
 
+_DUE = "SELECT c.id FROM customer c WHERE c.next_due_at <= :now"
+# What the facts kept with each decision are worked out from (``StatsRepository.touch_counts``
+# and ``pitch_counts``), counted by the database as the sweep has it count them: every touch
+# and pitch of each due customer is read, though only the counts are handed over.
+COUNT_FLOOR_QUERIES = {
+    "touch counts": "SELECT t.customer_id, "
+    "sum(CASE WHEN t.at >= :period AND t.at < :now THEN 1 ELSE 0 END), "
+    "sum(CASE WHEN t.at >= :previous AND t.at < :period THEN 1 ELSE 0 END), "
+    "sum(CASE WHEN t.at >= :last_90 AND t.at < :now THEN 1 ELSE 0 END), "
+    "sum(CASE WHEN t.at >= :previous_90 AND t.at < :last_90 THEN 1 ELSE 0 END), "
+    "count(DISTINCT t.contact_id), "
+    "count(DISTINCT CASE WHEN t.at >= :threads THEN t.contact_id END) "
+    f"FROM touchpoint t WHERE t.customer_id IN ({_DUE}) GROUP BY t.customer_id",
+    "pitch counts": "SELECT p.customer_id, p.state, count(*) FROM pitch p "
+    f"WHERE p.customer_id IN ({_DUE}) GROUP BY p.customer_id, p.state",
+}
+
 
 class TreeMemory:
     """The most resident memory this process and its descendants held at once, sampled every
@@ -194,28 +211,50 @@ def _vacuum(engine: Any) -> None:
 
 def floor(args: argparse.Namespace) -> Result:
     """The database's own time to hand over every row the sweep needs."""
-    now = _now(args)
-    settings = _settings(args)
-    since = now - timedelta(days=max(settings.policy.ritual_variety_days, 1))
     engine = make_engine(args.db)
-    rows: dict[str, int] = {}
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))  # connect before the clock starts
-            started = perf_counter()
-            for name, sql in FLOOR_QUERIES.items():
-                binds = [bindparam("now", type_=UTCDateTime())]
-                params = {"now": now}
-                if ":since" in sql:
-                    binds.append(bindparam("since", type_=UTCDateTime()))
-                    params["since"] = since
-                query = text(sql).bindparams(*binds)
-                rows[name] = len(connection.execute(query, params).fetchall())
-            seconds = perf_counter() - started
+            found = floor_reads(connection, now=_now(args), policy=_settings(args).policy)
             connection.rollback()
     finally:
         engine.dispose()
-    return {"seconds": seconds, "rows": rows}
+    return found
+
+
+def floor_instants(now: datetime, policy: Any) -> dict[str, datetime]:
+    """The instants the floor's queries take (those the sweep reads and counts with)."""
+    day = timedelta(days=1)
+    period = policy.digest_period_days * day
+    return {
+        "now": now,
+        "since": now - max(policy.ritual_variety_days, 1) * day,
+        "period": now - period,
+        "previous": now - 2 * period,
+        "last_90": now - 90 * day,
+        "previous_90": now - 180 * day,
+        "threads": now - policy.single_threaded_days * day,
+    }
+
+
+def floor_query(sql: str, instants: dict[str, datetime]) -> tuple[Any, dict[str, datetime]]:
+    """One of the floor's queries, with the instants it names."""
+    used = {k: v for k, v in instants.items() if f":{k}" in sql}
+    return text(sql).bindparams(*(bindparam(k, type_=UTCDateTime()) for k in used)), used
+
+
+def floor_reads(connection: Any, *, now: datetime, policy: Any) -> Result:
+    """``FLOOR_QUERIES`` and ``COUNT_FLOOR_QUERIES`` at ``now``: ``seconds`` in all, and
+    ``rows_s`` and ``counts_s`` for each kind; rows (or groups) each query returned."""
+    instants = floor_instants(now, policy)
+    rows: dict[str, int] = {}
+    seconds: dict[str, float] = {}
+    for kind, queries in (("rows_s", FLOOR_QUERIES), ("counts_s", COUNT_FLOOR_QUERIES)):
+        started = perf_counter()
+        for name, sql in queries.items():
+            rows[name] = len(connection.execute(*floor_query(sql, instants)).fetchall())
+        seconds[kind] = perf_counter() - started
+    return {"seconds": sum(seconds.values()), **seconds, "rows": rows}
 
 
 def sweep(args: argparse.Namespace) -> Result:
