@@ -62,13 +62,7 @@ class BulkLoader:
                     copy.write_row(row)
                     count += 1
             return count
-        processors = self._processors_for(table, columns)
-        converted = [
-            tuple(
-                v if p is None or v is None else p(v) for p, v in zip(processors, row, strict=True)
-            )
-            for row in rows
-        ]
+        converted = list(self._converted(table, columns, rows))
         marks = ", ".join("?" for _ in columns)
         cursor = driver.cursor()
         try:
@@ -176,18 +170,12 @@ class BulkLoader:
         driver = self.connection.connection.driver_connection
         if driver is None:  # pragma: no cover - a checked-out connection always has one
             raise RuntimeError("no driver connection")
-        processors = self._processors_for(table, columns)
         dbapi = self.dialect.loaded_dbapi
         count = 0
         try:
             with driver.cursor() as cursor, cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(
-                        [
-                            v if p is None or v is None else p(v)
-                            for p, v in zip(processors, row, strict=True)
-                        ]
-                    )
+                for row in self._converted(table, columns, rows):
+                    copy.write_row(row)
                     count += 1
         except dbapi.Error as exc:
             raise DBAPIError.instance(
@@ -206,16 +194,32 @@ class BulkLoader:
         (as the ORM converts them), handed to the driver's ``executemany`` through SQLAlchemy
         (which wraps the driver's errors): no per-row statement compilation or parameter
         dictionaries."""
-        processors = self._processors_for(table, columns)
-        converted = [
-            tuple(
-                v if p is None or v is None else p(v) for p, v in zip(processors, row, strict=True)
-            )
-            for row in rows
-        ]
+        converted = list(self._converted(table, columns, rows))
         if converted:
             self.connection.exec_driver_sql(statement, converted)
         return len(converted)
+
+    def _converted(
+        self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> Iterator[tuple[Any, ...]]:
+        """Each of ``rows`` with its values converted by their columns' own bind processors
+        (as the ORM converts them); a column without one, most of them, is not looked at: a
+        sweep converts hundreds of thousands of values."""
+        width = len(columns)
+        converting = [
+            (i, p) for i, p in enumerate(self._processors_for(table, columns)) if p is not None
+        ]
+        for row in rows:
+            if len(row) != width:
+                raise ValueError(f"{len(row)} values for the {width} columns {columns}")
+            if not converting:
+                yield tuple(row)
+                continue
+            values = list(row)
+            for i, process in converting:
+                if (value := values[i]) is not None:
+                    values[i] = process(value)
+            yield tuple(values)
 
     def _processors_for(self, table: Table, columns: Sequence[str]) -> list[Processor]:
         key = (table.name, tuple(columns))

@@ -40,9 +40,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         def process(value: datetime | None) -> str | None:
             if value is None:
                 return None
-            if value.tzinfo is None or value.utcoffset() is None:
-                raise ValueError(f"naive datetime {value!r}: store aware instants only")
-            if value.tzinfo is not UTC:
+            if value.tzinfo is not UTC:  # UTC itself (most instants) needs no check
+                if value.tzinfo is None or value.utcoffset() is None:
+                    raise ValueError(f"naive datetime {value!r}: store aware instants only")
                 value = value.astimezone(UTC)
             return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
 
