@@ -142,15 +142,20 @@ class _Sweep:
     def run(self) -> None:
         """Pages handed out ahead to the workers; their outcomes taken in order; while the
         oldest is not ready, a page decided here (so this process is never idle, and decides
-        while the workers start)."""
+        while the workers start); once every page is handed out, the newest no worker has
+        started is taken back and decided here, rather than waited for."""
         try:
             while not lifecycle.requested():
                 while not self.done and len(self.batches) < self.ahead:
                     self._hand_out()
-                if self.batches and (self.done or self.batches[0].done.done()):
+                if self.batches and self.batches[0].done.done():
                     self._write(self.batches.popleft())
                 elif not self.done:
                     self._decide_here()
+                elif self.batches and self.batches[-1].done.cancel():
+                    self._decide(self.batches.pop().ids)
+                elif self.batches:
+                    self._write(self.batches.popleft())  # waits for its worker
                 else:
                     return
         finally:
@@ -189,8 +194,11 @@ class _Sweep:
         they are; read without the write lock, taken at the first write, which fails if anyone
         else wrote meanwhile: the page then stays due)."""
         ids = self._page()
-        if not ids:
-            return
+        if ids:
+            self._decide(ids)
+
+    def _decide(self, ids: list[int]) -> None:
+        """``ids`` decided and written here (``_decide_here``)."""
         policy = self.deps.policy
         try:
             if self.writer is None:

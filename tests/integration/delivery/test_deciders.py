@@ -89,6 +89,12 @@ def test_what_workers_decide_is_stored_as_deciding_in_one_process_stores_it(
 
     assert result.customers == len(ids)
     assert result.in_workers > 0  # and the rest in this process, while the worker started
+    assert_stored_as_decided(book, ids, expected, result)
+
+
+def assert_stored_as_decided(
+    book: Container, ids: list[int], expected: Outcome, result: SweepResult
+) -> None:
     assert result.nudges == len(expected.nudges)
     nudges, customers = stored(book, ids)
     for nudge in expected.nudges:
@@ -115,6 +121,24 @@ def test_what_workers_decide_is_stored_as_deciding_in_one_process_stores_it(
             facts.threads,
         )
     assert due(book) == []
+
+
+def test_pages_no_worker_has_started_are_taken_back_once_every_page_is_handed_out(
+    book: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page handed out at once: the worker starts on the first ones (the pool queues
+    two for it at once); the sweep's process, with nothing left to hand out, takes the others
+    back from the newest and decides them, rather than waiting for the worker."""
+    monkeypatch.setattr(deciders, "AHEAD", 1_000)
+    ids = due(book)
+    expected = in_one_process(book, ids)
+
+    result = SweepResult()
+    decide_due(book.deps, now=TICK, result=result)
+
+    assert result.customers == len(ids)
+    assert 0 < result.in_workers <= len(ids) - 3 * deciders.PAGE
+    assert_stored_as_decided(book, ids, expected, result)
 
 
 def test_a_customer_touched_while_its_worker_decides_it_ends_as_the_touch_left_it(
