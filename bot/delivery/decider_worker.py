@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.delivery.isolation import decide_customers
 from bot.ops import metrics
-from bot.services.decisions import Applied, Outcome, decide_batch
+from bot.services.decisions import Applied, Prepared, decide_batch, prepare
 from nudges.policy import Policy
 from storage import (
     SqlUnitOfWork,
@@ -85,11 +85,11 @@ def start(url: str, policy: Policy, logged: tuple[LoggingSettings, int] | None) 
     collect_less()  # a worker only decides
 
 
-def decide(ids: list[int], now: datetime) -> Outcome:
-    """SQLite: the page read and decided; the sweep's process writes it."""
+def decide(ids: list[int], now: datetime) -> Prepared:
+    """SQLite: the page read and decided, as the rows the sweep's process writes."""
     units, policy = _started()
     with units() as uow:
-        return decide_batch(uow, ids, now=now, policy=policy)
+        return prepare(decide_batch(uow, ids, now=now, policy=policy), now=now)
 
 
 def decide_and_write(ids: list[int], now: datetime) -> tuple[Applied, Tally[tuple[str, str]]]:

@@ -12,8 +12,8 @@ never idle, and decides while the workers start):
   (``FOR UPDATE SKIP LOCKED``, leaving those another transaction holds), reads, decides and
   writes them, a customer it cannot decide set aside; as a replica's sweep would.
 - SQLite has one writer. The worker reads and decides the page
-  (``bot.services.decisions.decide_batch``, writing nothing), and the sweep's process writes
-  what it worked out (``apply_outcome``), in the order the pages were handed out, on one
+  (``bot.services.decisions.decide_batch``, writing nothing) and works out the rows it
+  writes (``prepare``); the sweep's process writes them (``apply_prepared``), on one
   connection (``storage.one_writer``) that took a stamp of the other connections' commits
   before the worker began reading. Inside the write, holding the one write lock, the stamp
   must be the same: if anyone else wrote meanwhile (a ``/touch``, a replica), the page is not
@@ -46,7 +46,7 @@ from bot.delivery import decider_worker as worker
 from bot.delivery.isolation import decide_customers
 from bot.ops import lifecycle, logs, metrics
 from bot.services.context import Deps
-from bot.services.decisions import Applied, Outcome, apply_outcome
+from bot.services.decisions import Applied, Prepared, apply_prepared
 from storage import in_memory, is_retryable, is_sqlite
 from storage.one_writer import OneWriter
 
@@ -113,7 +113,7 @@ def decide_in_workers(deps: Deps, *, now: datetime, result: SweepResult) -> None
 @dataclass
 class _Batch:
     ids: list[int]
-    #: SQLite: what the worker decided (an ``Outcome``); PostgreSQL: what it wrote
+    #: SQLite: what the worker decided (``Prepared``); PostgreSQL: what it wrote
     #: (``Applied``) and what that added to the sweep's counters.
     done: Future[Any]
     stamp: int = 0  # SQLite: the writer's stamp, taken before the worker began reading
@@ -242,7 +242,7 @@ class _Sweep:
         self.result.nudges += applied.nudges
         self.result.expired += applied.expired
 
-    def _write_sqlite(self, batch: _Batch, outcome: Outcome) -> Applied | None:
+    def _write_sqlite(self, batch: _Batch, prepared: Prepared) -> Applied | None:
         writer = self.writer
         assert writer is not None
         with writer.uow() as uow:
@@ -253,7 +253,7 @@ class _Sweep:
                     len(batch.ids),
                 )
                 return None
-            applied = apply_outcome(uow, outcome, now=self.now)
+            applied = apply_prepared(uow, prepared, now=self.now)
             uow.commit()
         return applied
 

@@ -172,8 +172,12 @@ def nudges_created_on_commit(
     """Count the nudges among ``nudges`` whose dedupe key is not in ``existing`` (they are
     being created) when, and if, the unit of work commits: a batch rolled back after a
     conflict and decided again is counted once."""
-    pending = uow.tally_until_commit(_PENDING, _count_committed)
-    pending.update(n.reason.value for n in nudges if n.dedupe_key not in existing)
+    reasons_created_on_commit(uow, [n.reason.value for n in nudges if n.dedupe_key not in existing])
+
+
+def reasons_created_on_commit(uow: SqlUnitOfWork, reasons: Iterable[str]) -> None:
+    """``nudges_created_on_commit`` of nudges being created, by their reasons."""
+    uow.tally_until_commit(_PENDING, _count_committed).update(reasons)
 
 
 def _count_committed(tally: Tally[str]) -> None:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from bot.ops import metrics
 from bot.services.summaries import build_summaries
@@ -24,6 +24,8 @@ from nudges.policy import Policy
 from nudges.quiet import QuietStatus
 from nudges.suppress import Held
 from storage import SqlUnitOfWork
+from storage.repositories.kept_facts import decided_rows
+from storage.repositories.nudge_rows import NudgeRows, nudge_rows
 
 OFFER_REFRESH = timedelta(hours=6)  # pitches and new customers change who is first in line
 # A nudge already delivered is held too when the customer is not to be contacted, or after a
@@ -61,6 +63,36 @@ class Outcome:
     expiring: list[str]
     next_due: dict[int, datetime | None]
     facts: list[CustomerFacts]
+
+
+@dataclass(slots=True)
+class Prepared:
+    """An ``Outcome`` as the rows it writes (``prepare``): what a sweep's worker hands the
+    process that writes. Plain tuples and dicts: sending the engine's objects between
+    processes, and building them again, cost more than writing them."""
+
+    customers: int
+    nudges: NudgeRows
+    held: list[Held]
+    #: What was stored under the held keys when the batch was read.
+    held_statuses: dict[str, NudgeStatus]
+    expiring: list[str]
+    decided: list[tuple[Any, ...]]  # ``kept_facts.decided_rows``
+    upserted: int  # nudges decided (new, refreshed, or left as they are)
+
+
+def prepare(outcome: Outcome, *, now: datetime) -> Prepared:
+    """The rows ``outcome`` writes at ``now``; nothing is read."""
+    held = {h.dedupe_key for h in outcome.held}
+    return Prepared(
+        outcome.customers,
+        nudge_rows(outcome.nudges, existing=outcome.existing, now=now),
+        outcome.held,
+        {key: status for key, status in outcome.existing.items() if key in held},
+        outcome.expiring,
+        decided_rows(outcome.next_due, outcome.facts),
+        len(outcome.nudges),
+    )
 
 
 def refresh_customers(
@@ -144,14 +176,19 @@ def apply_outcome(uow: SqlUnitOfWork, outcome: Outcome, *, now: datetime) -> App
     """Write what deciding a batch worked out, in a few set-based statements (on SQLite the
     sweep holds the write lock only while it writes). Correct only if nothing the decision
     read has changed since: the caller reads and writes in one transaction, or knows."""
-    if not outcome.customers:
+    return apply_prepared(uow, prepare(outcome, now=now), now=now)
+
+
+def apply_prepared(uow: SqlUnitOfWork, prepared: Prepared, *, now: datetime) -> Applied:
+    """``apply_outcome`` of an outcome already worked out as rows (``prepare``)."""
+    if not prepared.customers:
         return Applied(0, 0, 0)
-    hold_open(uow, outcome.held, outcome.existing, now=now)
-    uow.nudges.upsert_many(outcome.nudges, existing=outcome.existing, now=now)
-    metrics.nudges_created_on_commit(uow, outcome.nudges, existing=outcome.existing)
-    expired = uow.nudges.expire(outcome.expiring, now=now)
-    uow.customers.set_decided_many(outcome.next_due, outcome.facts)
-    return Applied(outcome.customers, len(outcome.nudges), expired)
+    hold_open(uow, prepared.held, prepared.held_statuses, now=now)
+    uow.nudges.write_rows(prepared.nudges, now=now)
+    metrics.reasons_created_on_commit(uow, prepared.nudges.created_reasons())
+    expired = uow.nudges.expire(prepared.expiring, now=now)
+    uow.customers.write_decided(prepared.decided)
+    return Applied(prepared.customers, prepared.upserted, expired)
 
 
 def refresh_offers(uow: SqlUnitOfWork, *, now: datetime, policy: Policy) -> Applied:

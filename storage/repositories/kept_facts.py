@@ -42,17 +42,29 @@ def _decided(
     return (due, *fact_values(facts), customer_id)
 
 
+def decided_rows(
+    next_due: Mapping[int, datetime | None], facts: Sequence[CustomerFacts]
+) -> list[tuple[Any, ...]]:
+    """Each decided customer's row for ``write_decided_rows``: next-due, the
+    ``FACT_COLUMNS``, then the id (plain values: worked out where the decision is made)."""
+    kept = {f.customer_id: f for f in facts}
+    return [_decided(cid, due, kept.get(cid)) for cid, due in next_due.items()]
+
+
 def write_decided(
     connection: Connection,
     next_due: Mapping[int, datetime | None],
     facts: Sequence[CustomerFacts],
 ) -> None:
-    """Each customer's next-due instant and the facts kept from the same decision. On SQLite
-    the facts digests count are written only where they changed (most decisions leave them
-    as they were; SQLite would rewrite the digest index's entry of each row set,
-    ``BulkLoader.update_each``, ``changed_only``); on PostgreSQL, one statement."""
-    kept = {f.customer_id: f for f in facts}
-    rows = [_decided(cid, due, kept.get(cid)) for cid, due in next_due.items()]
+    """Each customer's next-due instant and the facts kept from the same decision."""
+    write_decided_rows(connection, decided_rows(next_due, facts))
+
+
+def write_decided_rows(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """``decided_rows`` written. On SQLite the facts digests count are written only where
+    they changed (most decisions leave them as they were; SQLite would rewrite the digest
+    index's entry of each row set, ``BulkLoader.update_each``, ``changed_only``); on
+    PostgreSQL, one statement."""
     # Straight to the driver: a sweep writes thousands of these rows a batch.
     loader = BulkLoader(connection)
     if loader.is_postgresql:

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Result, String, bindparam, case, or_, select, type_coerce, update
+from sqlalchemy import Result, String, case, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as lite_insert
 from sqlalchemy.orm import Session
 
 from nudges.model import Nudge, NudgeState, NudgeStatus
-from nudges.suppress import LIVE
-from storage.bulk import BulkLoader
 from storage.repositories import mapping
 from storage.repositories.ids import ids_in
+from storage.repositories.nudge_rows import (
+    COLUMNS,
+    LIVE_STATES,
+    REFRESHED,
+    NudgeRows,
+    nudge_rows,
+    values,
+    write_nudge_rows,
+)
 from storage.tables import NudgeRow, nudge_t
-
-# A decision may refresh a live nudge (and move it between these states, e.g. a snooze that
-# has passed); done, skipped and expired ones are final and left alone.
-_LIVE = tuple(sorted(state.value for state in LIVE))
-
 
 #: A recipient's open nudges as comparable values (``NudgeRepository.open_signatures``).
 Signature = tuple[tuple[object, ...], ...]
@@ -48,32 +49,6 @@ _SIGNED = tuple(
     type_coerce(nudge_t.c[name], String()).label(f"signed_{name}") for name in _SIGNED_COLUMNS
 )
 
-#: What a decision refreshes on a live nudge (besides its state).
-_REFRESHED = ("recipient_id", "level", "priority", "ritual", "detail", "facts", "deliver_on")
-
-
-def _values(n: Nudge, now: datetime) -> dict[str, object]:
-    """A nudge as the columns of its row (a new one: created and updated now)."""
-    return {
-        "dedupe_key": n.dedupe_key,
-        "customer_id": n.customer_id,
-        "recipient_id": n.recipient_id,
-        "reason": n.reason.value,
-        "level": n.level,
-        "due_on": n.due_on,
-        "deliver_on": n.deliver_on,
-        "priority": n.priority,
-        "ritual": n.ritual,
-        "detail": n.detail,
-        "facts": json.dumps([list(f) for f in n.facts]),
-        "state": n.state.value,
-        "snoozed_until": n.snoozed_until,
-        "offer_id": n.offer_id,
-        "contact_id": n.contact_id,
-        "created_at": now,
-        "updated_at": now,
-    }
-
 
 @dataclass
 class NudgeRepository:
@@ -85,12 +60,14 @@ class NudgeRepository:
         expired nudge is left alone."""
         postgres = self.session.get_bind().dialect.name == "postgresql"
         insert_into = pg_insert if postgres else lite_insert
-        statement = insert_into(nudge_t).values(**_values(nudge, now))
+        statement = insert_into(nudge_t).values(
+            **dict(zip(COLUMNS, values(nudge, now), strict=True))
+        )
         stored, offered = nudge_t.c, statement.excluded
         statement = statement.on_conflict_do_update(
             index_elements=[stored.dedupe_key],
             set_={
-                **{column: offered[column] for column in _REFRESHED},
+                **{column: offered[column] for column in REFRESHED},
                 "state": offered.state,
                 # the snooze date moves with a change of state only
                 "snoozed_until": case(
@@ -99,7 +76,7 @@ class NudgeRepository:
                 ),
                 "updated_at": offered.updated_at,
             },
-            where=stored.state.in_(_LIVE),
+            where=stored.state.in_(LIVE_STATES),
         )
         self.session.flush()  # pending changes first: the row read back replaces the loaded one
         self.session.execute(statement)
@@ -114,34 +91,12 @@ class NudgeRepository:
         self, nudges: Sequence[Nudge], *, existing: Mapping[str, NudgeStatus], now: datetime
     ) -> None:
         """``upsert`` for a batch, in two statements: ``existing`` (the statuses read for the
-        batch) tells new keys from stored ones. A row another process inserted meanwhile
-        raises IntegrityError: the caller decides the batch again."""
-        new = [n for n in nudges if n.dedupe_key not in existing]
-        live = [
-            n
-            for n in nudges
-            if n.dedupe_key in existing and existing[n.dedupe_key].state.value in _LIVE
-        ]
-        if new:  # straight to the driver: a sweep writes thousands a batch
-            rows = [_values(n, now) for n in new]
-            BulkLoader(self.session.connection()).insert_each(
-                nudge_t, tuple(rows[0]), (tuple(row.values()) for row in rows)
-            )
-        if live:
-            refreshed = (*_REFRESHED, "state", "snoozed_until")
-            self.session.execute(
-                update(nudge_t)
-                .where(
-                    nudge_t.c.dedupe_key == bindparam("b_dedupe_key"),
-                    # executemany allows no IN list: spell the live states out
-                    or_(*(nudge_t.c.state == state for state in _LIVE)),
-                )
-                .values(
-                    **{column: bindparam(f"b_{column}") for column in refreshed},
-                    updated_at=now,
-                ),
-                [{f"b_{column}": value for column, value in _values(n, now).items()} for n in live],
-            )
+        batch) tells new keys from stored ones (``nudge_rows``)."""
+        self.write_rows(nudge_rows(nudges, existing=existing, now=now), now=now)
+
+    def write_rows(self, rows: NudgeRows, *, now: datetime) -> None:
+        """A batch's nudges worked out as rows (``nudge_rows.write_nudge_rows``)."""
+        write_nudge_rows(self.session, rows, now=now)
 
     def get(self, nudge_id: int) -> Nudge | None:
         row = self.session.get(NudgeRow, nudge_id)
@@ -223,7 +178,7 @@ class NudgeRepository:
             return 0
         result = self.session.execute(
             update(nudge_t)
-            .where(nudge_t.c.dedupe_key.in_(dedupe_keys), nudge_t.c.state.in_(_LIVE))
+            .where(nudge_t.c.dedupe_key.in_(dedupe_keys), nudge_t.c.state.in_(LIVE_STATES))
             .values(state=NudgeState.EXPIRED.value, updated_at=now)
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -247,7 +202,7 @@ class NudgeRepository:
         return sorted(
             self.session.scalars(
                 select(nudge_t.c.customer_id)
-                .where(nudge_t.c.offer_id == offer_id, nudge_t.c.state.in_(_LIVE))
+                .where(nudge_t.c.offer_id == offer_id, nudge_t.c.state.in_(LIVE_STATES))
                 .distinct()
             )
         )
@@ -255,7 +210,7 @@ class NudgeRepository:
     def live_for_customer(self, customer_id: int) -> list[Nudge]:
         rows = self.session.scalars(
             select(NudgeRow)
-            .where(nudge_t.c.customer_id == customer_id, nudge_t.c.state.in_(_LIVE))
+            .where(nudge_t.c.customer_id == customer_id, nudge_t.c.state.in_(LIVE_STATES))
             .order_by(nudge_t.c.priority.desc(), nudge_t.c.dedupe_key)
         )
         return [mapping.nudge(r) for r in rows]
