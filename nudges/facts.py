@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from nudges.dates import upcoming
-from nudges.health import health
+from nudges.health import health_score
 from nudges.model import Contact, Customer, CustomerSummary, ImportantDate, Touch
 from nudges.policy import Policy
 from nudges.quiet import Level, QuietStatus, quiet_status
@@ -51,7 +51,7 @@ def customer_facts(
         amber_at=qs.amber_at,
         red_at=qs.red_at,
         escalation_at=qs.escalation_at,
-        health=health(summary, now=now, policy=policy, quiet=same).score,
+        health=health_score(summary, now=now, policy=policy, quiet=same),
         upcoming_dates=summary.upcoming_dates,
         threads=summary.recent_contacts_touched,
         decided_at=now,

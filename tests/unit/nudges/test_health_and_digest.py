@@ -1,9 +1,12 @@
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nudges.digest import team_digest
-from nudges.health import health
+from nudges.health import health, health_score
 from nudges.model import CustomerSummary
 from nudges.policy import Policy
 
@@ -149,3 +152,32 @@ def test_long_digest_lists_keep_their_worst_and_say_how_many():
     assert (d.quiet, [q.customer_id for q in d.quiet_top]) == (7, [7, 6, 5])
     assert (d.single_threaded, d.single_threaded_top) == (7, (7, 6, 5))
     assert d.escalated == 7 and d.escalations == (7, 6, 5)
+
+
+@given(
+    days_quiet=st.one_of(st.none(), st.integers(0, 2_000)),
+    since=st.one_of(st.none(), st.dates(date(1990, 1, 1), date(2026, 12, 31))),
+    last_90=st.integers(0, 50),
+    previous_90=st.integers(0, 50),
+    contacts=st.integers(0, 6),
+    accepted=st.integers(0, 5),
+    declined=st.integers(0, 5),
+    tenure=st.tuples(st.integers(0, 40), st.integers(0, 80)),
+)
+def test_the_score_alone_is_the_score_the_factors_add_up_to(
+    days_quiet, since, last_90, previous_90, contacts, accepted, declined, tenure
+):
+    """What the sweep keeps (``health_score``) is what the health view shows."""
+    touched = None if days_quiet is None else NOW - timedelta(days=days_quiet)
+    policy = replace(POLICY, tenure_risk_months=tenure)
+    s = summary(
+        customer=customer(since=since, last_touch_at=touched),
+        touches_last_90_days=last_90,
+        touches_previous_90_days=previous_90,
+        distinct_contacts_touched=contacts,
+        pitches_accepted=accepted,
+        pitches_declined=declined,
+    )
+    full = health(s, now=NOW, policy=policy)
+    assert health_score(s, now=NOW, policy=policy) == full.score
+    assert full.score == max(0, min(100, sum(f.points for f in full.factors)))
