@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported where it is used: a process that never migrates (a sweep's worker, most
+# commands) starts without it (and the template and highlighting packages it brings along).
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_LOCK_KEY = 727_274_001  # advisory lock: one migration at a time per database
@@ -36,6 +39,8 @@ class SchemaStatus:
 
 
 def _config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -44,6 +49,8 @@ def _config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_config()).get_current_head()
     if head is None:  # pragma: no cover - the project always ships a first revision
         raise RuntimeError("no migrations found")
@@ -52,6 +59,8 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None: an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
         connection.rollback()
@@ -64,6 +73,9 @@ def schema_status(engine: Engine) -> SchemaStatus:
 
 def migrate(engine: Engine) -> tuple[str | None, str]:
     """Bring the schema to the newest revision; a no-op when it is there already."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PG_LOCK_KEY})
