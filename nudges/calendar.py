@@ -74,11 +74,14 @@ def _first_instant_at_or_after(day: date, wall: time, tz: ZoneInfo) -> datetime:
     return hi.replace(microsecond=0)
 
 
+_LEAP_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def is_valid_month_day(month: int | None, day: int | None) -> bool:
     """Whether ``month``/``day`` names a day that exists in at least a leap year."""
     if month is None or day is None or not 1 <= month <= 12:
         return False
-    return 1 <= day <= _stdcal.monthrange(2000, month)[1]
+    return 1 <= day <= _LEAP_MONTH_DAYS[month - 1]
 
 
 def in_year(month: int, day: int, year: int, *, feb29: Feb29Policy) -> date:

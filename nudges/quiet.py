@@ -58,6 +58,8 @@ def cadence_for(customer: Customer, policy: Policy) -> Cadence:
         chosen = policy.kind_cadence[str(customer.kind)]
     else:
         chosen = policy.cadence.get(customer.tier, _FALLBACK)
+    if 1 <= chosen.ideal_days <= chosen.max_days:
+        return chosen  # most are: no new one needed
     ideal = max(1, chosen.ideal_days)
     return Cadence(ideal_days=ideal, max_days=max(ideal, chosen.max_days))
 

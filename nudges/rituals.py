@@ -10,9 +10,10 @@ the least recently used one is suggested.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 
+from nudges.calendar import days_delta
 from nudges.model import NudgeReason, Touch
 from nudges.policy import Policy, Ritual
 
@@ -21,12 +22,26 @@ UPBEAT_RITUALS: frozenset[str] = frozenset({"lunch", "pitch", "workshop", "case_
 QUIET_RITUALS: frozenset[str] = frozenset({"card", "call", "email"})
 
 
-def fitting(*, tier: str, reason: NudgeReason, policy: Policy) -> list[Ritual]:
-    return [
+def fitting(*, tier: str, reason: NudgeReason, policy: Policy) -> tuple[Ritual, ...]:
+    """The playbook's rituals for ``tier`` and ``reason``, in playbook order (worked out once
+    for each playbook, tier and reason: a sweep asks for every nudge it decides)."""
+    playbook = policy.playbook
+    key = (id(playbook), tier, reason)
+    known = _FITTING.get(key)
+    if known is not None and known[0] is playbook:  # the very playbook (ids are reused)
+        return known[1]
+    found = tuple(
         r
-        for r in policy.playbook
+        for r in playbook
         if (not r.tiers or tier in r.tiers) and (not r.reasons or reason in r.reasons)
-    ]
+    )
+    if len(_FITTING) >= 4096:  # policies come and go (tests, a reloaded configuration)
+        _FITTING.clear()
+    _FITTING[key] = (playbook, found)
+    return found
+
+
+_FITTING: dict[tuple[int, str, NudgeReason], tuple[tuple[Ritual, ...], tuple[Ritual, ...]]] = {}
 
 
 def last_used(touches: Iterable[Touch]) -> dict[str, datetime]:
@@ -51,14 +66,14 @@ def suggest_ritual(
 ) -> str | None:
     """The name of the ritual to suggest, or None when the playbook has none that fits.
     ``subdued``: after a sensitive life event, no upbeat ritual (lunch, a pitch, a workshop)."""
-    candidates = fitting(tier=tier, reason=reason, policy=policy)
+    candidates: Sequence[Ritual] = fitting(tier=tier, reason=reason, policy=policy)
     if subdued:
         candidates = [r for r in candidates if r.name not in UPBEAT_RITUALS] or [
             r for r in policy.playbook if r.name in QUIET_RITUALS
         ]
     if not candidates:
         return None
-    horizon = now - timedelta(days=max(0, policy.ritual_variety_days))
+    horizon = now - days_delta(max(0, policy.ritual_variety_days))
     fresh = [r for r in candidates if r.name not in used or used[r.name] < horizon]
     if fresh:
         return fresh[zlib.crc32(seed.encode()) % len(fresh)].name

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from nudges.calendar import local_date
+from nudges.calendar import days_delta, local_date
 from nudges.model import Customer, NudgeReason, NudgeState, NudgeStatus, Person
 from nudges.policy import Policy
 
@@ -59,7 +59,7 @@ def min_gap_ends_at(customer: Customer, policy: Policy) -> datetime | None:
     if customer.last_touch_at is None:
         return None
     try:
-        return customer.last_touch_at + timedelta(days=min_gap_days(customer, policy))
+        return customer.last_touch_at + days_delta(min_gap_days(customer, policy))
     except OverflowError:
         return None
 
