@@ -104,7 +104,7 @@ class CustomerRepository:
                 found.setdefault(customer_id, set()).add(tag)
         return {k: frozenset(v) for k, v in found.items()}
 
-    def _many(self, rows: Sequence[CustomerRow | Row[Any]]) -> list[Customer]:
+    def _many(self, rows: Sequence[CustomerRow | Row[Any] | Any]) -> list[Customer]:
         tags = self._tags_of(r.id for r in rows if r.id is not None)
         return [mapping.customer(r, tags.get(r.id or 0, frozenset())) for r in rows]
 
@@ -115,14 +115,16 @@ class CustomerRepository:
         return mapping.customer(row, self._tags_of([customer_id]).get(customer_id, frozenset()))
 
     def get_many(self, ids: Sequence[int]) -> list[Customer]:
-        rows: list[Row[Any]] = []
+        rows: list[Any] = []
         for start in range(0, len(ids), 500):
             rows.extend(
-                self.session.execute(
-                    select(*DOMAIN_COLUMNS).where(
-                        ids_in(self.session, customer_t.c.id, ids[start : start + 500])
+                mapping.plain(
+                    self.session.execute(
+                        select(*DOMAIN_COLUMNS).where(
+                            ids_in(self.session, customer_t.c.id, ids[start : start + 500])
+                        )
                     )
-                ).all()
+                )
             )
         rows.sort(key=lambda r: int(r.id))
         return self._many(rows)

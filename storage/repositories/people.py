@@ -135,7 +135,7 @@ class PersonRepository:
                     ids_in(self.session, person_t.c.id, id_list[start : start + 1000])
                 )
             )
-            found.extend(mapping.person(r) for r in rows.all())
+            found.extend(mapping.person(r) for r in mapping.plain(rows))
         return found
 
     def covers(self) -> dict[int, int]:

@@ -75,8 +75,7 @@ class ContactRepository:
             .where(ids_in(self.session, contact_t.c.customer_id, customer_ids))
             .order_by(contact_t.c.customer_id, contact_t.c.id)
         )
-        # All rows in one fetch: iterating a result fetches (and wraps) them one at a time.
-        return [mapping.contact(r) for r in rows.all()]
+        return [mapping.contact(r) for r in mapping.plain(rows)]
 
 
 @dataclass
@@ -154,7 +153,7 @@ class TouchRepository:
             )
             .order_by(touchpoint_t.c.customer_id, touchpoint_t.c.at, touchpoint_t.c.id)
         )
-        return [mapping.touch(r) for r in rows.all()]
+        return [mapping.touch(r) for r in mapping.plain(rows)]
 
 
 _CONTACT = tuple(
@@ -214,7 +213,7 @@ class ImportantDateRepository:
             .where(ids_in(self.session, important_date_t.c.customer_id, customer_ids))
             .order_by(important_date_t.c.customer_id, important_date_t.c.id)
         )
-        return [mapping.important_date(r) for r in rows.all()]
+        return [mapping.important_date(r) for r in mapping.plain(rows)]
 
 
 @dataclass
@@ -246,4 +245,4 @@ class LifeEventRepository:
             .where(ids_in(self.session, life_event_t.c.customer_id, customer_ids))
             .order_by(life_event_t.c.customer_id, life_event_t.c.on, life_event_t.c.id)
         )
-        return [mapping.life_event(r) for r in rows.all()]
+        return [mapping.life_event(r) for r in mapping.plain(rows)]
