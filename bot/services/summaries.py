@@ -63,13 +63,13 @@ def build_summaries(
             }
     summaries = []
     for customer in customers:
-        owner = owners.get(customer.owner_id)
-        today = local_date(now, owner.timezone if owner else None)
         touch = counts.get(customer.id)
         states = pitches.get(customer.id, {})
         eligible = [oid for oid, ids_ in reached.items() if customer.id in ids_]
         soon = (upcoming_dates or {}).get(customer.id)
         if soon is None:
+            owner = owners.get(customer.owner_id)
+            today = local_date(now, owner.timezone if owner else None)
             soon = len(
                 upcoming(
                     customer=customer,
