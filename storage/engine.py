@@ -111,7 +111,11 @@ def in_memory(url: str | URL) -> bool:
     return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
 
 
-def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
+def make_engine(
+    url: str, *, pool_size: int = 10, echo: bool = False, sqlite_cache_kib: int | None = None
+) -> Engine:
+    """An engine for ``url``; ``sqlite_cache_kib``: each SQLite connection's page cache (by
+    default SQLite's own, 2 MB)."""
     check_url(url)
     url = normalize_url(url)
     if is_sqlite(url):
@@ -120,14 +124,14 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, cache_kib=sqlite_cache_kib)
         return engine
     return create_engine(
         url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
     )
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, cache_kib: int | None = None) -> None:
     """WAL, a busy timeout, enforced foreign keys, and transactions that take the write lock
     up front (BEGIN IMMEDIATE), so concurrent writers queue instead of failing on upgrade."""
 
@@ -140,6 +144,8 @@ def _configure_sqlite(engine: Engine) -> None:
         if not in_memory(engine.url):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+        if cache_kib:
+            cursor.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

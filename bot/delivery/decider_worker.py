@@ -51,6 +51,13 @@ ForkingPickler.register(MappingProxyType, _mapping_proxy)
 YOUNG_OBJECTS = 50_000
 
 
+#: SQLite: the page cache of a worker's connection, and of the connection the sweep's process
+#: writes on, while a sweep decides in workers. SQLite's own is 2 MB: at 1M customers nearly
+#: every page the sweep read or wrote went through the kernel again (9 s of the writing
+#: process's 27 s of CPU were the kernel's; 5.5 s with these).
+CACHE_KIB = 32 * 1024
+
+
 def collect_less() -> tuple[int, int, int]:
     """Collect as above, and leave what the process holds already out of the collector's
     passes (``gc.freeze``); the thresholds before, to put back once deciding is done."""
@@ -77,7 +84,7 @@ def start(url: str, policy: Policy, logged: tuple[LoggingSettings, int] | None) 
         settings, level = logged
         logs.configure(settings)
         logging.getLogger().setLevel(level)
-    engine = make_engine(url, pool_size=1)
+    engine = make_engine(url, pool_size=1, sqlite_cache_kib=CACHE_KIB)
     # SQLite: the worker only reads, never taking the write lock.
     sessions = make_session_factory(engine, read_only=is_sqlite(url))
     _units = lambda: SqlUnitOfWork(sessions, read_only=is_sqlite(url))  # noqa: E731

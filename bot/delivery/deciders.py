@@ -137,7 +137,7 @@ class _Sweep:
         self.batches: deque[_Batch] = deque()
         self.writer: OneWriter | None = None
         if is_sqlite(deps.settings.database_url):
-            self.writer = stack.enter_context(OneWriter.of(deps.uow))
+            self.writer = stack.enter_context(OneWriter.of(deps.uow, cache_kib=worker.CACHE_KIB))
 
     def run(self) -> None:
         """Pages handed out ahead to the workers; their outcomes taken in order; while the
