@@ -45,17 +45,17 @@ def _read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
 ForkingPickler.register(MappingProxyType, _mapping_proxy)
 
 
-#: While deciding, the garbage collector looks at new objects once this many have been made
-#: (700 by default): deciding a page of 1,000 customers makes hundreds of thousands, nearly
-#: none of them garbage in a cycle, and collecting every 700 took about a sixth of deciding.
-YOUNG_OBJECTS = 50_000
-
-
 #: SQLite: the page cache of a worker's connection, and of the connection the sweep's process
 #: writes on, while a sweep decides in workers. SQLite's own is 2 MB: at 1M customers nearly
 #: every page the sweep read or wrote went through the kernel again (9 s of the writing
 #: process's 27 s of CPU were the kernel's; 5.5 s with these).
 CACHE_KIB = 32 * 1024
+
+
+#: While deciding, the garbage collector looks at new objects once this many have been made
+#: (700 by default): deciding a page of 1,000 customers makes hundreds of thousands, nearly
+#: none of them garbage in a cycle, and collecting every 700 took about a sixth of deciding.
+YOUNG_OBJECTS = 50_000
 
 
 def collect_less() -> tuple[int, int, int]:
