@@ -255,10 +255,11 @@ def print_natural(rows: list[Result]) -> None:
     for r in rows:
         floor, first = r["floor"], r["first"]
         ratio = first["decide_s"] / floor["decide_s"] if floor["decide_s"] else float("inf")
-        rows = first["decide_s"] / floor["rows_s"] if floor["rows_s"] else float("inf")
+        to_rows = first["decide_s"] / floor["rows_s"] if floor["rows_s"] else float("inf")
         print(
             f"{r['database']:<10} {r['size']:>5} {first['customers']:>8} "
-            f"{floor['decide_s']:>6.2f}s {first['decide_s']:>6.2f}s {ratio:>5.1f}x {rows:>5.1f}x "
+            f"{floor['decide_s']:>6.2f}s {first['decide_s']:>6.2f}s "
+            f"{ratio:>5.1f}x {to_rows:>5.1f}x "
             f"{first['sweep_s']:>6.2f}s "
             f"{first['digests']:>7} {first['digests_s']:>6.2f}s {floor['digest_s']:>6.2f}s "
             f"{first['seconds']:>6.2f}s {first['peak_rss_mb']:>7.0f} "

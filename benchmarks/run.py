@@ -196,11 +196,11 @@ def print_table(rows: list[dict[str, Any]], drains: dict[str, dict[str, Any]]) -
     print("-" * len(header))
     for r in rows:
         ratio = r["sweep_s"] / r["floor_s"] if r["floor_s"] else float("inf")
-        rows = r["sweep_s"] / r["floor_rows_s"] if r["floor_rows_s"] else float("inf")
+        to_rows = r["sweep_s"] / r["floor_rows_s"] if r["floor_rows_s"] else float("inf")
         print(
             f"{r['database']:<10} {r['size']:>5} {r['demo_s']:>7.1f}s {r['demo_mb']:>7.0f} "
             f"{r['share']:>4.0%} {r['due']:>9} {r['floor_s']:>7.2f}s {r['sweep_s']:>7.2f}s "
-            f"{ratio:>5.1f}x {rows:>5.1f}x {r['sweep_mb']:>8.0f} {r['nudges']:>7}"
+            f"{ratio:>5.1f}x {to_rows:>5.1f}x {r['sweep_mb']:>8.0f} {r['nudges']:>7}"
         )
     touches = [(r["database"], r["size"], r["touch"]) for r in rows if "touch" in r]
     if touches:
