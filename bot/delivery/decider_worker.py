@@ -48,7 +48,8 @@ ForkingPickler.register(MappingProxyType, _mapping_proxy)
 #: SQLite: the page cache of a worker's connection, and of the connection the sweep's process
 #: writes on, while a sweep decides in workers. SQLite's own is 2 MB: at 1M customers nearly
 #: every page the sweep read or wrote went through the kernel again (9 s of the writing
-#: process's 27 s of CPU were the kernel's; 5.5 s with these).
+#: process's 26.5 s of CPU were the kernel's). A cache on every connection would hold too
+#: much memory at once (docs/performance.md, "Deciding a quarter cheaper").
 CACHE_KIB = 32 * 1024
 
 
