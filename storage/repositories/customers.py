@@ -21,13 +21,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from nudges.facts import CustomerFacts
 from nudges.model import Customer
 from nudges.names import name_key
 from storage.repositories import mapping
 from storage.repositories.digest_sql import chunks, kept_levels
 from storage.repositories.ids import ids_in
-from storage.repositories.kept_facts import write_decided, write_decided_rows
+from storage.repositories.kept_facts import write_decided_rows
 from storage.tables import CustomerRow, customer_t, customer_tag_t
 from storage.types import UTCDateTime
 
@@ -290,15 +289,9 @@ class CustomerRepository:
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
-    def set_decided_many(
-        self, next_due: Mapping[int, datetime | None], facts: Sequence[CustomerFacts]
-    ) -> None:
-        """``set_next_due_many`` with the facts kept from the same decisions
-        (``kept_facts.write_decided``)."""
-        write_decided(self.session.connection(), next_due, facts)
-
     def write_decided(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """``set_decided_many`` of decisions worked out as rows (``kept_facts.decided_rows``)."""
+        """Each decided customer's next-due instant and the facts kept from the same decision,
+        as rows (``kept_facts.decided_rows``, ``write_decided_rows``)."""
         write_decided_rows(self.session.connection(), rows)
 
     def due_ids(self, *, now: datetime, limit: int, skip_locked: bool = False) -> list[int]:

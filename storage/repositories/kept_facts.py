@@ -38,7 +38,7 @@ def fact_values(facts: CustomerFacts | None) -> tuple[Any, ...]:
 def _decided(
     customer_id: int, due: datetime | None, facts: CustomerFacts | None
 ) -> tuple[Any, ...]:
-    """A row of ``set_decided_many``: next-due, the ``FACT_COLUMNS``, then the id."""
+    """A row of ``write_decided_rows``: next-due, the ``FACT_COLUMNS``, then the id."""
     return (due, *fact_values(facts), customer_id)
 
 
@@ -49,15 +49,6 @@ def decided_rows(
     ``FACT_COLUMNS``, then the id (plain values: worked out where the decision is made)."""
     kept = {f.customer_id: f for f in facts}
     return [_decided(cid, due, kept.get(cid)) for cid, due in next_due.items()]
-
-
-def write_decided(
-    connection: Connection,
-    next_due: Mapping[int, datetime | None],
-    facts: Sequence[CustomerFacts],
-) -> None:
-    """Each customer's next-due instant and the facts kept from the same decision."""
-    write_decided_rows(connection, decided_rows(next_due, facts))
 
 
 def write_decided_rows(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
