@@ -13,6 +13,7 @@ from bot.bootstrap import build
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.demo import generate
+from bot.services.summaries import build_summaries
 
 pytestmark = pytest.mark.db
 
@@ -28,15 +29,11 @@ def test_the_floor_counts_the_touches_the_sweep_counts(database: str) -> None:
     try:
         with container.deps.uow() as uow:
             due = uow.customers.due_ids(now=LATER, limit=10_000)
-            period = timedelta(days=policy.digest_period_days)
-            counted = uow.stats.touch_counts(
-                due,
-                now=LATER,
-                period_start=LATER - period,
-                previous_start=LATER - 2 * period,
-                last_90=LATER - timedelta(days=90),
-                previous_90=LATER - timedelta(days=180),
-                threads_since=LATER - timedelta(days=policy.single_threaded_days),
+            customers = uow.customers.get_many(due)
+            owners = {p.id: p for p in uow.people.get_many({c.owner_id for c in customers})}
+            # What the sweep works the kept facts out from (``decide_batch``).
+            summaries = build_summaries(
+                uow, customers, owners=owners, now=LATER, policy=policy, offers=False
             )
             pitched = uow.stats.pitch_counts(due)
         with container.engine.connect() as connection:
@@ -52,15 +49,19 @@ def test_the_floor_counts_the_touches_the_sweep_counts(database: str) -> None:
     finally:
         container.close()
 
-    assert len(due) > 100 and every_touch and len(counted) > 100  # a book, not a sample
-    assert {int(r[0]): tuple(int(v or 0) for v in r[1:]) for r in touches} == {
-        cid: (c.this_period, c.previous_period, c.last_90_days, c.previous_90_days,
-              c.distinct_contacts, c.recent_contacts)
-        for cid, c in counted.items()
+    counted = {
+        s.customer.id: (s.touches_this_period, s.touches_previous_period, s.touches_last_90_days,
+                        s.touches_previous_90_days, s.distinct_contacts_touched,
+                        s.recent_contacts_touched)
+        for s in summaries
     }  # fmt: skip
+    floor = {int(r[0]): tuple(int(v or 0) for v in r[1:]) for r in touches}
+    assert len(due) > 100 and every_touch and len(floor) > 100  # a book, not a sample
+    assert floor == {cid: counted[cid] for cid in floor}
+    assert not any(any(n) for cid, n in counted.items() if cid not in floor)  # never touched
     assert {(int(cid), state, int(n)) for cid, state, n in pitches} == {
         (cid, state, n) for cid, by_state in pitched.items() for state, n in by_state.items()
     }
     assert read["rows"]["customers"] == len(due)
-    assert read["rows"]["touch counts"] == len(counted)
+    assert read["rows"]["touch counts"] == len(floor)
     assert read["seconds"] == pytest.approx(read["rows_s"] + read["counts_s"])
